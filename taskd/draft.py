@@ -1,0 +1,191 @@
+"""The draft: what extraction produces, before any date arithmetic.
+
+`schema/task.schema.json` is generated from `Draft` (python -m taskd.draft > schema/task.schema.json)
+and must stay valid for OpenAI strict structured outputs: every property required, optional ones
+nullable, no additional properties. A test fails when the file and this model drift apart.
+
+A draft says *what the user asked for*; `taskd.resolve` turns it into instants. The model (or the
+rules extractor) never adds minutes to a clock: "in 20 minutes" is an `offset`, "every Sunday at
+6pm" an RRULE plus a wall-clock time, and the resolver does the calendar work.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+SCHEMA_ID = "https://taskd.dev/schema/task-draft/v1.json"
+
+Kind = Literal["reminder", "agent"]
+Daypart = Literal["morning", "afternoon", "evening", "tonight", "night", "end_of_day"]
+TimeSource = Literal["explicit", "daypart", "default"]
+
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
+RRULE_PART_RE = re.compile(r"^[A-Z]+=[A-Z0-9,+\-T]+$")
+RRULE_FORBIDDEN = ("DTSTART", "RRULE:", "\n")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Offset(_Strict):
+    """A relative offset from the moment of extraction, in `dateutil.relativedelta` fields."""
+
+    years: int = Field(0, ge=0, le=100)
+    months: int = Field(0, ge=0, le=1200)
+    weeks: int = Field(0, ge=0, le=5200)
+    days: int = Field(0, ge=0, le=36500)
+    hours: int = Field(0, ge=0, le=876000)
+    minutes: int = Field(0, ge=0, le=52560000)
+    seconds: int = Field(0, ge=0, le=3153600000)
+
+    def is_zero(self) -> bool:
+        return not any(self.model_dump().values())
+
+
+class Schedule(_Strict):
+    """When the task fires, as the user said it.
+
+    One-time: `date` and/or `time` (local wall clock), or `offset`.
+    Recurring: `rrule` (RFC 5545 rule body, no DTSTART), with `date` as the start date and
+    `time` as the wall-clock time unless the rule carries BYHOUR itself.
+    """
+
+    date: str | None = Field(None, description="Local calendar date YYYY-MM-DD, or null.")
+    time: str | None = Field(None, description="Local wall-clock time HH:MM or HH:MM:SS, or null.")
+    offset: Offset | None = Field(
+        None, description="Relative offset from now (one-time tasks only), or null."
+    )
+    rrule: str | None = Field(
+        None,
+        description="RFC 5545 RRULE body such as FREQ=WEEKLY;BYDAY=SU;BYHOUR=18;BYMINUTE=0, "
+        "with optional UNTIL or COUNT; null for a one-time task.",
+    )
+    daypart: Daypart | None = Field(
+        None, description="The daypart word the user used (morning, evening...), or null."
+    )
+    time_source: TimeSource = Field(
+        "default",
+        description="explicit: the user named a time or offset; daypart: a daypart word; "
+        "default: no time given.",
+    )
+
+    @field_validator("date")
+    @classmethod
+    def _date_shape(cls, value: str | None) -> str | None:
+        if value is not None and not DATE_RE.match(value):
+            raise ValueError(f"date {value!r} is not YYYY-MM-DD")
+        return value
+
+    @field_validator("time")
+    @classmethod
+    def _time_shape(cls, value: str | None) -> str | None:
+        if value is not None and not TIME_RE.match(value):
+            raise ValueError(f"time {value!r} is not HH:MM or HH:MM:SS")
+        return value
+
+    @field_validator("rrule")
+    @classmethod
+    def _rrule_shape(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        rule = value.strip().upper().removeprefix("RRULE:")
+        if any(bad in rule for bad in RRULE_FORBIDDEN):
+            raise ValueError("rrule must be a single RRULE body without DTSTART")
+        parts = [p for p in rule.split(";") if p]
+        if not parts or not all(RRULE_PART_RE.match(p) for p in parts):
+            raise ValueError(f"rrule {value!r} is not NAME=VALUE;NAME=VALUE")
+        if not any(p.startswith("FREQ=") for p in parts):
+            raise ValueError("rrule needs FREQ")
+        return ";".join(parts)
+
+    @model_validator(mode="after")
+    def _one_kind_of_when(self) -> Schedule:
+        if self.offset is not None and (self.rrule or self.date or self.time):
+            raise ValueError("an offset cannot be combined with a date, time or rrule")
+        if self.offset is not None and self.offset.is_zero():
+            raise ValueError("an offset must not be zero")
+        if self.time_source == "daypart" and self.daypart is None:
+            raise ValueError("time_source 'daypart' needs a daypart")
+        return self
+
+    @property
+    def recurring(self) -> bool:
+        return self.rrule is not None
+
+
+class Draft(_Strict):
+    """One task as extracted from the user's words."""
+
+    schema_version: Literal[1] = Field(SCHEMA_VERSION, description="Always 1.")
+    title: str | None = Field(
+        None,
+        max_length=200,
+        description="Short imperative title in the user's words, without date or time words.",
+    )
+    kind: Kind = Field(
+        "reminder",
+        description="reminder: tell the user something; agent: run `message` as a prompt "
+        "through the model at fire time and deliver the answer.",
+    )
+    message: str | None = Field(
+        None,
+        max_length=4000,
+        description="What to say at fire time (reminder) or the prompt to run (agent).",
+    )
+    schedule: Schedule | None = Field(None, description="When; null only with a question.")
+    tz: str | None = Field(None, description="IANA zone the user named, or null for theirs.")
+    question: str | None = Field(
+        None, description="A clarifying question when the text cannot be scheduled, else null."
+    )
+    assumptions: list[str] = Field(
+        default_factory=list, description="Readings the extractor chose that the user should see."
+    )
+
+    @model_validator(mode="after")
+    def _schedule_or_question(self) -> Draft:
+        if self.schedule is None and not self.question:
+            raise ValueError("a draft needs a schedule or a question")
+        return self
+
+
+_NOT_FOR_STRICT = {"default", "maxLength", "minLength"}
+
+
+def _strictify(node: Any) -> Any:
+    """Make pydantic's JSON Schema fit OpenAI strict mode: all properties required, no defaults."""
+    if isinstance(node, dict):
+        # maxLength is enforced by pydantic; strict-mode servers reject or ignore it.
+        node = {k: _strictify(v) for k, v in node.items() if k not in _NOT_FOR_STRICT}
+        if node.get("type") == "object" and "properties" in node:
+            node["required"] = list(node["properties"])
+            node["additionalProperties"] = False
+        if "const" in node:
+            node["enum"] = [node.pop("const")]
+        return node
+    if isinstance(node, list):
+        return [_strictify(item) for item in node]
+    return node
+
+
+def json_schema() -> dict[str, Any]:
+    schema = _strictify(Draft.model_json_schema(mode="validation"))
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        **schema,
+    }
+
+
+def render_schema() -> str:
+    return json.dumps(json_schema(), indent=2, sort_keys=False) + "\n"
+
+
+if __name__ == "__main__":
+    print(render_schema(), end="")

@@ -1,0 +1,176 @@
+"""RRULE expansion in a zone, with the DST policy of `zones`.
+
+Daily and coarser rules expand on the local wall clock ("every day at 9am" stays 09:00 across DST;
+each wall time then goes through `localize`). Sub-daily rules (HOURLY, MINUTELY, SECONDLY) expand
+on elapsed time from the start instant, so "every 30 minutes" stays 30 real minutes apart through
+a fold instead of stalling or firing twice; their BY parts (BYHOUR, BYDAY...) filter on local time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from itertools import islice
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import HOURLY, MINUTELY, SECONDLY, rrule, rrulestr
+
+from taskd.errors import BadInput
+from taskd.resolve.zones import localize, wall
+
+SUB_DAILY = ("HOURLY", "MINUTELY", "SECONDLY")
+MIN_INTERVAL = timedelta(minutes=1)
+# A rule that matches nothing for this long is treated as empty (guards "every Feb 30").
+SEARCH_HORIZON = timedelta(days=366 * 30)
+
+
+def split_rule(rule: str) -> dict[str, str]:
+    parts: dict[str, str] = {}
+    for part in rule.upper().removeprefix("RRULE:").split(";"):
+        if not part:
+            continue
+        name, _, value = part.partition("=")
+        parts[name] = value
+    return parts
+
+
+def join_rule(parts: dict[str, str]) -> str:
+    order = ["FREQ", "INTERVAL", "BYMONTH", "BYWEEKNO", "BYYEARDAY", "BYMONTHDAY", "BYDAY",
+             "BYHOUR", "BYMINUTE", "BYSECOND", "BYSETPOS", "WKST", "COUNT", "UNTIL"]
+    names = sorted(parts, key=lambda n: order.index(n) if n in order else len(order))
+    return ";".join(f"{name}={parts[name]}" for name in names)
+
+
+def _until_local(value: str, zone: ZoneInfo) -> str:
+    """UNTIL as a floating local time, which is how dateutil wants it beside a naive DTSTART."""
+    if value.endswith("Z"):
+        instant = datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        return wall(instant, zone).strftime("%Y%m%dT%H%M%S")
+    if "T" not in value:  # a date: "until Friday" includes Friday
+        return value + "T235959"
+    return value
+
+
+def _build(rule: str, dtstart: datetime, zone: ZoneInfo) -> rrule:
+    parts = split_rule(rule)
+    if "UNTIL" in parts:
+        parts["UNTIL"] = _until_local(parts["UNTIL"], zone)
+    try:
+        built = rrulestr(join_rule(parts), dtstart=dtstart, cache=False)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise BadInput(f"invalid recurrence {rule!r}: {exc}") from exc
+    if not isinstance(built, rrule):
+        raise BadInput(f"invalid recurrence {rule!r}")
+    return built
+
+
+def _wall_clock_instants(rule: rrule, zone: ZoneInfo) -> Iterator[datetime]:
+    last: datetime | None = None
+    for naive in rule:
+        instant = localize(naive, zone)
+        # Two wall times in one gap land on the same instant: fire once.
+        if last is not None and instant <= last:
+            continue
+        last = instant
+        yield instant
+
+
+_FREQ_CONST = {"HOURLY": HOURLY, "MINUTELY": MINUTELY, "SECONDLY": SECONDLY}
+_WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+def _matches_local(local: datetime, parts: dict[str, str]) -> bool:
+    def ints(name: str) -> set[int] | None:
+        return {int(v) for v in parts[name].split(",")} if name in parts else None
+
+    checks = {
+        "BYMONTH": local.month,
+        "BYHOUR": local.hour,
+        "BYMINUTE": local.minute,
+        "BYSECOND": local.second,
+    }
+    for name, value in checks.items():
+        allowed = ints(name)
+        if allowed is not None and value not in allowed:
+            return False
+    days = ints("BYMONTHDAY")
+    if days is not None:
+        last = (date(local.year + local.month // 12, local.month % 12 + 1, 1) - timedelta(days=1)).day
+        if local.day not in days and local.day - last - 1 not in days:
+            return False
+    if "BYDAY" in parts:
+        names = {d[-2:] for d in parts["BYDAY"].split(",")}
+        if _WEEKDAYS[local.weekday()] not in names:
+            return False
+    return True
+
+
+def _elapsed_instants(rule: str, start: datetime, zone: ZoneInfo) -> Iterator[datetime]:
+    parts = split_rule(rule)
+    unsupported = {"BYSETPOS", "BYYEARDAY", "BYWEEKNO"} & parts.keys()
+    if unsupported:
+        raise BadInput(f"{', '.join(sorted(unsupported))} is not supported with {parts['FREQ']}")
+    interval = int(parts.get("INTERVAL", "1"))
+    base = rrule(_FREQ_CONST[parts["FREQ"]], interval=interval,
+                 dtstart=start.astimezone(UTC).replace(tzinfo=None))
+    until = None
+    if "UNTIL" in parts:
+        until = datetime.strptime(_until_local(parts["UNTIL"], zone), "%Y%m%dT%H%M%S")
+    count = int(parts["COUNT"]) if "COUNT" in parts else None
+    emitted = 0
+    for utc_naive in base:
+        instant = utc_naive.replace(tzinfo=UTC)
+        local = wall(instant, zone)
+        if until is not None and local > until:
+            return
+        if not _matches_local(local, parts):
+            continue
+        yield instant.astimezone(zone)
+        emitted += 1
+        if count is not None and emitted >= count:
+            return
+
+
+def validate_rule(rule: str) -> dict[str, str]:
+    parts = split_rule(rule)
+    freq = parts.get("FREQ")
+    if freq not in ("YEARLY", "MONTHLY", "WEEKLY", "DAILY", *SUB_DAILY):
+        raise BadInput(f"invalid recurrence frequency {freq!r}")
+    if "COUNT" in parts and "UNTIL" in parts:
+        raise BadInput("a recurrence cannot have both COUNT and UNTIL")
+    interval = int(parts.get("INTERVAL", "1")) if parts.get("INTERVAL", "1").isdigit() else 0
+    if interval < 1:
+        raise BadInput(f"invalid INTERVAL in {rule!r}")
+    step = {"SECONDLY": timedelta(seconds=1), "MINUTELY": timedelta(minutes=1)}.get(freq)
+    if step is not None and step * interval < MIN_INTERVAL:
+        raise BadInput("taskd fires at most once a minute")
+    return parts
+
+
+def instants(rule: str, dtstart: datetime, zone: ZoneInfo) -> Iterator[datetime]:
+    """Every fire instant of `rule`, in order, from `dtstart` (naive local wall clock)."""
+    parts = validate_rule(rule)
+    if parts["FREQ"] in SUB_DAILY:
+        yield from _elapsed_instants(rule, localize(dtstart, zone), zone)
+    else:
+        yield from _wall_clock_instants(_build(rule, dtstart, zone), zone)
+
+
+def after(rule: str, dtstart: datetime, zone: ZoneInfo, moment: datetime,
+          count: int) -> list[datetime]:
+    """Up to `count` fire instants strictly after the aware `moment`."""
+    horizon = moment + SEARCH_HORIZON
+    found: list[datetime] = []
+    for instant in instants(rule, dtstart, zone):
+        if instant > horizon:
+            break
+        if instant > moment:
+            found.append(instant)
+            if len(found) >= count:
+                break
+    return found
+
+
+def first_n(rule: str, dtstart: datetime, zone: ZoneInfo, count: int) -> list[datetime]:
+    return list(islice(instants(rule, dtstart, zone), count))
+

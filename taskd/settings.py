@@ -1,0 +1,140 @@
+"""Settings. Precedence: command-line flag > environment > config.toml > default (CONTRACT.md §2).
+
+Kept free of heavy imports: every CLI command loads this first.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from taskd.errors import BadInput
+
+BACKENDS = ("rules", "openai", "auto")
+
+
+def _xdg(var: str, fallback: str) -> Path:
+    value = os.environ.get(var)
+    return Path(value) if value else Path.home() / fallback
+
+
+@dataclass(frozen=True)
+class Paths:
+    config_dir: Path
+    data_dir: Path
+    runtime_dir: Path
+
+    @property
+    def config_file(self) -> Path:
+        return self.config_dir / "config.toml"
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "taskd.db"
+
+    @property
+    def socket(self) -> Path:
+        return self.runtime_dir / "taskd.sock"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+
+def paths() -> Paths:
+    home = os.environ.get("TASKD_HOME")
+    if home:
+        root = Path(home)
+        return Paths(root, root, root)
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    data = _xdg("XDG_DATA_HOME", ".local/share") / "taskd"
+    return Paths(
+        config_dir=_xdg("XDG_CONFIG_HOME", ".config") / "taskd",
+        data_dir=data,
+        runtime_dir=Path(runtime) / "taskd" if runtime else data,
+    )
+
+
+def system_zone_name() -> str:
+    """The machine's IANA zone name, or UTC when it cannot be told."""
+    tz = os.environ.get("TZ", "").lstrip(":")
+    if tz and "/" in tz or tz == "UTC":
+        return tz
+    try:
+        target = os.readlink("/etc/localtime")
+        marker = "zoneinfo/"
+        if marker in target:
+            return target.split(marker, 1)[1]
+    except OSError:
+        pass
+    try:
+        name = Path("/etc/timezone").read_text().strip()
+        if name:
+            return name
+    except OSError:
+        pass
+    return "UTC"
+
+
+@dataclass(frozen=True)
+class Settings:
+    paths: Paths
+    timezone: str
+    database_url: str
+    backend: str
+    model: str | None
+    openai_base_url: str | None
+    openai_api_key: str | None = field(repr=False)
+    default_channels: tuple[str, ...]
+    channels: dict[str, dict[str, Any]]
+    raw: dict[str, Any] = field(repr=False)
+
+    @property
+    def model_configured(self) -> bool:
+        return bool(self.openai_base_url or self.openai_api_key)
+
+    def effective_backend(self) -> str:
+        if self.backend == "auto":
+            return "openai" if self.model_configured else "rules"
+        return self.backend
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except (tomllib.TOMLDecodeError, OSError) as exc:
+        raise BadInput(f"cannot read {path}: {exc}") from exc
+
+
+def load(*, tz: str | None = None, backend: str | None = None) -> Settings:
+    """Build settings; `tz` and `backend` are command-line values and win over everything."""
+    where = paths()
+    config = read_config_file(where.config_file)
+    env = os.environ
+    zone = tz or env.get("TASKD_TZ") or config.get("timezone") or system_zone_name()
+    chosen = backend or env.get("TASKD_BACKEND") or config.get("backend") or "auto"
+    if chosen not in BACKENDS:
+        raise BadInput(f"unknown backend {chosen!r}; choose one of {', '.join(BACKENDS)}")
+    db = env.get("TASKD_DB") or config.get("database") or f"sqlite:///{where.database}"
+    channels = config.get("channels", {})
+    if not isinstance(channels, dict):
+        raise BadInput("config.toml: [channels] must be a table")
+    defaults = config.get("default_channels", ["console", "desktop"])
+    return Settings(
+        paths=where,
+        timezone=zone,
+        database_url=db,
+        backend=chosen,
+        model=env.get("TASKD_MODEL") or config.get("model"),
+        openai_base_url=env.get("OPENAI_BASE_URL") or config.get("openai_base_url"),
+        openai_api_key=env.get("OPENAI_API_KEY"),
+        default_channels=tuple(defaults),
+        channels=channels,
+        raw=config,
+    )

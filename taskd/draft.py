@@ -35,7 +35,9 @@ class _Strict(BaseModel):
 
 
 class Offset(_Strict):
-    """A relative offset from the moment of extraction, in `dateutil.relativedelta` fields."""
+    """A relative offset from the moment of extraction, in `dateutil.relativedelta` fields.
+
+    All zero means "now"."""
 
     years: int = Field(0, ge=0, le=100)
     months: int = Field(0, ge=0, le=1200)
@@ -109,8 +111,6 @@ class Schedule(_Strict):
     def _one_kind_of_when(self) -> Schedule:
         if self.offset is not None and (self.rrule or self.date or self.time):
             raise ValueError("an offset cannot be combined with a date, time or rrule")
-        if self.offset is not None and self.offset.is_zero():
-            raise ValueError("an offset must not be zero")
         if self.time_source == "daypart" and self.daypart is None:
             raise ValueError("time_source 'daypart' needs a daypart")
         return self

@@ -61,7 +61,7 @@ def paths() -> Paths:
 def system_zone_name() -> str:
     """The machine's IANA zone name, or UTC when it cannot be told."""
     tz = os.environ.get("TZ", "").lstrip(":")
-    if tz and "/" in tz or tz == "UTC":
+    if (tz and "/" in tz) or tz == "UTC":
         return tz
     try:
         target = os.readlink("/etc/localtime")
@@ -118,6 +118,9 @@ def load(*, tz: str | None = None, backend: str | None = None) -> Settings:
     config = read_config_file(where.config_file)
     env = os.environ
     zone = tz or env.get("TASKD_TZ") or config.get("timezone") or system_zone_name()
+    from taskd.resolve.zones import get_zone
+
+    get_zone(zone)  # an unknown zone fails here, once, with one clear line
     chosen = backend or env.get("TASKD_BACKEND") or config.get("backend") or "auto"
     if chosen not in BACKENDS:
         raise BadInput(f"unknown backend {chosen!r}; choose one of {', '.join(BACKENDS)}")

@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 
-from taskd.draft import Draft, Offset, Schedule
 from taskd.errors import BadInput, NeedsClarification, PastTime
 from taskd.resolve import recurrence
 from taskd.resolve.dayparts import TimePref, choose, describe
 from taskd.resolve.zones import get_zone, localize, wall
+
+if TYPE_CHECKING:
+    from taskd.draft import Draft, Offset, Schedule
 
 __all__ = ["Resolved", "resolve", "upcoming"]
 

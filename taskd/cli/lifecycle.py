@@ -1,0 +1,168 @@
+"""pause, resume, rm, done, snooze, history: a task's life after it is added."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+
+from taskd.cli import render
+from taskd.cli.common import db, emit_json, json_option, load_settings, notify_service, now
+from taskd.errors import BadInput
+
+
+def _when_from_words(words: str, moment: datetime, tz: str) -> datetime:
+    """A one-off instant from words ("tomorrow 9am", "monday"), for --until."""
+    from taskd.extract.rules import RulesExtractor
+    from taskd.pipeline import parse, require_schedule
+
+    resolved = require_schedule(parse(words, extractor=RulesExtractor(), now=moment, tz=tz))
+    if resolved.recurring:
+        raise BadInput(f"{words!r} repeats; give one moment")
+    return resolved.first
+
+
+def _done_line(message: str, as_json: bool, data: dict[str, object]) -> None:
+    if as_json:
+        emit_json(data)
+    else:
+        render.console().print(message)
+
+
+@click.command()
+@click.argument("task_id", type=int)
+@click.option("--until", "until_words", help="Resume by itself then (\"monday 9am\").")
+@json_option
+def pause(task_id: int, until_words: str | None, as_json: bool) -> None:
+    """Pause a task; runs due while paused are skipped."""
+    from taskd.store import repo
+
+    settings = load_settings()
+    moment = now()
+    with db(settings, write=True) as handle:
+        task = repo.get(handle, task_id, live_only=True)
+        until = _when_from_words(until_words, moment, task.tz) if until_words else None
+        repo.pause(handle, task, moment, until)
+        data = render.task_json(task, moment)
+    notify_service(settings)
+    tail = f" until {render.when(until, data['tz'])}" if until else ""
+    _done_line(f"[yellow]⏸[/yellow] paused #{task_id} {render._escape(data['title'])}{tail}",
+               as_json, data)
+
+
+@click.command()
+@click.argument("task_id", type=int)
+@json_option
+def resume(task_id: int, as_json: bool) -> None:
+    """Resume a paused task."""
+    from taskd.store import repo
+
+    settings = load_settings()
+    moment = now()
+    with db(settings, write=True) as handle:
+        task = repo.get(handle, task_id, live_only=True)
+        repo.resume(handle, task, moment)
+        data = render.task_json(task, moment)
+    notify_service(settings)
+    nxt = render.when(datetime.fromisoformat(data["next"][0]), data["tz"]) if data["next"] else "—"
+    _done_line(f"[green]▶[/green] resumed #{task_id} (next: {nxt})", as_json, data)
+
+
+@click.command()
+@click.argument("task_id", type=int)
+@json_option
+def rm(task_id: int, as_json: bool) -> None:
+    """Delete a task (its history stays)."""
+    from taskd.store import repo
+
+    settings = load_settings()
+    moment = now()
+    with db(settings, write=True) as handle:
+        task = repo.get(handle, task_id)
+        repo.remove(handle, task, moment)
+        title = task.title
+    notify_service(settings)
+    _done_line(f"[red]✗[/red] removed #{task_id} {render._escape(title)}", as_json,
+               {"id": task_id, "status": "deleted"})
+
+
+@click.command()
+@click.argument("task_id", type=int)
+@json_option
+def done(task_id: int, as_json: bool) -> None:
+    """Mark a task done (for a recurring task: this occurrence)."""
+    from taskd.store import repo
+
+    settings = load_settings()
+    moment = now()
+    with db(settings, write=True) as handle:
+        task = repo.get(handle, task_id)
+        repo.mark_done(handle, task, moment)
+        data = render.task_json(task, moment)
+    notify_service(settings)
+    _done_line(f"[green]✓[/green] done #{task_id} {render._escape(data['title'])}", as_json, data)
+
+
+@click.command()
+@click.argument("task_id", type=int)
+@click.argument("duration", required=False)
+@json_option
+def snooze(task_id: int, duration: str | None, as_json: bool) -> None:
+    """Remind again after DURATION (10m, 1h30m, "2 hours"; default: your snooze preference)."""
+    from taskd.learn.prefs import OTHER_KEYS
+    from taskd.resolve.durations import parse_duration
+    from taskd.store import repo
+    from taskd.store.tables import Preference
+
+    settings = load_settings()
+    moment = now()
+    with db(settings, write=True) as handle:
+        if duration is None:
+            pref = handle.get(Preference, "snooze")
+            duration = pref.value if pref else str(OTHER_KEYS["snooze"])
+        delta = parse_duration(duration)
+        task = repo.get(handle, task_id)
+        until = moment + delta
+        repo.snooze(handle, task, moment, until, int(delta.total_seconds()))
+        data = render.task_json(task, moment)
+    notify_service(settings)
+    _done_line(f"[cyan]⏰[/cyan] snoozed #{task_id} until {render.when(until, data['tz'])}",
+               as_json, data)
+
+
+@click.command()
+@click.argument("task_id", type=int, required=False)
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@json_option
+def history(task_id: int | None, limit: int, as_json: bool) -> None:
+    """Runs: when scheduled, when fired, outcome, output."""
+    from taskd.store import repo
+
+    settings = load_settings()
+    with db(settings) as handle:
+        if task_id is not None:
+            repo.get(handle, task_id)
+        runs = list(repo.runs_for(handle, task_id, limit=limit))
+        titles = {r.task_id: t.title for r in runs if (t := handle.get(repo.Task, r.task_id))}
+    if as_json:
+        emit_json([render.run_json(r) | {"title": titles.get(r.task_id)} for r in runs])
+        return
+    out = render.console()
+    if not runs:
+        out.print("No runs yet.")
+        return
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for name in ("run", "task", "scheduled", "fired", "state", "output"):
+        table.add_column(name)
+    for run in runs:
+        fired = f"{run.fired_at:%Y-%m-%d %H:%M:%S} UTC" if run.fired_at else "—"
+        state = run.state + (" (late)" if run.late else "")
+        table.add_row(str(run.id), f"#{run.task_id} {render._escape(titles.get(run.task_id, ''))}",
+                      f"{run.scheduled_for:%Y-%m-%d %H:%M} UTC", fired, state,
+                      render._escape((run.output or run.error or run.outcome or "")[:60]))
+    out.print(table)
+
+
+COMMANDS = [pause, resume, rm, done, snooze, history]

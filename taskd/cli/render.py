@@ -1,0 +1,108 @@
+"""Human output: short, coloured, times in the task's own zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from taskd.resolve import upcoming
+from taskd.resolve.words import describe_once, describe_rule
+from taskd.resolve.zones import get_zone
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from taskd.store.tables import Run, Task
+
+
+def console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=True)
+
+
+def when(instant: datetime | None, zone_name: str) -> str:
+    if instant is None:
+        return "—"
+    local = instant.astimezone(get_zone(zone_name))
+    return f"{local:%a %d %b, %H:%M} {local.tzname()}"
+
+
+def schedule_words(rrule: str | None, first: datetime, zone_name: str) -> str:
+    if rrule:
+        return describe_rule(rrule)
+    return describe_once(first.astimezone(get_zone(zone_name)))
+
+
+def task_next(task: Task, moment: datetime, count: int) -> list[datetime]:
+    if task.status not in ("active", "paused"):
+        return []
+    dtstart = datetime.fromisoformat(task.dtstart) if task.dtstart else None
+    fires = upcoming(task.rrule, dtstart, task.tz, task.first_at, moment, count)
+    if task.next_fire_at and (not fires or task.next_fire_at < fires[0]):
+        fires = [task.next_fire_at, *fires][:count]  # a snoozed run comes first
+    return fires
+
+
+def task_json(task: Task, moment: datetime, count: int = 3) -> dict[str, Any]:
+    return {
+        "id": task.id,
+        "title": task.title,
+        "kind": task.kind,
+        "message": task.message,
+        "status": task.status,
+        "tz": task.tz,
+        "rrule": task.rrule,
+        "schedule": schedule_words(task.rrule, task.first_at, task.tz),
+        "next": [t.isoformat() for t in task_next(task, moment, count)],
+        "paused_until": task.paused_until.isoformat() if task.paused_until else None,
+        "source_text": task.source_text,
+        "backend": task.backend,
+        "created_at": task.created_at.isoformat(),
+    }
+
+
+def added_line(title: str, words: str, first: datetime | None, zone: str,
+               task_id: int | None) -> str:
+    ident = f" [dim]\\[#{task_id}][/dim]" if task_id is not None else " [dim](not saved)[/dim]"
+    nxt = f" [cyan](next: {when(first, zone)})[/cyan]" if first else ""
+    return f"[green]✓[/green] [bold]{_escape(title)}[/bold] — {words}{nxt}{ident}"
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def tasks_table(tasks: list[Task], moment: datetime) -> Any:
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for name in ("#", "title", "schedule", "next", "status"):
+        table.add_column(name)
+    for task in tasks:
+        fires = task_next(task, moment, 1)
+        status = task.status
+        if task.status == "paused" and task.paused_until:
+            status += f" until {when(task.paused_until, task.tz)}"
+        style = {"paused": "yellow", "done": "dim"}.get(task.status, "")
+        table.add_row(str(task.id), _escape(task.title),
+                      schedule_words(task.rrule, task.first_at, task.tz),
+                      when(fires[0] if fires else None, task.tz), status, style=style)
+    return table
+
+
+def run_json(run: Run) -> dict[str, Any]:
+    return {
+        "run_id": run.id,
+        "task_id": run.task_id,
+        "scheduled_for": run.scheduled_for.isoformat(),
+        "fired_at": run.fired_at.isoformat() if run.fired_at else None,
+        "state": run.state,
+        "attempt": run.attempt,
+        "late": run.late,
+        "outcome": run.outcome,
+        "output": run.output,
+        "error": run.error,
+    }

@@ -1,0 +1,237 @@
+"""add, parse, list, show, edit: text in, tasks out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from taskd.cli import render
+from taskd.cli.common import db, emit_json, json_option, load_settings, notify_service, now
+from taskd.errors import BadInput, NeedsClarification
+
+if TYPE_CHECKING:
+    from taskd.pipeline import Parsed
+    from taskd.resolve.dayparts import TimePref
+    from taskd.settings import Settings
+
+
+def extract(settings: Settings, text: str, moment: datetime, tz: str,
+            prefs: dict[str, TimePref] | None, count: int = 3) -> Parsed:
+    from taskd.extract import get_extractor
+    from taskd.pipeline import parse
+
+    extractor = get_extractor(settings.effective_backend(), settings)
+    return parse(text, extractor=extractor, now=moment, tz=tz, prefs=prefs, count=count)
+
+
+def stored_prefs(settings: Settings) -> dict[str, TimePref]:
+    from taskd.learn.prefs import time_prefs
+
+    with db(settings) as handle:
+        return time_prefs(handle)
+
+
+def _ask(parsed: Parsed, as_json: bool) -> None:
+    question = parsed.draft.question or "When should this happen?"
+    if as_json:
+        emit_json(parsed.to_json())
+    raise NeedsClarification(question)
+
+
+def _title(parsed: Parsed) -> str:
+    return parsed.draft.title or parsed.text[:80]
+
+
+@click.command()
+@click.argument("text")
+@click.option("--tz", help="IANA time zone for this task (default: yours).")
+@click.option("--dry-run", is_flag=True, help="Show what would be stored; store nothing.")
+@json_option
+def add(text: str, tz: str | None, dry_run: bool, as_json: bool) -> None:
+    """Add a task from one line of text."""
+    settings = load_settings(tz=tz)
+    moment = now()
+    prefs = stored_prefs(settings) if not dry_run else _prefs_if_any(settings)
+    parsed = extract(settings, text, moment, settings.timezone, prefs)
+    if parsed.resolved is None:
+        _ask(parsed, as_json)
+    resolved = parsed.resolved
+    assert resolved is not None
+    task_id = None
+    if not dry_run:
+        from taskd.store import repo
+
+        schedule = parsed.draft.schedule
+        assert schedule is not None
+        with db(settings, write=True) as handle:
+            task = repo.create(
+                handle, text=parsed.text, draft_json=parsed.draft.model_dump_json(),
+                backend=parsed.backend, title=_title(parsed), kind=parsed.draft.kind,
+                message=parsed.draft.message, resolved=resolved,
+                time_source=schedule.time_source, daypart=schedule.daypart, now=moment)
+            task_id = task.id
+        notify_service(settings)
+    words = render.schedule_words(resolved.rrule, resolved.first, resolved.zone)
+    if as_json:
+        emit_json({"id": task_id, "saved": not dry_run, "schedule": words, **parsed.to_json()})
+        return
+    out = render.console()
+    out.print(render.added_line(_title(parsed), words, resolved.first, resolved.zone, task_id))
+    for note in resolved.assumptions:
+        out.print(f"  [dim]· {render._escape(note)}[/dim]")
+    if parsed.draft.kind == "agent" and not settings.model_configured:
+        out.print("  [yellow]! agent tasks need a model endpoint (OPENAI_BASE_URL) to run[/yellow]")
+
+
+def _prefs_if_any(settings: Settings) -> dict[str, TimePref] | None:
+    if settings.database_url.startswith("sqlite:///"):
+        from pathlib import Path
+
+        if not Path(settings.database_url.removeprefix("sqlite:///")).exists():
+            return None
+    return stored_prefs(settings)
+
+
+@click.command()
+@click.argument("text")
+@click.option("--now", "now_iso", help="Pretend it is this ISO-8601 time (naive = local in --tz).")
+@click.option("--tz", help="IANA time zone (default: yours).")
+@click.option("--count", default=3, show_default=True, type=click.IntRange(0, 100),
+              help="How many upcoming fire times to show.")
+@click.option("--backend", type=click.Choice(["rules", "openai", "auto"]),
+              help="Extractor to use (default: TASKD_BACKEND or auto).")
+@json_option
+def parse(text: str, now_iso: str | None, tz: str | None, count: int, backend: str | None,
+          as_json: bool) -> None:
+    """Extract and resolve TEXT without storing it."""
+    from taskd.clock import parse_now
+
+    settings = load_settings(tz=tz, backend=backend)
+    moment = parse_now(now_iso, settings.timezone) if now_iso else now()
+    parsed = extract(settings, text, moment, settings.timezone, _prefs_if_any(settings), count)
+    if parsed.resolved is None:
+        _ask(parsed, as_json)
+    resolved = parsed.resolved
+    assert resolved is not None
+    if as_json:
+        emit_json(parsed.to_json())
+        return
+    out = render.console()
+    words = render.schedule_words(resolved.rrule, resolved.first, resolved.zone)
+    out.print(render.added_line(_title(parsed), words, resolved.first, resolved.zone, None))
+    out.print(f"  kind: {parsed.draft.kind}   zone: {resolved.zone}"
+              + (f"   rrule: {resolved.rrule}" if resolved.rrule else ""))
+    for instant in resolved.upcoming[:count]:
+        out.print(f"  → {render.when(instant, resolved.zone)}")
+    for note in resolved.assumptions:
+        out.print(f"  [dim]· {render._escape(note)}[/dim]")
+
+
+@click.command(name="list")
+@click.option("--all", "include_all", is_flag=True, help="Include finished tasks.")
+@json_option
+def list_(include_all: bool, as_json: bool) -> None:
+    """Tasks with their next fire times."""
+    from taskd.store import repo
+
+    settings = load_settings()
+    moment = now()
+    with db(settings) as handle:
+        tasks = list(repo.list_tasks(handle, include_all=include_all))
+    if as_json:
+        emit_json([render.task_json(t, moment) for t in tasks])
+        return
+    out = render.console()
+    if not tasks:
+        out.print('No tasks yet. Try: taskd add "remind me to stretch in 2 minutes"')
+        return
+    out.print(render.tasks_table(tasks, moment))
+
+
+@click.command()
+@click.argument("task_id", type=int)
+@click.option("--count", default=5, show_default=True, type=click.IntRange(1, 100))
+@json_option
+def show(task_id: int, count: int, as_json: bool) -> None:
+    """One task in full, with its next fire times and recent runs."""
+    from taskd.store import repo
+
+    settings = load_settings()
+    moment = now()
+    with db(settings) as handle:
+        task = repo.get(handle, task_id)
+        runs = list(repo.runs_for(handle, task_id, limit=5))
+    data: dict[str, Any] = render.task_json(task, moment, count)
+    data["runs"] = [render.run_json(r) for r in runs]
+    if as_json:
+        emit_json(data)
+        return
+    out = render.console()
+    out.print(f"[bold]#{task.id} {render._escape(task.title)}[/bold]  [dim]{task.status}[/dim]")
+    out.print(f"  {data['schedule']}  ({task.tz})")
+    if task.rrule:
+        out.print(f"  [dim]RRULE:{task.rrule}[/dim]")
+    out.print(f"  kind: {task.kind}   from: {render._escape(task.source_text)!s}")
+    for iso in data["next"]:
+        out.print(f"  → {render.when(datetime.fromisoformat(iso), task.tz)}")
+    for run in runs:
+        out.print(f"  [dim]{render.when(run.scheduled_for, task.tz)}  {run.state}"
+                  f"{' (late)' if run.late else ''}[/dim]")
+
+
+@click.command()
+@click.argument("task_id", type=int)
+@click.argument("text", required=False)
+@click.option("--title", help="New title.")
+@click.option("--at", "at_text", help="New time, in words (\"tomorrow 7pm\", \"every Monday 9am\").")
+@json_option
+def edit(task_id: int, text: str | None, title: str | None, at_text: str | None,
+         as_json: bool) -> None:
+    """Change a task: by new text, or by --title / --at."""
+    from taskd.store import repo
+
+    if not (text or title or at_text):
+        raise click.UsageError("give new TEXT, --title or --at")
+    if text and at_text:
+        raise click.UsageError("give either TEXT or --at, not both")
+    settings = load_settings()
+    moment = now()
+    with db(settings, write=True) as handle:
+        task = repo.get(handle, task_id, live_only=True)
+        from taskd.learn.prefs import time_prefs
+
+        prefs = time_prefs(handle)
+        source = text or at_text
+        changes: dict[str, Any] = {}
+        if source:
+            parsed = extract(settings, source, moment, task.tz, prefs)
+            if parsed.resolved is None:
+                raise NeedsClarification(parsed.draft.question or "When should this happen?")
+            if text:
+                changes = {"title": title or _title(parsed), "kind": parsed.draft.kind,
+                           "message": parsed.draft.message, "source_text": parsed.text,
+                           "draft_json": parsed.draft.model_dump_json()}
+            elif title:
+                changes = {"title": title}
+            repo.reschedule(handle, task, parsed.resolved, moment, **changes)
+        elif title:
+            if not title.strip():
+                raise BadInput("the title is empty")
+            old = task.title
+            task.title = title.strip()
+            task.updated_at = moment
+            repo.record(handle, "edited", moment, task.id, before={"title": old},
+                        after={"title": task.title})
+        data = render.task_json(task, moment)
+    notify_service(settings)
+    if as_json:
+        emit_json(data)
+        return
+    nxt = datetime.fromisoformat(data["next"][0]) if data["next"] else None
+    render.console().print(render.added_line(data["title"], data["schedule"], nxt,
+                                             data["tz"], task_id))
+
+
+COMMANDS = [add, parse, list_, show, edit]

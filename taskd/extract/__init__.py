@@ -1,0 +1,55 @@
+"""extract: one line of text -> a Draft.
+
+Backends: `rules` (offline, deterministic, the default) and `openai` (any OpenAI-compatible
+endpoint). Each is imported only when chosen, so the CLI stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from taskd.errors import BadInput
+
+if TYPE_CHECKING:
+    from taskd.draft import Draft
+    from taskd.resolve.dayparts import TimePref
+    from taskd.settings import Settings
+
+MAX_TEXT = 2000
+
+
+class Extractor(Protocol):
+    name: str
+
+    def extract(self, text: str, *, now: datetime, tz: str,
+                prefs: Mapping[str, TimePref] | None = None) -> Draft:
+        """Read `text` as said at the aware instant `now` by a user in zone `tz`."""
+        ...
+
+
+def clean_text(text: str) -> str:
+    """The checks every backend shares: bad input stops here, before any parsing or model call."""
+    if "\x00" in text or any(ord(c) < 32 and c not in "\t\n\r" for c in text):
+        raise BadInput("the text contains control characters; give plain text")
+    stripped = " ".join(text.split())
+    if not stripped:
+        raise BadInput("the text is empty; say what and when, e.g. \"call mom tomorrow at 6pm\"")
+    if len(stripped) > MAX_TEXT:
+        raise BadInput(f"the text is {len(stripped)} characters; keep it under {MAX_TEXT}")
+    return stripped
+
+
+def get_extractor(backend: str, settings: Settings | None = None) -> Extractor:
+    if backend == "rules":
+        from taskd.extract.rules import RulesExtractor
+
+        return RulesExtractor()
+    if backend == "openai":
+        from taskd.extract.model import ModelExtractor  # type: ignore[import-not-found]
+
+        if settings is None:
+            raise BadInput("the openai backend needs settings")
+        return ModelExtractor(settings)  # type: ignore[no-any-return]
+    raise BadInput(f"unknown backend {backend!r}")

@@ -1,0 +1,1 @@
+"""learn: what the user means and wants, from what they state and what they do."""

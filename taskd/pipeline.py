@@ -1,0 +1,66 @@
+"""The pipeline's front half, shared by `add`, `parse`, `edit` and `eval`: text -> draft -> resolved."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from taskd.errors import NeedsClarification
+from taskd.extract import Extractor, clean_text
+from taskd.resolve import Resolved, resolve
+from taskd.resolve.zones import get_zone, wall
+
+if TYPE_CHECKING:
+    from taskd.draft import Draft
+    from taskd.resolve.dayparts import TimePref
+
+
+@dataclass(frozen=True)
+class Parsed:
+    text: str
+    draft: Draft
+    backend: str
+    tz: str
+    resolved: Resolved | None  # None when the extractor asks a question
+
+    @property
+    def question(self) -> str | None:
+        return self.draft.question if self.resolved is None else None
+
+    def to_json(self) -> dict[str, Any]:
+        """The object `taskd parse --json` prints (CONTRACT.md §3)."""
+        resolved = self.resolved
+        return {
+            "title": self.draft.title,
+            "kind": self.draft.kind,
+            "rrule": resolved.rrule if resolved else None,
+            "tz": resolved.zone if resolved else self.tz,
+            "next": [t.isoformat() for t in resolved.upcoming] if resolved else [],
+            "question": self.question,
+            "assumptions": list(resolved.assumptions) if resolved else [],
+            "draft": self.draft.model_dump(mode="json"),
+        }
+
+
+def parse(text: str, *, extractor: Extractor, now: datetime, tz: str,
+          prefs: Mapping[str, TimePref] | None = None, count: int = 3) -> Parsed:
+    """Extract and resolve without storing. Raises NeedsClarification only via `require`."""
+    get_zone(tz)  # an unknown zone is bad input before any work is done
+    cleaned = clean_text(text)
+    draft = extractor.extract(cleaned, now=now, tz=tz, prefs=prefs)
+    if draft.schedule is None:
+        return Parsed(cleaned, draft, extractor.name, tz, None)
+    resolved = resolve(draft, now, tz, prefs, count=count)
+    return Parsed(cleaned, draft, extractor.name, tz, resolved)
+
+
+def require_schedule(parsed: Parsed) -> Resolved:
+    if parsed.resolved is None:
+        raise NeedsClarification(parsed.draft.question or "When should this happen?")
+    return parsed.resolved
+
+
+def local_iso(instant: datetime, zone_name: str) -> str:
+    return wall(instant, get_zone(zone_name)).isoformat(timespec="seconds")

@@ -1,0 +1,53 @@
+"""Schema migrations: an ordered registry (after simonw/llm), applied once each, recorded by name.
+
+Add a migration by appending a function; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, inspect, text
+
+Migration = Callable[[Connection], None]
+MIGRATIONS: list[Migration] = []
+
+
+def migration(fn: Migration) -> Migration:
+    MIGRATIONS.append(fn)
+    return fn
+
+
+@migration
+def m001_initial(conn: Connection) -> None:
+    # The initial tables are the models as first shipped; later changes are new migrations.
+    from taskd.store.tables import Event, Preference, Run, Task
+
+    for model in (Task, Run, Event, Preference):
+        model.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
+
+
+def applied(conn: Connection) -> set[str]:
+    if not inspect(conn).has_table("_taskd_migrations"):
+        conn.execute(text(
+            "CREATE TABLE _taskd_migrations (name VARCHAR(200) PRIMARY KEY, applied_at VARCHAR(40))"
+        ))
+        return set()
+    return {row[0] for row in conn.execute(text("SELECT name FROM _taskd_migrations"))}
+
+
+def migrate(conn: Connection) -> list[str]:
+    """Apply what is missing, in order, inside the caller's transaction. Returns the names run."""
+    done = applied(conn)
+    ran: list[str] = []
+    for fn in MIGRATIONS:
+        if fn.__name__ in done:
+            continue
+        fn(conn)
+        conn.execute(
+            text("INSERT INTO _taskd_migrations (name, applied_at) VALUES (:n, :t)"),
+            {"n": fn.__name__, "t": datetime.now(UTC).isoformat()},
+        )
+        ran.append(fn.__name__)
+    return ran

@@ -1,0 +1,91 @@
+"""The tables. Migrations (taskd.store.migrations) create and change them; this is their shape."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from taskd.store.types import UTCDateTime
+
+TASK_STATUSES = ("active", "paused", "done", "deleted")
+RUN_STATES = ("pending", "claimed", "delivered", "failed", "missed", "skipped", "cancelled")
+
+
+def _instant(nullable: bool = False, index: bool = False) -> datetime:
+    return Field(sa_column=Column(UTCDateTime(), nullable=nullable, index=index))  # type: ignore[no-any-return]
+
+
+class Task(SQLModel, table=True):
+    __tablename__ = "tasks"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    kind: str = "reminder"
+    message: str | None = None
+    source_text: str = Field(sa_column=Column(Text, nullable=False))
+    draft_json: str = Field(sa_column=Column(Text, nullable=False))
+    backend: str
+    tz: str
+    rrule: str | None = None
+    dtstart: str | None = None  # naive local wall clock (ISO) the rule expands from
+    first_at: datetime = _instant()
+    next_fire_at: datetime | None = _instant(nullable=True, index=True)
+    status: str = Field(default="active", index=True)
+    paused_until: datetime | None = _instant(nullable=True)
+    time_source: str = "explicit"
+    daypart: str | None = None
+    channels_json: str | None = None  # null: the configured default channels
+    created_at: datetime = _instant()
+    updated_at: datetime = _instant()
+
+
+class Run(SQLModel, table=True):
+    """One planned or past firing of a task. (task_id, scheduled_for) is unique: never two."""
+
+    __tablename__ = "runs"
+    __table_args__ = (
+        UniqueConstraint("task_id", "scheduled_for", name="uq_runs_task_instant"),
+        Index("ix_runs_state_due", "state", "scheduled_for"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="tasks.id", index=True)
+    scheduled_for: datetime = _instant()
+    state: str = "pending"
+    origin: str = "schedule"  # schedule | snooze | manual
+    attempt: int = 0
+    claimed_at: datetime | None = _instant(nullable=True)
+    fired_at: datetime | None = _instant(nullable=True)
+    finished_at: datetime | None = _instant(nullable=True)
+    late: bool = False
+    outcome: str | None = None
+    output: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class Event(SQLModel, table=True):
+    """What happened to a task: created, edited, paused, snoozed, done... (learning signals too)."""
+
+    __tablename__ = "events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int | None = Field(default=None, foreign_key="tasks.id", index=True)
+    kind: str = Field(index=True)
+    at: datetime = _instant()
+    data_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class Preference(SQLModel, table=True):
+    """A learned or stated preference, with its evidence."""
+
+    __tablename__ = "preferences"
+
+    key: str = Field(primary_key=True)
+    value: str
+    source: str = "learned"  # learned | explicit
+    evidence: int = 0
+    confidence: float = 0.0
+    updated_at: datetime = _instant()
+    detail_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -38,12 +38,18 @@ def _register() -> None:
     for module in (tasks, lifecycle, prefs, evals):
         for command in module.COMMANDS:
             cli.add_command(command)
-    try:
-        from taskd.cli import service
-    except ImportError:
-        return
-    for command in service.COMMANDS:
-        cli.add_command(command)
+    import importlib
+
+    # Command families that arrive with their subsystems (the service, the local model).
+    for name in ("service", "model"):
+        try:
+            module = importlib.import_module(f"taskd.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"taskd.cli.{name}":
+                raise
+            continue
+        for command in module.COMMANDS:
+            cli.add_command(command)
 
 
 _register()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
@@ -78,9 +78,10 @@ def _apply_offset(now: datetime, offset: Offset, zone_name: str) -> datetime:
     zone = get_zone(zone_name)
     calendar = relativedelta(years=offset.years, months=offset.months, weeks=offset.weeks,
                              days=offset.days)
-    moved = localize(wall(now, zone) + calendar, zone) if calendar else now.astimezone(zone)
+    moved = localize(wall(now, zone) + calendar, zone) if calendar else now
     elapsed = timedelta(hours=offset.hours, minutes=offset.minutes, seconds=offset.seconds)
-    return (moved + elapsed).astimezone(zone)
+    # In UTC: Python adds to an aware datetime on its wall clock when the zone stays the same.
+    return (moved.astimezone(UTC) + elapsed).astimezone(zone)
 
 
 def _resolve_once(schedule: Schedule, now: datetime, zone_name: str,
@@ -140,6 +141,7 @@ def resolve(draft: Draft, now: datetime, tz: str,
     """Turn a draft into concrete fire times. `now` must be aware; `tz` is the user's zone."""
     if now.tzinfo is None:
         raise ValueError("resolve() needs an aware `now`")
+    now = now.astimezone(UTC)  # compare instants, never two wall clocks sharing a ZoneInfo
     if draft.schedule is None:
         raise NeedsClarification(draft.question or DEFAULT_QUESTION)
     zone_name = draft.tz or tz

@@ -68,10 +68,12 @@ def _wall_clock_instants(rule: rrule, zone: ZoneInfo) -> Iterator[datetime]:
     last: datetime | None = None
     for naive in rule:
         instant = localize(naive, zone)
-        # Two wall times in one gap land on the same instant: fire once.
-        if last is not None and instant <= last:
+        # Two wall times in one gap land on the same instant: fire once. Compared in UTC,
+        # because two datetimes sharing a ZoneInfo compare by wall clock, ignoring fold.
+        utc = instant.astimezone(UTC)
+        if last is not None and utc <= last:
             continue
-        last = instant
+        last = utc
         yield instant
 
 
@@ -159,6 +161,7 @@ def instants(rule: str, dtstart: datetime, zone: ZoneInfo) -> Iterator[datetime]
 def after(rule: str, dtstart: datetime, zone: ZoneInfo, moment: datetime,
           count: int) -> list[datetime]:
     """Up to `count` fire instants strictly after the aware `moment`."""
+    moment = moment.astimezone(UTC)
     horizon = moment + SEARCH_HORIZON
     found: list[datetime] = []
     for instant in instants(rule, dtstart, zone):

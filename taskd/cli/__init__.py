@@ -55,10 +55,13 @@ def _register() -> None:
 _register()
 
 
-def main() -> None:
-    """Entry point: documented errors become one line on stderr and their exit code."""
+def main(args: list[str] | None = None, obj: dict[str, object] | None = None) -> None:
+    """Entry point: documented errors become one line on stderr and their exit code.
+
+    `obj` is the test seam: {"clock": FakeClock(...)} freezes time for every command.
+    """
     try:
-        cli.main(standalone_mode=False, prog_name="taskd")
+        cli.main(args=args, standalone_mode=False, prog_name="taskd", obj=obj)
     except click.exceptions.Abort:
         click.echo("taskd: aborted", err=True)
         sys.exit(130)

@@ -1,0 +1,54 @@
+"""The JSON-schema evals in CI: pass rates may not fall below what was measured, and every draft the
+offline extractor emits validates against schema/task.schema.json."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from taskd.evaluate import load_cases, report, run
+from taskd.extract.rules import RulesExtractor
+
+ROOT = Path(__file__).parent.parent
+THRESHOLDS = json.loads((ROOT / "evals" / "thresholds.json").read_text())
+SUITES = {
+    "own": sorted((ROOT / "evals" / "cases").glob("*.jsonl")),
+    "generated": sorted((ROOT / "evals" / "generated").glob("*.jsonl")),
+    "recognizers": [p for p in [ROOT.parent / "shared" / "corpora" / "recognizers-dev.jsonl"]
+                    if p.exists()],
+}
+
+
+@lru_cache
+def _report(suite: str) -> dict[str, Any]:
+    return report(list(run(load_cases(SUITES[suite]), RulesExtractor())))
+
+
+@pytest.mark.parametrize("suite", sorted(THRESHOLDS))
+def test_pass_rate_holds(suite: str) -> None:
+    if not SUITES.get(suite):
+        pytest.skip(f"no {suite} cases here")
+    result = _report(suite)
+    failed = [f"{r['id']}: {r['failures']}" for r in result["results"] if not r["passed"]]
+    assert result["pass_rate"] >= THRESHOLDS[suite], (
+        f"{suite}: {result['pass_rate']:.2%} < {THRESHOLDS[suite]:.2%}\n" + "\n".join(failed[:40]))
+
+
+def test_every_emitted_draft_validates_against_the_schema_file() -> None:
+    schema = json.loads((ROOT / "schema" / "task.schema.json").read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+    drafts = [r["got"]["draft"] for r in _report("own")["results"] if r["got"].get("draft")]
+    assert len(drafts) > 200
+    for draft in drafts:
+        validator.validate(draft)
+
+
+def test_own_suite_is_big_and_spread() -> None:
+    cases = load_cases(SUITES["own"])
+    categories = {c["category"] for c in cases}
+    assert len(cases) >= 150 and len(categories) >= 12

@@ -51,3 +51,19 @@ def migrate(conn: Connection) -> list[str]:
         )
         ran.append(fn.__name__)
     return ran
+
+
+@migration
+def m002_deliveries(conn: Connection) -> None:
+    # One row per delivery attempt (the service's retries), so `history` can show every try.
+    from taskd.store.delivery_tables import Delivery
+
+    Delivery.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
+
+
+@migration
+def m003_task_policies(conn: Connection) -> None:
+    # Per-task catch-up policy; tasks without a row use the defaults from config.toml [service].
+    from taskd.store.delivery_tables import TaskPolicy
+
+    TaskPolicy.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]

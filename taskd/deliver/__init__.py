@@ -1,0 +1,1 @@
+"""deliver: channels (console, desktop, webhook, email, command) configured in config.toml."""

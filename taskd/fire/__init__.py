@@ -1,0 +1,1 @@
+"""fire: turn a claimed run into a message and hand it to the task's channels."""

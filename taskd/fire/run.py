@@ -1,0 +1,77 @@
+"""Fire one claimed run: build its message, hand it to each channel, report what happened.
+
+No database access here: the engine claims before calling and records after, so a crash in the
+middle leaves a claimed row that recovery re-fires (at least once; receivers dedup by run id).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from taskd.deliver.base import Channel
+from taskd.deliver.registry import BrokenChannel, names_for
+from taskd.deliver.retry import Attempt, send_with_retries
+from taskd.fire.agent import AgentUnavailable, run_agent
+from taskd.fire.message import Message
+from taskd.resolve.zones import get_zone
+
+if TYPE_CHECKING:
+    from taskd.settings import Settings
+    from taskd.store.tables import Run, Task
+
+
+@dataclass
+class FireResult:
+    run_id: int
+    ok: bool
+    fired_at: datetime
+    error: str | None = None
+    output: str | None = None
+    attempts: list[Attempt] = field(default_factory=list)
+    interrupted: bool = False  # stopped (SIGTERM) before every channel was done: release the run
+
+
+def build_message(task: Task, run: Run, fired_at: datetime, body: str | None = None) -> Message:
+    assert run.id is not None and task.id is not None
+    zone = get_zone(task.tz)
+    return Message(run_id=run.id, task_id=task.id, title=task.title,
+                   message=body or task.message or task.title,
+                   scheduled_for=run.scheduled_for.astimezone(zone),
+                   fired_at=fired_at.astimezone(zone), late=run.late, kind=task.kind,
+                   origin=run.origin, tz=task.tz, attempt=run.attempt)
+
+
+def fire_run(task: Task, run: Run, settings: Settings, channels: Mapping[str, Channel],
+             now: Callable[[], datetime], *, stop: threading.Event | None = None,
+             already_ok: frozenset[str] = frozenset()) -> FireResult:
+    """Deliver `run` to the task's channels, skipping channels that already took it (a re-fire
+    after a crash should not e-mail twice when the e-mail had gone out)."""
+    assert run.id is not None
+    fired_at = now()
+    output: str | None = None
+    if task.kind == "agent":
+        try:
+            output = run_agent(task, settings)
+        except AgentUnavailable as exc:
+            return FireResult(run.id, False, fired_at, error=exc.message)
+    message = build_message(task, run, fired_at, output)
+    result = FireResult(run.id, True, fired_at, output=output)
+    errors: list[str] = []
+    for name in names_for(task, settings):
+        if name in already_ok:
+            continue
+        channel = channels.get(name) or BrokenChannel(name, f"no channel named {name!r} in config")
+        ok, attempts, interrupted = send_with_retries(channel, message, now, stop)
+        result.attempts.extend(attempts)
+        if interrupted:
+            result.interrupted = True
+        if not ok:
+            errors.append(f"{name}: {attempts[-1].detail}")
+    if errors:
+        result.ok = False
+        result.error = "; ".join(errors)
+    return result

@@ -1,0 +1,277 @@
+"""The run table as the service's queue. Every function runs inside the caller's write session.
+
+State machine of a run: pending -> claimed (attempt+1) -> delivered | failed; pending -> missed |
+skipped | cancelled. A claim is committed before anything is sent: a crash after it leaves a
+`claimed` row that `recover_stale` puts back, so the run is re-sent (never lost) with the same
+run id (so an idempotent receiver never shows it twice).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from taskd.fire.run import FireResult
+from taskd.resolve import recurrence
+from taskd.resolve.zones import get_zone
+from taskd.schedule.policy import Defaults, Policy, for_row
+from taskd.store import repo
+from taskd.store.delivery_tables import Delivery, TaskPolicy
+from taskd.store.tables import Run, Task
+
+# A minutely task down for a year would otherwise write half a million `missed` rows.
+MAX_MISSED_ROWS = 1000
+
+
+@dataclass
+class Claimed:
+    """A claimed run with detached copies of what firing it needs (no session in the fire path)."""
+
+    run: Run
+    task: Task
+    already_ok: frozenset[str] = frozenset()
+
+
+@dataclass
+class ClaimStats:
+    claimed: int = 0
+    missed: int = 0
+    skipped: int = 0
+    cancelled: int = 0
+    resumed: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def recover_stale(db: Session) -> int:
+    """Claimed rows at start-up belong to a dead process (we hold the one-service lock): requeue."""
+    count = 0
+    for run in db.exec(select(Run).where(Run.state == "claimed")):
+        run.state = "pending"
+        run.claimed_at = None
+        db.add(run)
+        count += 1
+    return count
+
+
+def auto_resume(db: Session, now: datetime) -> int:
+    """Paused tasks whose `paused_until` has come resume by themselves."""
+    tasks = db.exec(select(Task).where(Task.status == "paused", col(Task.paused_until).is_not(None),
+                                       col(Task.paused_until) <= now)).all()
+    for task in tasks:
+        repo.resume(db, task, now)
+        db.add(task)
+    return len(tasks)
+
+
+def has_due(db: Session, now: datetime) -> bool:
+    return db.exec(select(Run.id).where(Run.state == "pending", Run.scheduled_for <= now)
+                   .limit(1)).first() is not None
+
+
+def next_wakes(db: Session, limit: int) -> list[datetime]:
+    """The next distinct instants at which something is due: pending runs and pause ends."""
+    runs = db.exec(select(Run.scheduled_for).where(Run.state == "pending").distinct()
+                   .order_by(col(Run.scheduled_for)).limit(limit)).all()
+    ends = db.exec(select(func.min(Task.paused_until)).where(Task.status == "paused")).first()
+    wakes = sorted({*runs, *([ends] if ends else [])})
+    return wakes[:limit]
+
+
+def _policies(db: Session, task_ids: Iterable[int], defaults: Defaults) -> dict[int, Policy]:
+    ids = list(set(task_ids))
+    rows = {p.task_id: p for p in db.exec(select(TaskPolicy).where(col(TaskPolicy.task_id).in_(ids)))}
+    return {i: for_row(rows[i].catch_up, rows[i].grace_seconds, defaults) if i in rows
+            else defaults.policy for i in ids}
+
+
+def _instants_between(task: Task, start: datetime, end: datetime) -> Iterator[datetime]:
+    """Fire instants of a recurring task strictly after `start`, up to and including `end`."""
+    if task.rrule is None or task.dtstart is None:
+        return
+    zone = get_zone(task.tz)
+    for instant in recurrence.instants(task.rrule, datetime.fromisoformat(task.dtstart), zone):
+        if instant <= start:
+            continue
+        if instant > end:
+            return
+        yield instant
+
+
+def _claim(db: Session, run: Run, now: datetime, late: bool) -> None:
+    run.state = "claimed"
+    run.attempt += 1
+    run.claimed_at = now
+    run.late = late
+    db.add(run)
+
+
+def _miss(db: Session, run: Run, now: datetime, why: str) -> None:
+    run.state = "missed"
+    run.late = True
+    run.finished_at = now
+    run.outcome = why
+    db.add(run)
+
+
+def _catch_up(db: Session, run: Run, task: Task, now: datetime, policy: Policy,
+              stats: ClaimStats) -> Run | None:
+    """A late scheduled run of a recurring task: coalesce everything missed into at most one fire.
+
+    Returns the run to fire (the latest missed instant, so the reminder is as fresh as it can
+    be), having recorded every earlier instant as `missed`: nothing is dropped silently.
+    """
+    later = list(_instants_between(task, run.scheduled_for, now))
+    instants = [run.scheduled_for, *later]
+    target_at = instants[-1]
+    fire = policy.catch_up == "once" and (policy.grace is None or now - target_at <= policy.grace)
+    existing = {r.scheduled_for: r for r in db.exec(
+        select(Run).where(Run.task_id == task.id, Run.scheduled_for > run.scheduled_for,
+                          Run.scheduled_for <= now))}
+    why = (f"missed: coalesced into the run due {target_at.isoformat()}" if fire
+           else f"missed: catch-up policy {policy.catch_up}, grace {policy.grace}")
+    to_record = instants if not fire else instants[:-1]
+    for index, instant in enumerate(to_record):
+        row = run if instant == run.scheduled_for else existing.get(instant)
+        if row is None:
+            if index >= MAX_MISSED_ROWS:
+                continue
+            row = Run(task_id=task.id, scheduled_for=instant, origin="schedule")
+        elif row.state != "pending":
+            continue
+        _miss(db, row, now, why)
+        stats.missed += 1
+    if len(to_record) > MAX_MISSED_ROWS:
+        stats.notes.append(f"task #{task.id}: {len(to_record)} runs missed, "
+                           f"first {MAX_MISSED_ROWS} recorded")
+    if not fire:
+        return None
+    if target_at == run.scheduled_for:
+        return run
+    target = existing.get(target_at)
+    if target is not None and target.state != "pending":
+        return None  # that instant was already handled (fired before a backward clock step)
+    return target or Run(task_id=task.id, scheduled_for=target_at, origin="schedule", late=True)
+
+
+def claim_due(db: Session, now: datetime, defaults: Defaults, limit: int) -> tuple[list[Claimed],
+                                                                                    ClaimStats]:
+    """Decide every due pending run (up to `limit`): claim, skip, miss or cancel it."""
+    stats = ClaimStats()
+    due = db.exec(select(Run).where(Run.state == "pending", Run.scheduled_for <= now)
+                  .order_by(col(Run.scheduled_for), col(Run.id)).limit(limit)).all()
+    if not due:
+        return [], stats
+    tasks = {t.id: t for t in db.exec(select(Task).where(col(Task.id).in_({r.task_id for r in due})))}
+    policies = _policies(db, tasks, defaults)
+    chosen: list[Run] = []
+    touched: dict[int, Task] = {}
+    for run in due:
+        task = tasks[run.task_id]
+        touched[run.task_id] = task
+        if task.status not in repo.LIVE:
+            run.state = "cancelled"
+            run.outcome = f"task is {task.status}"
+            db.add(run)
+            stats.cancelled += 1
+            continue
+        if run.origin == "manual":  # the user asked for it now: no lateness, no pause rules
+            _claim(db, run, now, late=False)
+            chosen.append(run)
+            continue
+        if task.status == "paused":
+            run.state = "skipped"
+            run.outcome = "paused"
+            run.finished_at = now
+            db.add(run)
+            stats.skipped += 1
+            continue
+        policy = policies[run.task_id]
+        if now - run.scheduled_for <= defaults.on_time:
+            _claim(db, run, now, late=False)
+            chosen.append(run)
+        elif task.rrule is not None and run.origin == "schedule":
+            target = _catch_up(db, run, task, now, policy, stats)
+            if target is not None:
+                _claim(db, target, now, late=True)
+                chosen.append(target)
+        elif policy.catch_up == "once" and (policy.grace is None
+                                            or now - run.scheduled_for <= policy.grace):
+            _claim(db, run, now, late=True)  # a one-time reminder: better late than never
+            chosen.append(run)
+        else:
+            _miss(db, run, now, f"missed: catch-up policy {policy.catch_up}, grace {policy.grace}")
+            stats.missed += 1
+    db.flush()
+    # Plan each task's next run now, in the claim transaction: a crash while sending cannot
+    # leave a recurring task with nothing planned.
+    for task in touched.values():
+        if task.status in repo.LIVE:
+            repo.plan_next(db, task, now)
+            task.updated_at = max(task.updated_at, now)
+            db.add(task)
+    db.flush()
+    ok = _delivered_channels(db, [r.id for r in chosen if r.id is not None])
+    stats.claimed = len(chosen)
+    # expire_on_commit is off, so these rows stay readable after the session closes.
+    claimed = [Claimed(r, tasks[r.task_id], ok.get(r.id or 0, frozenset())) for r in chosen]
+    return claimed, stats
+
+
+def _delivered_channels(db: Session, run_ids: list[int]) -> dict[int, frozenset[str]]:
+    """Channels that already took a run (before a crash): a re-fire does not repeat them."""
+    if not run_ids:
+        return {}
+    found: dict[int, set[str]] = {}
+    for delivery in db.exec(select(Delivery).where(col(Delivery.run_id).in_(run_ids),
+                                                   Delivery.ok == True)):  # noqa: E712
+        found.setdefault(delivery.run_id, set()).add(delivery.channel)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+def create_manual(db: Session, task: Task, now: datetime, *, claimed: bool) -> Run:
+    """`taskd run ID`: a run due now, origin manual. Microseconds keep it apart from a scheduled
+    run at the same second (the unique key is (task, instant))."""
+    when = now
+    while db.exec(select(Run.id).where(Run.task_id == task.id, Run.scheduled_for == when)).first():
+        when += timedelta(microseconds=1)
+    run = Run(task_id=task.id, scheduled_for=when, origin="manual")
+    if claimed:
+        _claim(db, run, now, late=False)
+    db.add(run)
+    db.flush()
+    return run
+
+
+def finish(db: Session, results: Iterable[FireResult], now: datetime) -> None:
+    """Record each fired run: its delivery attempts, then delivered, failed, or released."""
+    for result in results:
+        for attempt in result.attempts:
+            db.add(Delivery(run_id=result.run_id, channel=attempt.channel, attempt=attempt.attempt,
+                            at=attempt.at, ok=attempt.ok, detail=attempt.detail[:2000]))
+        run = db.get(Run, result.run_id)
+        if run is None or run.state != "claimed":
+            continue
+        if result.interrupted and not result.ok:
+            # SIGTERM mid-run: give it back untouched so the next start sends it (at least once).
+            run.state = "pending"
+            run.claimed_at = None
+            if not result.attempts:
+                run.attempt = max(0, run.attempt - 1)
+            db.add(run)
+            continue
+        run.fired_at = result.fired_at
+        run.finished_at = now
+        run.output = result.output
+        if result.ok:
+            run.state = "delivered"
+            run.outcome = "delivered late" if run.late else "delivered"
+            run.error = None
+        else:
+            run.state = "failed"
+            run.outcome = "failed"
+            run.error = result.error
+        db.add(run)

@@ -1,0 +1,196 @@
+"""The engine: one `tick(now)` does all the work a wake-up owes. No sleeping, no threads of its
+own besides a delivery pool; the service decides when to call it, tests call it with a FakeClock.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from taskd.clock import Clock, SystemClock
+from taskd.deliver.base import Channel
+from taskd.errors import NotFound
+from taskd.fire.run import FireResult, fire_run
+from taskd.schedule import claims, crash
+from taskd.schedule.claims import Claimed
+from taskd.schedule.policy import Defaults, from_config
+from taskd.settings import Settings
+from taskd.store import repo
+from taskd.store.db import session
+
+log = logging.getLogger("taskd.service")
+
+# A step of the wall clock against the monotonic clock larger than this is a sleep or a clock
+# change, not scheduling jitter.
+DRIFT_THRESHOLD = 5.0
+
+
+@dataclass
+class TickReport:
+    delivered: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    released: list[int] = field(default_factory=list)
+    missed: int = 0
+    skipped: int = 0
+    cancelled: int = 0
+    resumed: int = 0
+    clock_jump: float = 0.0
+
+
+class DriftWatch:
+    """Compares how far the wall clock and the monotonic clock moved since the last look.
+
+    After a suspend the wall clock moved hours while monotonic time did not (CLOCK_MONOTONIC stops
+    in suspend on Linux); after an NTP step they differ by the step. Either way the in-memory
+    wake-up times are stale, and everything that fell due must be caught up now.
+    """
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._wall = clock.now()
+        self._mono = clock.monotonic()
+
+    def check(self) -> float:
+        wall, mono = self.clock.now(), self.clock.monotonic()
+        drift = (wall - self._wall).total_seconds() - (mono - self._mono)
+        self._wall, self._mono = wall, mono
+        return drift if abs(drift) > DRIFT_THRESHOLD else 0.0
+
+
+class Engine:
+    def __init__(self, settings: Settings, clock: Clock | None = None,
+                 channels: Mapping[str, Channel] | None = None, *, workers: int | None = None,
+                 batch: int = 500, stop: threading.Event | None = None) -> None:
+        self.clock = clock or SystemClock()
+        self.stop = stop or threading.Event()
+        self.batch = batch
+        self.workers = workers or int(os.environ.get("TASKD_WORKERS", "8"))
+        self._fixed_channels = channels
+        self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
+        self.watch = DriftWatch(self.clock)
+        self.last_tick: datetime | None = None
+        self.last_error: str | None = None
+        self.totals = {"delivered": 0, "failed": 0, "missed": 0, "skipped": 0}
+        self.reload(settings)
+
+    @property
+    def url(self) -> str:
+        return self.settings.database_url
+
+    def reload(self, settings: Settings) -> None:
+        """New settings (SIGHUP): channels and policy defaults are rebuilt from them."""
+        from taskd.deliver.registry import build
+
+        self.settings = settings
+        self.defaults: Defaults = from_config(settings.raw)
+        self.channels: Mapping[str, Channel] = self._fixed_channels or build(settings)
+
+    def recover(self) -> int:
+        with session(self.url, write=True) as db:
+            count = claims.recover_stale(db)
+        if count:
+            log.warning("requeued %d run(s) claimed by a process that died", count)
+        return count
+
+    def next_wakes(self, limit: int = 64) -> list[datetime]:
+        with session(self.url) as db:
+            return claims.next_wakes(db, limit)
+
+    def tick(self, now: datetime | None = None) -> TickReport:
+        """Do everything that is due at `now` (default: the clock's now)."""
+        with self._lock:
+            report = TickReport()
+            report.clock_jump = self.watch.check()
+            moment = now or self.clock.now()
+            if report.clock_jump:
+                log.warning("wall clock moved %+.0f s against the monotonic clock "
+                            "(sleep or clock change): catching up", report.clock_jump)
+                with session(self.url, write=True) as db:
+                    repo.record(db, "service.clock_jump", moment, seconds=report.clock_jump)
+            with session(self.url, write=True) as db:
+                report.resumed = claims.auto_resume(db, moment)
+            if crash.armed("before_claim"):
+                with session(self.url) as db:
+                    if claims.has_due(db, moment):
+                        crash.point("before_claim")
+            while not self.stop.is_set():
+                with session(self.url, write=True) as db:
+                    batch, stats = claims.claim_due(db, moment, self.defaults, self.batch)
+                report.missed += stats.missed
+                report.skipped += stats.skipped
+                report.cancelled += stats.cancelled
+                for note in stats.notes:
+                    log.warning(note)
+                if not batch:
+                    break
+                crash.point("after_claim")
+                self._finish(self._fire_all(batch), report)
+                if len(batch) < self.batch:
+                    break
+            self.last_tick = moment
+            self.totals["missed"] += report.missed
+            self.totals["skipped"] += report.skipped
+            return report
+
+    def _fire_one(self, item: Claimed) -> FireResult:
+        assert item.run.id is not None
+        if self.stop.is_set():  # shutting down: do not start new sends, release instead
+            return FireResult(item.run.id, False, self.clock.now(), interrupted=True)
+        try:
+            return fire_run(item.task, item.run, self.settings, self.channels, self.clock.now,
+                            stop=self.stop, already_ok=item.already_ok)
+        except Exception as exc:  # a bug in one run must not strand the others claimed
+            log.exception("firing run %s failed", item.run.id)
+            return FireResult(item.run.id, False, self.clock.now(), error=f"internal error: {exc}")
+
+    def _fire_all(self, batch: list[Claimed]) -> list[FireResult]:
+        if len(batch) == 1 or self.workers <= 1:
+            return [self._fire_one(item) for item in batch]
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="taskd-fire")
+        return list(self._pool.map(self._fire_one, batch))
+
+    def _finish(self, results: list[FireResult], report: TickReport) -> None:
+        crash.point("after_deliver")
+        with session(self.url, write=True) as db:
+            claims.finish(db, results, self.clock.now())
+        for result in results:
+            if result.interrupted and not result.ok:
+                report.released.append(result.run_id)
+            elif result.ok:
+                report.delivered.append(result.run_id)
+                self.totals["delivered"] += 1
+            else:
+                report.failed.append(result.run_id)
+                self.totals["failed"] += 1
+                self.last_error = f"run {result.run_id}: {result.error}"
+                log.error("run %s failed: %s", result.run_id, result.error)
+
+    def fire_manual(self, task_id: int) -> int:
+        """`taskd run ID`: fire a task now, outside its schedule. Returns the new run's id.
+
+        Claimed in its own transaction, so it needs no tick and does not wait for one.
+        """
+        moment = self.clock.now()
+        with session(self.url, write=True) as db:
+            task = repo.get(db, task_id)
+            if task.status == "deleted":
+                raise NotFound(f"no task #{task_id}")
+            run = claims.create_manual(db, task, moment, claimed=True)
+            repo.record(db, "run_now", moment, task.id)
+            item = Claimed(run, task)
+        assert run.id is not None
+        report = TickReport()
+        self._finish([self._fire_one(item)], report)
+        return run.id
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None

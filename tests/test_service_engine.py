@@ -81,7 +81,7 @@ def test_sleep_8h_one_shot_late_once_hourly_coalesced(engine: Engine, fake: Fake
     hourly_states = states(engine, hourly)
     # 08:30 .. 15:30 missed (8 runs) minus the coalesced one fired, then 16:30 pending.
     assert hourly_states == ["missed"] * 7 + ["delivered", "pending"]
-    fired = [r for r in runs(engine, hourly) if r.state == "delivered"][0]
+    fired = next(r for r in runs(engine, hourly) if r.state == "delivered")
     assert fired.scheduled_for == local("2026-03-02T15:30:00") and fired.late
     engine.tick()
     assert len(rec.sent) == 2

@@ -1,0 +1,253 @@
+"""Found pieces -> a Schedule: settle am/pm, pick the date, fold dates and times into the RRULE.
+
+Choices made here (each is also written into the draft's assumptions when it applies):
+- A bare hour with no am/pm and no daypart: 1-5 is read as afternoon ("at 3" = 15:00), 6-12 as
+  morning ("at 9" = 09:00). With "evening"/"tonight"/"afternoon" it is afternoon, except that
+  "tonight at 1" to "4" stays after midnight.
+- "midnight" is 00:00 of the day after the named day (today when none is named).
+- A date with no time whose usual time (default 09:00) has already passed today moves to the next
+  daypart still ahead (afternoon, evening, night); when none is, the reminder fires now.
+- "twice a day" = 09:00 and 21:00; "three times a day" = 08:00, 14:00, 20:00; four = every 4h from 8.
+- A weekday next to another date reference ("in 3 days on Friday", "Monday two weeks from now")
+  is that weekday inside the (Monday-based) week of the other date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, time, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from dateutil.rrule import rrulestr
+
+from taskd.draft import Offset, Schedule
+from taskd.extract.rules import calendar as cal
+from taskd.extract.rules.scan import DateHit, Found, TimeHit
+from taskd.resolve.dayparts import TimePref, choose
+
+_PM_DAYPARTS = ("afternoon", "evening", "tonight", "night")
+_PRIORITY = ["full", "monthdate", "special", "anchored", "monthday", "week", "relative", "weekday"]
+_PER_DAY_HOURS = {2: [9, 21], 3: [8, 14, 20], 4: [8, 12, 16, 20], 5: [8, 11, 14, 17, 20],
+                  6: [8, 10, 12, 14, 16, 18]}
+_FALLBACK_DAYPARTS = ("afternoon", "evening", "night")
+_SUB_DAILY = ("HOURLY", "MINUTELY", "SECONDLY")
+_UNIT_FREQ = {"day": "DAILY", "week": "WEEKLY", "month": "MONTHLY", "year": "YEARLY"}
+
+
+def _settle_times(found: Found, daypart: str | None) -> list[TimeHit]:
+    settled: list[TimeHit] = []
+    for hit in found.times:
+        hour = hit.hour
+        if hit.ambiguous and 1 <= hour <= 12:
+            if daypart in _PM_DAYPARTS:
+                if hour < 12 and not (daypart in ("tonight", "night") and hour <= 4):
+                    hour += 12
+            elif daypart is None and hit.bare_hour and 1 <= hour <= 5:
+                hour += 12
+                found.assumptions.append(f"\"{hit.hour}\" = {hour}:00 (afternoon)")
+        settled.append(TimeHit(hour, hit.minute, hit.second, False, hit.bare_hour, hit.start))
+    return settled
+
+
+def _clock(hit: TimeHit) -> str:
+    text = f"{hit.hour:02d}:{hit.minute:02d}"
+    return text + (f":{hit.second:02d}" if hit.second else "")
+
+
+def _pref_time(key: str, prefs: Mapping[str, TimePref] | None) -> time:
+    return choose(key, prefs).as_time
+
+
+def _best(hits: list[DateHit]) -> DateHit | None:
+    if not hits:
+        return None
+    return min(hits, key=lambda h: (_PRIORITY.index(h.kind) if h.kind in _PRIORITY else 99,
+                                    h.start))
+
+
+def _pick_date(found: Found, on_hits: list[DateHit]) -> date | None:
+    plain = [h for h in on_hits if h.kind == "weekday" and h.plain_weekday]
+    others = [h for h in on_hits if not (h.kind == "weekday" and h.plain_weekday)]
+    base = _best(others)
+    weekday = plain[0].weekday if plain else None
+    if weekday is None:
+        weekday = next((h.weekday for h in on_hits if h.kind == "weekday"), None)
+    if base is not None:
+        if plain and base.kind in ("anchored", "week"):
+            return cal.weekday_in_week_of(base.day, plain[0].weekday or 0)
+        return base.day
+    offset = found.offset
+    if plain and offset and not any(offset.get(k) for k in ("hours", "minutes", "seconds")):
+        anchor = found.today + relativedelta(**offset)  # type: ignore[arg-type]
+        found.offset = None
+        return cal.weekday_in_week_of(anchor, plain[0].weekday or 0)
+    if found.week_shift is not None:
+        return cal.weekday_of_next_week(found.today, weekday if weekday is not None else 0,
+                                        found.week_shift) if found.week_shift or weekday is None \
+            else cal.weekday_in_week_of(found.today, weekday)
+    if plain:
+        return plain[0].day
+    return None
+
+
+def _fire_time(times: list[TimeHit], daypart: str | None,
+               prefs: Mapping[str, TimePref] | None) -> time | None:
+    if times:
+        return time(times[0].hour, times[0].minute, times[0].second)
+    if daypart:
+        return _pref_time(daypart, prefs)
+    return None
+
+
+def _rule_schedule(found: Found, times: list[TimeHit], dayparts: list[str],
+                   prefs: Mapping[str, TimePref] | None) -> Schedule:
+    assert found.rule is not None
+    rule = dict(found.rule)
+    start: date | None = None
+    for hit in found.dates:
+        if hit.role == "start":
+            start = hit.day
+        elif hit.role == "until":
+            found.until = hit.day
+        elif hit.kind == "weekday" and rule["FREQ"] in ("DAILY", "WEEKLY") and \
+                hit.weekday is not None and (hit.plain_weekday or "BYDAY" not in rule):
+            days = [d for d in rule.get("BYDAY", "").split(",") if d]
+            code = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][hit.weekday]
+            rule["BYDAY"] = ",".join([*days, code] if code not in days else days)
+            rule["FREQ"] = "WEEKLY"
+        elif hit.kind == "monthday" and rule["FREQ"] == "MONTHLY" and hit.monthday:
+            rule["BYMONTHDAY"] = str(hit.monthday)
+        elif hit.kind in ("monthdate", "full") and rule["FREQ"] == "YEARLY" and hit.month and \
+                hit.monthday and "BYMONTH" not in rule:
+            rule["BYMONTH"], rule["BYMONTHDAY"] = str(hit.month), str(hit.monthday)
+        else:
+            start = hit.day
+    clock: str | None = None
+    daypart: str | None = None
+    if len(times) > 1:
+        rule["BYHOUR"] = ",".join(str(h) for h in sorted({t.hour for t in times}))
+        rule["BYMINUTE"] = ",".join(str(m) for m in sorted({t.minute for t in times}))
+        if len({t.minute for t in times}) > 1:
+            found.assumptions.append("times with different minutes repeat at each combination")
+    elif times:
+        clock = _clock(times[0])
+    elif len(dayparts) > 1:
+        hours = sorted({_pref_time(d, prefs) for d in dayparts})
+        rule["BYHOUR"] = ",".join(str(t.hour) for t in hours)
+        rule["BYMINUTE"] = ",".join(sorted({str(t.minute) for t in hours}))
+    elif dayparts:
+        daypart = dayparts[0]
+    elif found.per_day and found.per_day > 1 and rule["FREQ"] == "DAILY":
+        hours_list = _PER_DAY_HOURS.get(found.per_day, _PER_DAY_HOURS[6])
+        rule["BYHOUR"] = ",".join(str(h) for h in hours_list)
+        rule["BYMINUTE"] = "0"
+        found.assumptions.append(f"{found.per_day} times a day = at "
+                                 + ", ".join(f"{h:02d}:00" for h in hours_list))
+    if found.window_start and clock is None:
+        clock = f"{found.window_start[0]:02d}:{found.window_start[1]:02d}"
+    if found.midnight and len(times) == 1 and start is not None:
+        start += timedelta(days=1)
+    if found.count:
+        rule["COUNT"] = str(found.count)
+    elif found.span:
+        unit, amount = found.span
+        if _UNIT_FREQ[unit] == rule["FREQ"] and "," not in rule.get("BYDAY", ""):
+            rule["COUNT"] = str(amount)
+        else:
+            first = start or found.today
+            found.until = first + relativedelta(**{unit + "s": amount}) - timedelta(days=1)
+    if found.until and "COUNT" not in rule:
+        rule["UNTIL"] = f"{found.until:%Y%m%d}T235959"
+    if start is None and int(rule.get("INTERVAL", "1")) > 1 and rule["FREQ"] not in _SUB_DAILY:
+        start = _first_occurrence(found, rule, clock, daypart, prefs)
+    body = ";".join(f"{k}={v}" for k, v in rule.items())
+    return Schedule(date=start.isoformat() if start else None, time=clock, rrule=body,
+                    daypart=daypart,  # type: ignore[arg-type]
+                    time_source="explicit" if clock or "BYHOUR" in rule else
+                    "daypart" if daypart else "default")
+
+
+def _first_occurrence(found: Found, rule: dict[str, str], clock: str | None,
+                      daypart: str | None, prefs: Mapping[str, TimePref] | None) -> date | None:
+    """Where "every other week on Tuesday" starts: the pattern's next fire, so that the interval
+    counts from there (not from the current week, which may hold no fire at all)."""
+    parts = {k: v for k, v in rule.items() if k not in ("INTERVAL", "COUNT", "UNTIL")}
+    if "BYHOUR" not in parts:
+        when = time.fromisoformat(clock) if clock else _pref_time(daypart or "default_time", prefs)
+        parts.update(BYHOUR=str(when.hour), BYMINUTE=str(when.minute), BYSECOND=str(when.second))
+    body = ";".join(f"{k}={v}" for k, v in parts.items())
+    try:
+        nxt = rrulestr(body, dtstart=found.now.replace(microsecond=0))
+        first = nxt.after(found.now)  # type: ignore[union-attr]
+    except (ValueError, TypeError):
+        return None
+    return first.date() if first else None
+
+
+def _date_only_today(found: Found, prefs: Mapping[str, TimePref] | None) -> Schedule:
+    """Today with no time: the usual time if still ahead, else the next daypart ahead, else now."""
+    now = found.now.time()
+    if _pref_time("default_time", prefs) > now:
+        return Schedule(date=found.today.isoformat(), time_source="default")
+    for part in _FALLBACK_DAYPARTS:
+        if _pref_time(part, prefs) > now:
+            found.assumptions.append(f"today's usual time has passed: this {part}")
+            return Schedule(date=found.today.isoformat(), daypart=part,  # type: ignore[arg-type]
+                            time_source="daypart")
+    found.assumptions.append("today's usual times have passed: now")
+    return Schedule(offset=Offset(), time_source="explicit")
+
+
+def build_schedule(found: Found, prefs: Mapping[str, TimePref] | None) -> Schedule | None:
+    dayparts = list(dict.fromkeys(found.dayparts))
+    daypart = dayparts[0] if dayparts else None
+    times = _settle_times(found, daypart)
+    if found.rule is None and found.weak_rule and not (
+            found.dates or times or dayparts or found.offset or found.now_word):
+        found.rule = found.weak_rule
+    if found.rule is not None:
+        return _rule_schedule(found, times, dayparts, prefs)
+    on_hits = [h for h in found.dates if h.role == "on"]
+    day = _pick_date(found, on_hits)
+    offset = found.offset
+    if offset is not None:
+        calendar_only = not any(offset.get(k) for k in ("hours", "minutes", "seconds"))
+        if calendar_only and day is None and (times or daypart):
+            day = found.today + relativedelta(**offset)  # type: ignore[arg-type]
+        elif day is None or not calendar_only:
+            return Schedule(offset=Offset(**offset), time_source="explicit")
+    if times and daypart == "end_of_day":
+        daypart = None
+    fire = _fire_time(times, daypart, prefs)
+    if day is not None:
+        plain_today = any(h.kind == "weekday" and h.day == day == found.today and
+                          h.plain_weekday for h in on_hits)
+        if plain_today and fire is not None and fire <= found.now.time():
+            day += timedelta(days=7)
+        if times and daypart in ("tonight", "night") and times[0].hour < 5 and \
+                day != found.today:
+            day += timedelta(days=1)
+        if found.midnight and times and times[0].hour == 0 and times[0].minute == 0:
+            day += timedelta(days=1)
+    elif found.midnight and times:
+        day = found.today + timedelta(days=1)
+    elif daypart == "tonight" and not times:
+        day = found.today
+    if day is None and not times and daypart is None:
+        if found.weak_today:
+            return _date_only_today(found, prefs)
+        if found.now_word:
+            return Schedule(offset=Offset(), time_source="explicit")
+        return None
+    if times:
+        return Schedule(date=day.isoformat() if day else None, time=_clock(times[0]),
+                        time_source="explicit")
+    if daypart:
+        return Schedule(date=day.isoformat() if day else None, daypart=daypart,  # type: ignore[arg-type]
+                        time_source="daypart")
+    assert day is not None
+    if day == found.today:
+        return _date_only_today(found, prefs)
+    return Schedule(date=day.isoformat(), time_source="default")
+

@@ -1,0 +1,186 @@
+"""Calendar arithmetic on local dates: weekdays, month days, holidays.
+
+Weekday words (the week starts on Monday):
+- "Friday", "on Friday", "this Friday": the next Friday, today included when the time asked for
+  is still ahead today (with no time at all, today counts).
+- "next Friday", "following Friday": the Friday of NEXT week (Monday-based). On a Thursday,
+  "next Friday" is eight days away; on a Sunday, "next Monday" is tomorrow.
+- "coming Friday", "upcoming Friday": the next Friday strictly after today.
+- "Friday 13th", "Monday the 21st": the next date that is both.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from taskd.errors import BadInput
+from taskd.extract.rules.lexicon import MONTHS
+
+_MONTH_NAMES = {v: k.capitalize() for k, v in MONTHS.items()}
+
+
+def month_name(month: int) -> str:
+    return _MONTH_NAMES[month]
+
+
+def valid(year: int, month: int, day: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= _calendar.monthrange(year, month)[1]
+
+
+def check_day(month: int, day: int, shown: str) -> None:
+    """Raise BadInput for a month/day that no year has (Feb 30, April 31)."""
+    if not 1 <= month <= 12 or not 1 <= day <= (29 if month == 2 else
+                                                  _calendar.monthrange(2001, month)[1]):
+        raise BadInput(f"{shown} is not a real date")
+
+
+def make(year: int, month: int, day: int, shown: str) -> date:
+    if not valid(year, month, day):
+        raise BadInput(f"{shown} is not a real date")
+    return date(year, month, day)
+
+
+def next_month_day(today: date, month: int, day: int, shown: str) -> date:
+    """The next (month, day) on or after today; Feb 29 waits for a leap year."""
+    check_day(month, day, shown)
+    for year in range(today.year, today.year + 9):
+        if valid(year, month, day) and date(year, month, day) >= today:
+            return date(year, month, day)
+    raise BadInput(f"{shown} is not a real date")
+
+
+def next_day_of_month(today: date, day: int, shown: str) -> date:
+    """The next date with this day of the month, this month included."""
+    if not 1 <= day <= 31:
+        raise BadInput(f"{shown} is not a real day of the month")
+    current = today.replace(day=1)
+    for _ in range(24):
+        if valid(current.year, current.month, day) and date(current.year, current.month,
+                                                              day) >= today:
+            return date(current.year, current.month, day)
+        current += relativedelta(months=1)
+    raise BadInput(f"{shown} is not a real day of the month")
+
+
+def next_weekday(today: date, weekday: int, include_today: bool = True) -> date:
+    ahead = (weekday - today.weekday()) % 7
+    if ahead == 0 and not include_today:
+        ahead = 7
+    return today + timedelta(days=ahead)
+
+
+def weekday_of_next_week(today: date, weekday: int, weeks: int = 1) -> date:
+    monday = today - timedelta(days=today.weekday()) + timedelta(weeks=weeks)
+    return monday + timedelta(days=weekday)
+
+
+def weekday_in_week_of(anchor: date, weekday: int) -> date:
+    """The given weekday inside the Monday-based week that contains `anchor`."""
+    return anchor - timedelta(days=anchor.weekday()) + timedelta(days=weekday)
+
+
+def next_weekday_and_day(today: date, weekday: int, day: int, shown: str) -> date:
+    """The next date that is both this weekday and this day of the month ("Mon 13th")."""
+    current = today.replace(day=1)
+    for _ in range(12 * 30):
+        if valid(current.year, current.month, day):
+            candidate = date(current.year, current.month, day)
+            if candidate >= today and candidate.weekday() == weekday:
+                return candidate
+        current += relativedelta(months=1)
+    raise BadInput(f"{shown} never happens")
+
+
+def last_day_of_month(day: date) -> date:
+    return day.replace(day=_calendar.monthrange(day.year, day.month)[1])
+
+
+def nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    """n-th (1-based, -1 = last) weekday of a month."""
+    if n > 0:
+        first = date(year, month, 1)
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = last_day_of_month(date(year, month, 1))
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def easter(year: int) -> date:
+    """Western Easter Sunday (anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    el = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * el) // 451
+    month = (h + el - 7 * m + 114) // 31
+    day = (h + el - 7 * m + 114) % 31 + 1
+    return date(year, month, day)
+
+
+def _fixed(month: int, day: int):  # type: ignore[no-untyped-def]
+    return lambda year: date(year, month, day)
+
+
+def _nth(month: int, weekday: int, n: int):  # type: ignore[no-untyped-def]
+    return lambda year: nth_weekday(year, month, weekday, n)
+
+
+HOLIDAYS = {
+    "christmas eve": _fixed(12, 24),
+    "christmas day": _fixed(12, 25),
+    "christmas": _fixed(12, 25),
+    "xmas": _fixed(12, 25),
+    "boxing day": _fixed(12, 26),
+    "new year's eve": _fixed(12, 31),
+    "new years eve": _fixed(12, 31),
+    "new year's day": _fixed(1, 1),
+    "new years day": _fixed(1, 1),
+    "new year day": _fixed(1, 1),
+    "new year's": _fixed(1, 1),
+    "new year": _fixed(1, 1),
+    "valentine's day": _fixed(2, 14),
+    "valentines day": _fixed(2, 14),
+    "valentine's": _fixed(2, 14),
+    "saint patrick day": _fixed(3, 17),
+    "saint patrick": _fixed(3, 17),
+    "halloween": _fixed(10, 31),
+    "independence day": _fixed(7, 4),
+    "international workers' day": _fixed(5, 1),
+    "international workers day": _fixed(5, 1),
+    "workers' day": _fixed(5, 1),
+    "may day": _fixed(5, 1),
+    "easter sunday": easter,
+    "easter monday": lambda year: easter(year) + timedelta(days=1),
+    "good friday": lambda year: easter(year) - timedelta(days=2),
+    "easter": easter,
+    "martin luther king day": _nth(1, 0, 3),
+    "martin luther king jr. day": _nth(1, 0, 3),
+    "mlk day": _nth(1, 0, 3),
+    "memorial day": _nth(5, 0, -1),
+    "labor day": _nth(9, 0, 1),
+    "labour day": _nth(9, 0, 1),
+    "thanksgiving day": _nth(11, 3, 4),
+    "thanksgiving": _nth(11, 3, 4),
+    "mother's day": _nth(5, 6, 2),
+    "mothers day": _nth(5, 6, 2),
+    "father's day": _nth(6, 6, 3),
+    "fathers day": _nth(6, 6, 3),
+}
+
+
+def holiday(name: str, today: date, year: int | None, skip: int = 0) -> date:
+    """The holiday in `year`, or its next occurrence on or after today (`skip` more ahead)."""
+    rule = HOLIDAYS[name]
+    if year is not None:
+        return rule(year)  # type: ignore[no-any-return]
+    candidate: date = rule(today.year)
+    if candidate < today:
+        candidate = rule(today.year + 1)
+    for _ in range(skip):
+        candidate = rule(candidate.year + 1)
+    return candidate

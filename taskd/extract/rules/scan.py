@@ -1,0 +1,128 @@
+"""The working text of one extraction and what has been found in it so far.
+
+`normalize` lower-cases and regularises spelling ("p . m ." -> "pm", "tmrw" -> "tomorrow").
+Recognizers match on `Scan.text` and `consume` what they understood: consumed characters become
+`BLANK`, which no pattern matches, so a later recognizer can never join words across a gap and the
+title is simply what is left.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from taskd.extract.rules.lexicon import NUM_WORD
+
+BLANK = "\x1f"
+
+_SUBSTITUTIONS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"[\u2018\u2019\u02bc`]"), "'"),
+    (re.compile(r"[\u201c\u201d]"), '"'),
+    (re.compile(r"[\u2013\u2014]"), "-"),
+    # "p . m .", "a.m.", "p m" after a number -> "pm"
+    (re.compile(rf"(\d|\b{NUM_WORD})\s*\.?\s*([ap])\s?\.\s?m\b\.?"), r"\1 \2m"),
+    (re.compile(rf"(\d|\b{NUM_WORD})\s+([ap])\s?m\b\.?"), r"\1 \2m"),
+    (re.compile(r"\b(?:tmrw|tmr|tmrow|tmw|tomorow|tommorow|tommorrow|2morrow|tomm)\b"),
+     "tomorrow"),
+    (re.compile(r"\b(?:tonite|2nite|tonigh)\b"), "tonight"),
+    (re.compile(r"\bmid[ -]night\b"), "midnight"),
+    (re.compile(r"\bmid[ -]day\b"), "midday"),
+    (re.compile(r"\beveryday\b"), "every day"),
+    (re.compile(r"\bo'?\s?clock\b"), "o'clock"),
+    (re.compile(r"(\d|noon)ish\b"), r"\1"),
+    (re.compile(r"\b(?:week-?ends)\b"), "weekends"),
+    (re.compile(r"\bweek-end\b"), "weekend"),
+    (re.compile(r"\bweek-?days\b"), "weekdays"),
+    (re.compile(rf"\b({NUM_WORD})-(?=[a-z])"), r"\1 "),
+    (re.compile(r"\bsemi-annual"), "semiannual"),
+    (re.compile(r"\bbi-weekly\b"), "biweekly"),
+    (re.compile(r"\bst\.? patrick'?s?\b|\bsaint patrick'?s?\b"), "saint patrick"),
+    (re.compile(r"(?<=\w)'s\b(?= time\b)"), ""),
+    (re.compile(r"\s*@\s*"), " at "),
+    (re.compile(r"\s+&\s+"), " and "),
+    (re.compile(r"\bthru\b"), "through"),
+    (re.compile(r"\btil+\b"), "till"),
+]
+
+
+def normalize(text: str) -> str:
+    out = text.lower()
+    for pattern, replacement in _SUBSTITUTIONS:
+        out = pattern.sub(replacement, out)
+    return " ".join(out.split())
+
+
+@dataclass
+class DateHit:
+    """A calendar day named in the text. `kind` says what was named, so that recurrence can turn
+    "on the 15th" into BYMONTHDAY and "June 14" into BYMONTH/BYMONTHDAY."""
+
+    day: date
+    start: int
+    kind: str  # full | monthdate | monthday | weekday | relative | week | special
+    role: str = "on"  # on | start | until
+    weekday: int | None = None
+    month: int | None = None
+    monthday: int | None = None
+    plain_weekday: bool = False  # "Friday" with no this/next, may sit inside another week
+
+
+@dataclass
+class TimeHit:
+    hour: int
+    minute: int = 0
+    second: int = 0
+    ambiguous: bool = False  # no am/pm and hour <= 12: a daypart may move it to the afternoon
+    bare_hour: bool = False  # "at 5": only an hour number
+    start: int = 0
+
+
+@dataclass
+class Found:
+    """Everything the recognizers understood, before it becomes a Draft."""
+
+    now: datetime  # naive local wall clock in the zone that applies
+    today: date
+    dates: list[DateHit] = field(default_factory=list)
+    times: list[TimeHit] = field(default_factory=list)
+    dayparts: list[str] = field(default_factory=list)
+    midnight: bool = False
+    offset: dict[str, int] | None = None
+    now_word: bool = False
+    rule: dict[str, str] | None = None
+    count: int | None = None
+    until: date | None = None
+    span: tuple[str, int] | None = None  # "for 4 weeks", "for the next 30 days"
+    weak_rule: dict[str, str] | None = None  # "a quarterly meeting": used if nothing else is
+    weak_today: bool = False  # "for the day": today, if nothing else is
+    per_day: int | None = None  # "twice a day"
+    window_start: tuple[int, int] | None = None  # "every hour between 9 and 5" starts at 9
+    week_shift: int | None = None  # "next week" -> 1
+    tz: str | None = None
+    reminder_words: bool = False
+    assumptions: list[str] = field(default_factory=list)
+
+
+class Scan:
+    """The normalized text with consumed spans blanked out."""
+
+    def __init__(self, text: str) -> None:
+        self.original = normalize(text)
+        self.text = self.original
+
+    def consume(self, start: int, end: int) -> None:
+        if end > start:
+            self.text = self.text[:start] + BLANK * (end - start) + self.text[end:]
+
+    def free(self, start: int, end: int) -> bool:
+        return BLANK not in self.text[start:end]
+
+    def before(self, start: int) -> str:
+        """The unconsumed text just before `start` (up to the previous blank)."""
+        head = self.text[:start]
+        cut = head.rfind(BLANK)
+        return head[cut + 1:] if cut >= 0 else head
+
+    def remaining(self) -> str:
+        return self.text

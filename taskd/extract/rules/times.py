@@ -1,0 +1,244 @@
+"""Clock times and daypart words.
+
+Times: "17:30", "5pm", "5 p.m.", "8a", "9p", "8.30pm", "1140 am", "noon", "midnight",
+"half past four", "quarter to seven", "ten past 9", "seven pm", "one thirty pm", "5 o'clock",
+"at 9", lists such as "at 9 and 21" or "at 8, 14 and 20".
+
+A time without am/pm is ambiguous; `assemble` settles it: a pm daypart ("evening", "tonight")
+moves 1-11 to the afternoon (but "tonight at 1"-"4" stays after midnight), and a bare hour with no
+context reads 1-5 as afternoon ("at 3" = 15:00) and 6-12 as morning ("at 9" = 09:00).
+HH:MM without am/pm is a 24-hour clock reading ("at 2:30" = 02:30).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from taskd.extract.rules.lexicon import NUM_WORD, QTY, WEEKDAY, cardinal, quantity
+from taskd.extract.rules.scan import BLANK, Found, Scan, TimeHit
+
+PREP = r"(?:(?:at|around|about|by|circa|from|before|after|until|till|to|approximately|approx)\s+)"
+_AP = r"(?:\s?(?P<ap>am|pm)\b|(?P<ap1>[ap])\b)"
+_WORD_MIN = r"(?:o'?\s?(?:one|two|three|four|five|six|seven|eight|nine)|" + NUM_WORD + ")"
+
+# Each atom: a pattern (no leading preposition) and how to read its groups.
+_ATOMS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"(?P<mins>quarter|half|{QTY})(?:\s(?:minutes?|mins?))?\s(?P<dir>past|after|to|"
+                rf"before|till)\s(?P<h>\d{{1,2}}|{NUM_WORD})(?![\d:])(?:\so'clock)?{_AP}?"),
+     "words"),
+    (re.compile(rf"(?<![\d:/.\-])(?P<h>\d{{1,2}}):(?P<m>\d{{2}})(?::(?P<s>\d{{2}}))?(?![\d:])"
+                rf"{_AP}?"), "clock"),
+    (re.compile(rf"(?<![\d:/.\-])(?P<h>\d{{1,2}})(?:\.(?P<m>\d{{2}}))?{_AP}"), "meridiem"),
+    (re.compile(r"(?<![\d:/.\-])(?P<hm>\d{3,4})\s?(?P<ap>am|pm)\b"), "compact"),
+    (re.compile(rf"(?P<h>{NUM_WORD})(?:\s(?P<m>{_WORD_MIN}))?\s?(?:(?P<ap>am|pm)\b|"
+                rf"(?P<oc>o'clock))"), "spoken"),
+    (re.compile(r"\b(?:12\s)?(?P<noon>noon|midday)\b|\b(?P<midnight>midnight)\b"), "named"),
+]
+_BARE = re.compile(
+    rf"(?P<h>\d{{1,2}}|{NUM_WORD})(?:[.:](?P<m>\d{{2}})|\s(?P<wm>thirty|fifteen|forty[ -]five|"
+    rf"forty|twenty|ten|five|o'?\s?five))?(?:\so'clock)?(?![\w:/%.\-]|\s?(?:st|nd|rd|th)\b|"
+    r"\s(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|times|people|of)\b)")
+_PREP_RE = re.compile(PREP)
+_SEPARATOR = re.compile(r"\s?(?:,\s?and|,|and|&|or)\s")
+_HOUR_BEFORE_DAYPART = re.compile(
+    rf"(?<![\w:.])(?P<h>\d{{1,2}}|{NUM_WORD})(?:\so'clock)?(?=,?\s(?:in\sthe\s(?:morning|"
+    rf"afternoon|evening)|at\snight|tonight|this\s(?:morning|afternoon|evening)|"
+    rf"(?:early|late)\s(?:morning|evening)))")
+
+_DAYPART_WORDS = {"morning": "morning", "afternoon": "afternoon", "evening": "evening",
+                  "night": "night", "tonight": "tonight", "nite": "night"}
+_DAYPART_RE = re.compile(
+    r"(?P<q>(?:(?:later\s)?this|in\sthe|early(?:\sin\sthe)?|late(?:\sin\sthe)?|on|by|at|"
+    r"during\sthe|every|each|the)\s)?(?P<dp>morning|afternoon|evening|night|tonight)"
+    r"(?P<pl>s)?\b(?!\s(?:shift|class|routine|run|person|owl|club|market|shows?|news|flight)\b)"
+    r"(?P<more>(?:(?:,\s?|\s)(?:and\s)?(?:morning|afternoon|evening|night)s?\b)*)")
+_EOD_RE = re.compile(
+    r"(?:(?:by|at|before|until|till|around)\s)?(?:the\s)?(?:end\sof\s(?:the\s)?(?:business\s|"
+    r"work(?:ing)?\s)?day|eod|cob|close\sof\sbusiness|end\sof\sbusiness)\b")
+_EOD_OF_DATE = re.compile(
+    rf"(?:(?:by|at|before|until|till)\s)?(?:the\s)?end\sof\s(?:the\s|this\s)?(?={BLANK}|{WEEKDAY})")
+
+
+def _hour_value(text: str) -> int | None:
+    value = cardinal(text)
+    return value if value is not None and 0 <= value <= 24 else None
+
+
+def _minute_word(text: str | None) -> int | None:
+    if not text:
+        return 0
+    word = text.replace("o'", "").replace("o ", "").strip()
+    value = cardinal(word)
+    return value if value is not None and 0 <= value < 60 else None
+
+
+def _meridiem(hour: int, ap: str | None) -> int | None:
+    if ap is None:
+        return hour
+    if not 1 <= hour <= 12:
+        return None
+    if ap.startswith("a"):
+        return 0 if hour == 12 else hour
+    return hour if hour == 12 else hour + 12
+
+
+def _read(match: re.Match[str], kind: str, found: Found) -> TimeHit | None:
+    groups = match.groupdict()
+    ap = groups.get("ap") or groups.get("ap1")
+    if kind == "named":
+        if groups.get("midnight"):
+            found.midnight = True
+            return TimeHit(0, 0)
+        return TimeHit(12, 0)
+    if kind == "compact":
+        digits = groups["hm"]
+        hour, minute = int(digits[:-2]), int(digits[-2:])
+        value = _meridiem(hour, ap)
+        return None if value is None or minute > 59 else TimeHit(value, minute)
+    if kind == "words":
+        hour = _hour_value(groups["h"])
+        mins_text = groups["mins"]
+        mins = 15 if mins_text == "quarter" else 30 if mins_text == "half" else quantity(mins_text)
+        if hour is None or mins is None or not 0 < mins < 60 or not 1 <= hour <= 12:
+            return None
+        minute = int(mins)
+        if groups["dir"] in ("to", "before", "till"):
+            hour, minute = (hour - 1) % 24 or 12, 60 - minute
+        value = _meridiem(hour, ap)
+        return None if value is None else TimeHit(value, minute, ambiguous=ap is None)
+    if kind == "spoken":
+        hour = _hour_value(groups["h"])
+        minute = _minute_word(groups.get("m"))
+        if hour is None or minute is None or not 1 <= hour <= 12:
+            return None
+        value = _meridiem(hour, ap)
+        return None if value is None else TimeHit(value, minute, ambiguous=ap is None,
+                                                 bare_hour=ap is None and not groups.get("m"))
+    hour = int(groups["h"])
+    minute = int(groups["m"]) if groups.get("m") else 0
+    second = int(groups["s"]) if groups.get("s") else 0
+    if minute > 59 or second > 59 or hour > 23:
+        return None
+    value = _meridiem(hour, ap)
+    if value is None:
+        return None
+    return TimeHit(value, minute, second, ambiguous=ap is None and 1 <= hour <= 12)
+
+
+def _read_bare(match: re.Match[str]) -> TimeHit | None:
+    hour = _hour_value(match.group("h"))
+    if hour is None or hour > 23:
+        return None
+    minute = 0
+    if match.group("m"):
+        minute = int(match.group("m"))
+    elif match.group("wm"):
+        minute = _minute_word(match.group("wm")) or 0
+    if minute > 59:
+        return None
+    plain = not match.group("m") and not match.group("wm")
+    return TimeHit(hour, minute, ambiguous=1 <= hour <= 12, bare_hour=plain)
+
+
+def _continue(scan: Scan, found: Found, end: int, reader: Callable[[int], tuple[TimeHit, int]
+                                                                     | None]) -> None:
+    """Read a list after a time: "at 9 and 21", "at 8, 14 and 20", "6am, 12pm and 6pm"."""
+    while True:
+        sep = _SEPARATOR.match(scan.text, end)
+        if not sep:
+            return
+        got = reader(sep.end())
+        if got is None:
+            return
+        hit, stop = got
+        hit.start = sep.end()
+        found.times.append(hit)
+        scan.consume(end, stop)
+        end = stop
+
+
+def _atom_at(scan: Scan, found: Found, pos: int) -> tuple[TimeHit, int] | None:
+    for pattern, kind in _ATOMS:
+        match = pattern.match(scan.text, pos)
+        if match:
+            hit = _read(match, kind, found)
+            if hit is not None:
+                return hit, match.end()
+    match = _BARE.match(scan.text, pos)
+    if match:
+        hit = _read_bare(match)
+        if hit is not None:
+            return hit, match.end()
+    return None
+
+
+def _take(scan: Scan, found: Found, start: int, end: int, hit: TimeHit) -> None:
+    prep = re.search(rf"{PREP}$", scan.text[:start])
+    if prep:
+        start = prep.start()
+    hit.start = start
+    found.times.append(hit)
+    scan.consume(start, end)
+    _continue(scan, found, end, lambda pos: _atom_at(scan, found, pos))
+
+
+def find_explicit_times(scan: Scan, found: Found) -> None:
+    """Times that cannot be anything else: with a colon, am/pm, o'clock, noon, 'past'/'to'."""
+    for pattern, kind in _ATOMS:
+        for match in pattern.finditer(scan.text):
+            if not scan.free(*match.span()):
+                continue
+            before = scan.text[max(0, match.start() - 2):match.start()]
+            if "$" in before:
+                continue
+            hit = _read(match, kind, found)
+            if hit is not None:
+                _take(scan, found, match.start(), match.end(), hit)
+
+
+def find_bare_times(scan: Scan, found: Found) -> None:
+    """Hours that are times only by context: "at 9", "around 7", "10, tonight", "5 in the morning"."""
+    for prep in _PREP_RE.finditer(scan.text):
+        if not scan.free(*prep.span()):
+            continue
+        match = _BARE.match(scan.text, prep.end())
+        if match:
+            hit = _read_bare(match)
+            if hit is not None:
+                _take(scan, found, prep.start(), match.end(), hit)
+    for match in _HOUR_BEFORE_DAYPART.finditer(scan.text):
+        if scan.free(*match.span()):
+            hit = _read_bare(match)
+            if hit is not None:
+                _take(scan, found, match.start(), match.end(), hit)
+    for match in re.finditer(r"(?<![\w$:.,/])(\d{1,2}),?\s(?=tonight\b)", scan.text):
+        if scan.free(*match.span()) and int(match.group(1)) <= 12:
+            hit = TimeHit(int(match.group(1)), 0, ambiguous=True, bare_hour=True)
+            _take(scan, found, match.start(), match.end(), hit)
+
+
+def find_dayparts(scan: Scan, found: Found) -> None:
+    for match in _EOD_RE.finditer(scan.text):
+        if scan.free(*match.span()):
+            found.dayparts.append("end_of_day")
+            scan.consume(*match.span())
+    for match in _EOD_OF_DATE.finditer(scan.text):
+        if scan.free(*match.span()):
+            found.dayparts.append("end_of_day")
+            scan.consume(*match.span())
+    for match in _DAYPART_RE.finditer(scan.text):
+        if not scan.free(*match.span()):
+            continue
+        head = scan.text[:match.start()].rstrip(" ,")
+        word = match.group("dp")
+        near_date = head.endswith(BLANK)
+        edge = not head.strip(BLANK + " ,") or match.end() == len(scan.text.rstrip(BLANK + " .!?"))
+        if match.group("q") or near_date or word == "tonight" or edge or match.group("pl"):
+            every = (match.group("q") or "").strip() in ("every", "each")
+            if (match.group("pl") or every) and found.rule is None:
+                found.rule = {"FREQ": "DAILY"}  # "mornings", "every morning"
+            found.dayparts.append(_DAYPART_WORDS[word])
+            for extra in re.findall(r"morning|afternoon|evening|night", match.group("more")):
+                found.dayparts.append(_DAYPART_WORDS[extra])
+            scan.consume(*match.span())

@@ -1,0 +1,131 @@
+"""Title, kind, message and question from what is left once the schedule words are consumed.
+
+The title keeps the user's words and their capitalisation ("call Mom"), minus politeness and
+filler ("hey", "could you please", "remind me to", "don't forget to", "I need to"), and minus
+vague time words that say nothing schedulable ("sometime", "whenever").
+kind is "agent" when the user asks the assistant to produce something at fire time ("give me a
+news briefing", "summarise my emails", "check if the deploy finished", "look up ...", "tell me
+the weather"); otherwise "reminder". "remind me to look up X" stays a reminder.
+"""
+
+from __future__ import annotations
+
+import re
+
+from taskd.extract.rules.scan import BLANK
+
+MAX_TITLE = 120
+_GAP = re.compile(rf"[\s{BLANK}]*{BLANK}[\s{BLANK}]*")
+_LEADING = [re.compile(p) for p in (
+    r"^(?:hey|hi|hello|ok|okay|yo|so|um|uh|please|pls|plz|kindly|cortana|siri|alexa|google|"
+    r"assistant|taskd)\b[,!.:]?\s*",
+    r"^(?:can|could|would|will|wo)\s(?:you|u|ya)\s(?:please\s)?",
+    r"^(?:please\s)?(?:remind|ping|nudge|alert|notify|text|message|buzz)\s(?:me|us)\b"
+    r"(?:\s(?:to|about|that|of|i\sneed\sto|i\shave\sto))?\s*",
+    r"^(?:tell|ask)\s(?:me|us)\sto\s",
+    r"^(?:set|create|add|make|schedule)\s(?:me\s)?(?:a|an|up\sa)\s(?:reminder|task|alarm|note|"
+    r"todo)\b(?:\s(?:to|for|about|that))?\s*",
+    r"^(?:reminder|note\sto\sself|todo|to-do|task)\b\s?[:\-]?\s*(?:to\s)?",
+    r"^(?:don'?t|do\snot)\s(?:let\sme\s)?forget\b(?:\s(?:to|about))?\s*",
+    r"^(?:remember|be\ssure|make\ssure)\b(?:\sto)?\s*",
+    r"^(?:i|we)\s(?:need|have|want|gotta|got|ought)\s(?:to\s)?",
+    r"^(?:i|we)\s(?:must|should)\s",
+    r"^(?:to|and|then|that|about|also|,|-|:)(?:\s|$)",
+    r"^(?:sometime|some\stime|someday|some\sday|at\ssome\spoint|eventually|whenever)\b\s*",
+)]
+_VAGUE = re.compile(r"\s?\b(?:sometime|some\stime|someday|some\sday|at\ssome\spoint|eventually|"
+                    r"whenever(?:\si\s(?:can|get\sa\schance))?|when\si\s(?:have|get)\s(?:the\s)?"
+                    r"(?:time|a\schance)|later|soon|one\sday)\b")
+_TRAILING = re.compile(r"(?:\s(?:please|pls|thanks|thank\syou|ok|okay|thx))?[\s,.;:!?\-]*$")
+_DANGLING = re.compile(r"\s(?:on|at|by|every|each|from|until|till|starting|beginning|the|and|"
+                       r"around|this|next)$")
+_REMINDER_WORDS = re.compile(r"^(?:.*\b)?(?:remind|ping|nudge|buzz|alert)\s(?:me|us)\b|"
+                             r"\b(?:don'?t|do\snot)\s(?:let\sme\s)?forget\b|^remember\b|"
+                             r"\bnote\sto\sself\b|\b(?:set|create|add)\s(?:me\s)?an?\sreminder\b|"
+                             r"\btell\s(?:me|us)\sto\b")
+_AGENT_START = re.compile(
+    r"^(?:give|send|get|show|fetch|bring)\s(?:me|us)\b|^tell\s(?:me|us)\b(?!\sto\b)|"
+    r"^brief\s(?:me|us)\b|^(?:find|look\sup|lookup|search|research|summari[sz]e|translate|"
+    r"compile|generate|analy[sz]e|calculate|recommend|suggest|explain|monitor|investigate|"
+    r"fetch|gather|collect|list|report|forecast)\b|^check\s(?:if|whether|how|what|when|on\s|for\s)|"
+    r"^(?:write|draft|compose|prepare|create|make|build|produce|put\stogether)\s(?:me|us|a|an|up)"
+    r"\b|^(?:let|keep)\s(?:me|us)\s(?:know|posted|updated)\b|^notify\s(?:me|us)\s(?:if|when|"
+    r"whether)\b|^(?:what'?s|what\sis|what\sare|how'?s|how\sis|how\smuch|is\sit|are\sthere|"
+    r"will\sit|do\si|should\si)\b")
+_AGENT_ANYWHERE = re.compile(
+    r"\band\s(?:tell|send|give|show|brief|notify)\s(?:me|us)\b|\band\slet\s(?:me|us)\sknow\b|"
+    r"\bsummari[sz]e\b|\bsummary\b|\band\sreport\b|\bfor\sme$|\bdigest\b|\bbriefing\b")
+
+
+def _strip_filler(text: str) -> str:
+    previous = None
+    while previous != text:
+        previous = text
+        for pattern in _LEADING:
+            text = pattern.sub("", text, count=1).lstrip(" ,")
+    return text
+
+
+def leftover(scan_text: str) -> str:
+    """What the recognizers did not consume, with each gap as one ' | '."""
+    return _GAP.sub(" | ", scan_text).strip(" |")
+
+
+def plain_words(text: str) -> str:
+    """Filler-free remaining words in lower case, gaps closed."""
+    parts = [_strip_filler(part.strip(" ,")) for part in text.split(" | ")]
+    cleaned: list[str] = []
+    for index, part in enumerate(parts):
+        part = _VAGUE.sub("", part).strip(" ,")
+        if index < len(parts) - 1:
+            part = _DANGLING.sub("", part)
+        if index > 0:
+            part = re.sub(r"^(?:to|and|at|on|,)\s", "", part)
+        if part:
+            cleaned.append(part)
+    joined = " ".join(cleaned)
+    joined = _strip_filler(joined)
+    joined = _TRAILING.sub("", joined)
+    return _DANGLING.sub("", joined).strip(" ,.;:-")
+
+
+def recase(words: str, original: str) -> str:
+    """Give each word the capitalisation it had in the user's text."""
+    out: list[str] = []
+    cursor = 0
+    lower = original.lower()
+    for word in words.split():
+        at = lower.find(word, cursor)
+        if at >= 0 and (at == 0 or not lower[at - 1].isalnum()):
+            out.append(original[at:at + len(word)])
+            cursor = at + len(word)
+        else:
+            out.append(word)
+    return " ".join(out)
+
+
+def shorten(title: str) -> str:
+    if len(title) <= MAX_TITLE:
+        return title
+    cut = title[:MAX_TITLE].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def kind_of(words: str, normalized_text: str) -> str:
+    if _REMINDER_WORDS.search(normalized_text):
+        return "reminder"
+    if _AGENT_START.search(words) or _AGENT_ANYWHERE.search(words):
+        return "agent"
+    return "reminder"
+
+
+def capitalize(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def question_for(title: str | None, kind: str) -> str:
+    if not title:
+        return "What should I remind you about, and when?"
+    if kind == "agent":
+        return f"When should I do this: {title[:1].lower() + title[1:]}?"
+    return f"When should I remind you to {title[:1].lower() + title[1:]}?"

@@ -18,7 +18,6 @@ from collections.abc import Mapping
 from datetime import date, time, timedelta
 
 from dateutil.relativedelta import relativedelta
-
 from dateutil.rrule import rrulestr
 
 from taskd.draft import Offset, Schedule

@@ -49,7 +49,7 @@ _MONTH_DAY = re.compile(
     rf"(?<![\w])(?P<next>next\s)?(?P<m>{MONTH})(?:,?\s|\s?[/-]\s?)(?:the\s)?(?P<d>{DAY})"
     rf"{_NOT_AFTER_DAY}{_YEAR_TAIL}")
 _DAY_MONTH = re.compile(
-    rf"(?<![\w$.,:])(?<!\$\s)(?P<next>next\s)?(?:the\s)?(?P<d>{DAY})(?:\sday)?(?:\sof\s|\s?[/-]\s?|\s)"
+    rf"(?<![\w$.,])(?<!\d:)(?<!\$\s)(?P<next>next\s)?(?:the\s)?(?P<d>{DAY})(?:\sday)?(?:\sof\s|\s?[/-]\s?|\s)"
     rf"(?P<m>{MONTH})(?![\w]){_YEAR_TAIL}")
 _WEEKDAY_DAY = re.compile(
     rf"(?<![\w])(?:on\s)?(?P<wd>{WEEKDAY}),?\s(?:the\s)?(?P<d>{ORD}|\d{{1,2}}){_NOT_AFTER_DAY}")
@@ -72,7 +72,7 @@ _WEEK_WORDS = re.compile(
     r"weekend|month|year)|(?P<end>end|beginning|start)\sof\s(?:the\s|this\s|next\s)?"
     r"(?P<eunit>week|month|year)|(?:on\s|at\s|over\s)?the\sweekend)\b")
 _HOLIDAY = re.compile(
-    r"\b(?:(?:on|for|at|by|until|before)\s)?(?P<mod>(?:the\s)?(?:next|following|coming|this)\s)?"
+    r"\b(?:(?:on|for|at|by)\s)?(?P<mod>(?:the\s)?(?:next|following|coming|this)\s)?"
     r"(?P<h>" + "|".join(re.escape(h) for h in sorted(cal.HOLIDAYS, key=len, reverse=True))
     + r")(?:\s(?P<y>\d{4}))?\b")
 _NTH_WEEK = re.compile(rf"\b(?:the\s)?(?P<n>{ORD}|last)\sweek\sof\s(?P<m>{MONTH})(?!\w)")
@@ -344,7 +344,7 @@ class DateReader:
             self.add(*match.span(), first + timedelta(weeks=n - 1), "week")
 
     def holidays(self) -> None:
-        if self.found.dates:
+        if any(not h.plain_weekday for h in self.found.dates):
             return
         for match in _HOLIDAY.finditer(self.scan.text):
             if not self.scan.free(*match.span()):

@@ -127,17 +127,18 @@ def _read(match: re.Match[str], kind: str, found: Found) -> TimeHit | None:
 
 
 def _read_bare(match: re.Match[str]) -> TimeHit | None:
-    hour = _hour_value(match.group("h"))
+    groups = match.groupdict()
+    hour = _hour_value(groups["h"])
     if hour is None or hour > 23:
         return None
     minute = 0
-    if match.group("m"):
-        minute = int(match.group("m"))
-    elif match.group("wm"):
-        minute = _minute_word(match.group("wm")) or 0
+    if groups.get("m"):
+        minute = int(groups["m"])
+    elif groups.get("wm"):
+        minute = _minute_word(groups["wm"]) or 0
     if minute > 59:
         return None
-    plain = not match.group("m") and not match.group("wm")
+    plain = not groups.get("m") and not groups.get("wm")
     return TimeHit(hour, minute, ambiguous=1 <= hour <= 12, bare_hour=plain)
 
 

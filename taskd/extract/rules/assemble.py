@@ -150,8 +150,8 @@ def _rule_schedule(found: Found, times: list[TimeHit], dayparts: list[str],
     if found.count:
         rule["COUNT"] = str(found.count)
     elif found.span:
-        unit, amount = found.span
-        if _UNIT_FREQ[unit] == rule["FREQ"] and "," not in rule.get("BYDAY", ""):
+        unit, amount, upcoming = found.span
+        if not upcoming and _UNIT_FREQ[unit] == rule["FREQ"] and "," not in rule.get("BYDAY", ""):
             rule["COUNT"] = str(amount)
         else:
             first = start or found.today
@@ -172,8 +172,11 @@ def _first_occurrence(found: Found, rule: dict[str, str], clock: str | None,
     """Where "every other week on Tuesday" starts: the pattern's next fire, so that the interval
     counts from there (not from the current week, which may hold no fire at all)."""
     parts = {k: v for k, v in rule.items() if k not in ("INTERVAL", "COUNT", "UNTIL")}
+    when = time.fromisoformat(clock) if clock else _pref_time(daypart or "default_time", prefs)
+    if not any(k in parts for k in ("BYDAY", "BYMONTHDAY", "BYMONTH", "BYYEARDAY", "BYHOUR")):
+        # "every 3 days", "quarterly": from the next time the clock reaches `when`
+        return found.today if when > found.now.time() else found.today + timedelta(days=1)
     if "BYHOUR" not in parts:
-        when = time.fromisoformat(clock) if clock else _pref_time(daypart or "default_time", prefs)
         parts.update(BYHOUR=str(when.hour), BYMINUTE=str(when.minute), BYSECOND=str(when.second))
     body = ";".join(f"{k}={v}" for k, v in parts.items())
     try:

@@ -350,5 +350,6 @@ def find_bounds(scan: Scan, found: Found) -> None:
         if scan.free(*match.span()):
             amount = quantity(match.group("n"))
             if amount and amount == int(amount):
-                found.span = (match.group("unit"), int(amount))
+                next_word = re.search(r"\b(?:next|following|coming)\b", match.group(0))
+                found.span = (match.group("unit"), int(amount), bool(next_word))
                 scan.consume(*match.span())

@@ -95,7 +95,7 @@ class Found:
     rule: dict[str, str] | None = None
     count: int | None = None
     until: date | None = None
-    span: tuple[str, int] | None = None  # "for 4 weeks", "for the next 30 days"
+    span: tuple[str, int, bool] | None = None  # "for 4 weeks", "for the next 30 days"
     weak_rule: dict[str, str] | None = None  # "a quarterly meeting": used if nothing else is
     weak_today: bool = False  # "for the day": today, if nothing else is
     per_day: int | None = None  # "twice a day"

@@ -31,6 +31,7 @@ _ATOMS: list[tuple[re.Pattern[str], str]] = [
                 rf"{_AP}?"), "clock"),
     (re.compile(rf"(?<![\d:/.\-])(?P<h>\d{{1,2}})(?:\.(?P<m>\d{{2}}))?{_AP}"), "meridiem"),
     (re.compile(r"(?<![\d:/.\-])(?P<hm>\d{3,4})\s?(?P<ap>am|pm)\b"), "compact"),
+    (re.compile(r"(?<![\d:/.\-$])(?P<h>\d{1,2})\so'clock"), "oclock"),
     (re.compile(rf"(?P<h>{NUM_WORD})(?:\s(?P<m>{_WORD_MIN}))?\s?(?:(?P<ap>am|pm)\b|"
                 rf"(?P<oc>o'clock))"), "spoken"),
     (re.compile(r"\b(?:12\s)?(?P<noon>noon|midday)\b|\b(?P<midnight>midnight)\b"), "named"),
@@ -106,7 +107,11 @@ def _read(match: re.Match[str], kind: str, found: Found) -> TimeHit | None:
         if groups["dir"] in ("to", "before", "till"):
             hour, minute = (hour - 1) % 24 or 12, 60 - minute
         value = _meridiem(hour, ap)
-        return None if value is None else TimeHit(value, minute, ambiguous=ap is None)
+        return None if value is None else TimeHit(value, minute, ambiguous=ap is None,
+                                                 bare_hour=ap is None)
+    if kind == "oclock":
+        hour = int(groups["h"])
+        return TimeHit(hour, 0, ambiguous=1 <= hour <= 12, bare_hour=True) if hour <= 23 else None
     if kind == "spoken":
         hour = _hour_value(groups["h"])
         minute = _minute_word(groups.get("m"))

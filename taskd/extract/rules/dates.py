@@ -18,11 +18,13 @@ from taskd.extract.rules import calendar as cal
 from taskd.extract.rules.lexicon import (
     DAY,
     MONTH,
+    MONTH_NAMES,
     ORD,
     QTY,
     UNIT,
     UNITS,
     WEEKDAY,
+    WEEKDAY_NAMES,
     YEAR,
     day_number,
     month_number,
@@ -355,18 +357,36 @@ class DateReader:
             return
 
 
+_MONTH_WORDS = frozenset(MONTH_NAMES)
+_WEEKDAY_WORDS = frozenset(WEEKDAY_NAMES)
+_HOLIDAY_WORDS = frozenset(w for name in cal.HOLIDAYS for w in re.findall(r"[a-z]+", name)
+                           if w not in ("day", "s", "eve", "new", "jr", "king", "luther"))
+_RELATIVE_WORDS = frozenset({"today", "tomorrow", "otd", "overmorrow", "day"})
+_WEEK_WORDS_SET = frozenset({"week", "weekend", "month", "year"})
+
+
 def find_dates(scan: Scan, found: Found, day_first: bool) -> None:
     reader = DateReader(scan, found, day_first)
-    reader.iso()
-    reader.triples()
-    reader.nth_weekday_of()
-    reader.named()
-    reader.numeric()
-    reader.weekday_day()
-    reader.nth_of_month()
-    reader.nth_week()
-    reader.relative_words()
-    reader.week_words()
-    reader.weekdays()
-    reader.holidays()
+    months, weekdays = scan.has(_MONTH_WORDS), scan.has(_WEEKDAY_WORDS)
+    if scan.has_digit:
+        reader.iso()
+        reader.numeric()
+    if months:
+        reader.triples()
+        reader.nth_weekday_of()
+        reader.named()
+    if weekdays:
+        reader.weekday_day()
+    if "the" in scan.words or "on" in scan.words:
+        reader.nth_of_month()
+    if months:
+        reader.nth_week()
+    if scan.has(_RELATIVE_WORDS):
+        reader.relative_words()
+    if scan.has(_WEEK_WORDS_SET):
+        reader.week_words()
+    if weekdays:
+        reader.weekdays()
+    if scan.has(_HOLIDAY_WORDS):
+        reader.holidays()
 

@@ -25,6 +25,7 @@ import re
 from taskd.extract.rules import times
 from taskd.extract.rules.lexicon import (
     MONTH,
+    MONTH_NAMES,
     NUM,
     ORD,
     QTY,
@@ -324,16 +325,34 @@ def _between(scan: Scan, found: Found) -> None:
         return
 
 
+_EVERY_WORDS = frozenset({"every", "each", "any", "all"})
+_PER_WORDS = frozenset({"a", "per", "each", "every"})
+_FREQ_WORDS = frozenset(w for w in _WORDS) | {"quarter", "bi", "week", "days", "ends"}
+_NTH_WORDS = frozenset({"month", "quarter", "every", "each"}) | frozenset(MONTH_NAMES)
+
+
+def _weekday_words(scan: Scan) -> bool:
+    return any(weekday_number(w) is not None for w in scan.words)
+
+
 def find_recurrence(scan: Scan, found: Found) -> None:
-    _every_date(scan, found)
-    _every_unit(scan, found)
-    _nth(scan, found)
-    _monthdays(scan, found)
-    _weekdays(scan, found)
-    _per(scan, found)
-    _freq_words(scan, found)
-    _except(scan, found)
-    _between(scan, found)
+    every = scan.has(_EVERY_WORDS)
+    if every:
+        _every_date(scan, found)
+        _every_unit(scan, found)
+    if scan.has(_NTH_WORDS):
+        _nth(scan, found)
+    if "month" in scan.words:
+        _monthdays(scan, found)
+    if _weekday_words(scan):
+        _weekdays(scan, found)
+    if scan.has(_PER_WORDS):
+        _per(scan, found)
+    if scan.has(_FREQ_WORDS):
+        _freq_words(scan, found)
+    if found.rule is not None:
+        _except(scan, found)
+        _between(scan, found)
 
 
 def find_bounds(scan: Scan, found: Found) -> None:

@@ -56,7 +56,14 @@ def parse_duration(text: str) -> dict[str, int] | None:
     return out
 
 
+_OFFSET_WORDS = frozenset({"in", "within", "after", "from", "later", "hence"})
+_NOW_WORDS = frozenset({"now", "away", "immediately", "asap", "moment", "present", "time",
+                        "minute"})
+
+
 def find_offsets(scan: Scan, found: Found) -> None:
+    if not scan.has(_OFFSET_WORDS):
+        return
     for pattern in (_IN, _FROM_NOW):
         for match in pattern.finditer(scan.text):
             if not scan.free(*match.span()) or found.offset is not None:
@@ -68,6 +75,8 @@ def find_offsets(scan: Scan, found: Found) -> None:
 
 
 def find_now(scan: Scan, found: Found) -> None:
+    if not scan.has(_NOW_WORDS):
+        return
     for match in _NOW.finditer(scan.text):
         if scan.free(*match.span()):
             found.now_word = True

@@ -16,42 +16,45 @@ from taskd.extract.rules.lexicon import NUM_WORD
 
 BLANK = "\x1f"
 
-_SUBSTITUTIONS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"[\u2018\u2019\u02bc`]"), "'"),
-    (re.compile(r"[\u201c\u201d]"), '"'),
-    (re.compile(r"[\u2013\u2014]"), "-"),
+# (pattern, replacement, triggers): a substitution runs only when one of its triggers occurs in
+# the text, which keeps normalizing an ordinary sentence to a handful of substring checks.
+_SUBSTITUTIONS: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
+    (re.compile(r"[\u2018\u2019\u02bc`]"), "'", ("\u2018", "\u2019", "\u02bc", "`")),
+    (re.compile(r"[\u201c\u201d]"), '"', ("\u201c", "\u201d")),
+    (re.compile(r"[\u2013\u2014]"), "-", ("\u2013", "\u2014")),
     # "p . m .", "a.m.", "p m" after a number -> "pm"
-    (re.compile(rf"(\d|\b{NUM_WORD})\s*\.?\s*([ap])\s?\.\s?m\b\.?"), r"\1 \2m"),
-    (re.compile(rf"(\d|\b{NUM_WORD})\s+([ap])\s?m\b\.?"), r"\1 \2m"),
+    (re.compile(rf"(\d|\b{NUM_WORD})\s*\.?\s*([ap])\s?\.\s?m\b\.?"), r"\1 \2m", (".",)),
+    (re.compile(rf"(\d|\b{NUM_WORD})\s+([ap])\s?m\b\.?"), r"\1 \2m", (" am", " pm", " a m", " p m")),
     (re.compile(r"\b(?:tmrw|tmr|tmrow|tmw|tomorow|tommorow|tommorrow|2morrow|tomm)\b"),
-     "tomorrow"),
-    (re.compile(r"\b(?:tonite|2nite|tonigh)\b"), "tonight"),
-    (re.compile(r"\bmid[ -]night\b"), "midnight"),
-    (re.compile(r"\bmid[ -]day\b"), "midday"),
-    (re.compile(r"\beveryday\b"), "every day"),
-    (re.compile(r"\bo'?\s?clock\b"), "o'clock"),
-    (re.compile(r"\b(\d{1,2}(?::\d\d)?(?:\s?[ap]m)?)ish\b"), r"around \1"),
-    (re.compile(r"\bnoonish\b"), "around noon"),
-    (re.compile(r"(\d)\.([ap]m)\b\.?"), r"\1\2"),
-    (re.compile(r"\b(?:week-?ends)\b"), "weekends"),
-    (re.compile(r"\bweek-end\b"), "weekend"),
-    (re.compile(r"\bweek-?days\b"), "weekdays"),
-    (re.compile(rf"\b({NUM_WORD})-(?=[a-z])"), r"\1 "),
-    (re.compile(r"\bsemi-annual"), "semiannual"),
-    (re.compile(r"\bbi-weekly\b"), "biweekly"),
-    (re.compile(r"\bst\.? patrick'?s?\b|\bsaint patrick'?s?\b"), "saint patrick"),
-    (re.compile(r"(?<=\w)'s\b(?= time\b)"), ""),
-    (re.compile(r"\s*@\s*"), " at "),
-    (re.compile(r"\s+&\s+"), " and "),
-    (re.compile(r"\bthru\b"), "through"),
-    (re.compile(r"\btil+\b"), "till"),
+     "tomorrow", ("tm", "tom", "2mo")),
+    (re.compile(r"\b(?:tonite|2nite|tonigh)\b"), "tonight", ("toni", "2ni")),
+    (re.compile(r"\bmid[ -]night\b"), "midnight", ("mid ", "mid-")),
+    (re.compile(r"\bmid[ -]day\b"), "midday", ("mid ", "mid-")),
+    (re.compile(r"\beveryday\b"), "every day", ("everyday",)),
+    (re.compile(r"\bo'?\s?clock\b"), "o'clock", ("clock",)),
+    (re.compile(r"\b(\d{1,2}(?::\d\d)?(?:\s?[ap]m)?)ish\b"), r"around \1", ("ish",)),
+    (re.compile(r"\bnoonish\b"), "around noon", ("noonish",)),
+    (re.compile(r"(\d)\.([ap]m)\b\.?"), r"\1\2", (".am", ".pm")),
+    (re.compile(r"\b(?:week-?ends)\b"), "weekends", ("week-ends",)),
+    (re.compile(r"\bweek-end\b"), "weekend", ("week-end",)),
+    (re.compile(r"\bweek-?days\b"), "weekdays", ("week-days",)),
+    (re.compile(rf"\b({NUM_WORD})-(?=[a-z])"), r"\1 ", ("-",)),
+    (re.compile(r"\bsemi-annual"), "semiannual", ("semi-",)),
+    (re.compile(r"\bbi-weekly\b"), "biweekly", ("bi-",)),
+    (re.compile(r"\bst\.? patrick'?s?\b|\bsaint patrick'?s?\b"), "saint patrick", ("patrick",)),
+    (re.compile(r"(?<=\w)'s\b(?= time\b)"), "", ("'s time",)),
+    (re.compile(r"\s*@\s*"), " at ", ("@",)),
+    (re.compile(r"\s+&\s+"), " and ", ("&",)),
+    (re.compile(r"\bthru\b"), "through", ("thru",)),
+    (re.compile(r"\btil+\b"), "till", ("til",)),
 ]
 
 
 def normalize(text: str) -> str:
     out = text.lower()
-    for pattern, replacement in _SUBSTITUTIONS:
-        out = pattern.sub(replacement, out)
+    for pattern, replacement, triggers in _SUBSTITUTIONS:
+        if any(trigger in out for trigger in triggers):
+            out = pattern.sub(replacement, out)
     return " ".join(out.split())
 
 
@@ -112,6 +115,12 @@ class Scan:
     def __init__(self, text: str) -> None:
         self.original = normalize(text)
         self.text = self.original
+        # Word set and digit flag: cheap checks that let recognizers skip regexes that cannot match.
+        self.words = frozenset(re.findall(r"[a-z]+", self.original))
+        self.has_digit = any(c.isdigit() for c in self.original)
+
+    def has(self, words: frozenset[str] | set[str]) -> bool:
+        return not self.words.isdisjoint(words)
 
     def consume(self, start: int, end: int) -> None:
         if end > start:

@@ -189,9 +189,21 @@ def _take(scan: Scan, found: Found, start: int, end: int, hit: TimeHit) -> None:
     _continue(scan, found, end, lambda pos: _atom_at(scan, found, pos))
 
 
+_ATOM_WORDS = {
+    "words": frozenset({"past", "after", "to", "before", "till"}),
+    "spoken": frozenset({"am", "pm", "o"}),
+    "named": frozenset({"noon", "midday", "midnight"}),
+}
+
+
 def find_explicit_times(scan: Scan, found: Found) -> None:
     """Times that cannot be anything else: with a colon, am/pm, o'clock, noon, 'past'/'to'."""
     for pattern, kind in _ATOMS:
+        needs = _ATOM_WORDS.get(kind)
+        if needs is not None and not scan.has(needs):
+            continue
+        if needs is None and not scan.has_digit:
+            continue
         for match in pattern.finditer(scan.text):
             if not scan.free(*match.span()):
                 continue

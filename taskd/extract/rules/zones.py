@@ -82,7 +82,7 @@ _UTC_RE = re.compile(r"\b(?:utc|gmt)\b")
 
 def find_zone(scan: Scan, found: Found, raw: str) -> None:
     """Set found.tz from the first zone named, and consume its words."""
-    match = _NAMED_RE.search(scan.text)
+    match = _NAMED_RE.search(scan.text) if "time" in scan.words else None
     if match:
         name = match.group(1) or match.group(2)
         found.tz = CITIES.get(name) or REGIONS[name]
@@ -98,7 +98,7 @@ def find_zone(scan: Scan, found: Found, raw: str) -> None:
             scan.consume(*local.span())
             found.assumptions.append(f"{abbr.upper()} = {found.tz}")
             return
-    utc = _UTC_RE.search(scan.text)
+    utc = _UTC_RE.search(scan.text) if scan.has({"utc", "gmt"}) else None
     if utc:
         found.tz = "UTC"
         scan.consume(*utc.span())

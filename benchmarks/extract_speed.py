@@ -1,0 +1,123 @@
+"""Extraction speed: the rules extractor next to dateparser.search_dates on the same sentences.
+
+    .venv/bin/python benchmarks/extract_speed.py [CASES.jsonl ...]
+
+Sentences are the texts of every eval case (evals/cases/*.jsonl and the shared recognizers corpus
+when present). Each extractor is warmed on all sentences first, then each sentence is timed
+individually (best of 3 runs, to keep scheduler noise out); prints median and p95 per sentence and
+the ratio. Also prints the import time of taskd.extract.rules and checks that extracting ordinary
+sentences does not import dateparser.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_FILES = [*sorted((ROOT / "evals" / "cases").glob("*.jsonl")),
+                 ROOT.parent / "shared" / "corpora" / "recognizers-dev.jsonl"]
+
+
+def sentences(files: list[Path]) -> list[str]:
+    texts: list[str] = []
+    for file in files:
+        if file.exists():
+            for line in file.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    texts.append(json.loads(line)["text"])
+    return texts
+
+
+def import_time() -> float:
+    code = ("import time; t = time.perf_counter(); import taskd.extract.rules; "
+            "print(time.perf_counter() - t)")
+    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                 check=True, cwd=ROOT).stdout) for _ in range(5)]
+    return statistics.median(runs)
+
+
+def dateparser_free() -> bool:
+    code = ("import sys; from datetime import datetime; from zoneinfo import ZoneInfo\n"
+            "from taskd.extract.rules import RulesExtractor\n"
+            "now = datetime(2026, 11, 19, 10, tzinfo=ZoneInfo('UTC'))\n"
+            "for t in ('remind me to call mom every Sunday at 6pm', 'in 20 minutes check the oven',"
+            " 'next Friday at 3pm team retro', 'every weekday at 8am give me a news briefing'):\n"
+            "    RulesExtractor().extract(t, now=now, tz='UTC')\n"
+            "print('dateparser' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout.strip()
+    return out == "False"
+
+
+def per_sentence(fn: Callable[[str], object], texts: list[str]) -> list[float]:
+    for text in texts:  # warm-up
+        fn(text)
+    timings: list[float] = []
+    for text in texts:
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            fn(text)
+            best = min(best, time.perf_counter() - start)
+        timings.append(best)
+    return timings
+
+
+def summary(timings: list[float]) -> tuple[float, float]:
+    ordered = sorted(timings)
+    return statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))]
+
+
+def main(argv: list[str]) -> int:
+    files = [Path(a) for a in argv] or DEFAULT_FILES
+    texts = sentences(files)
+    if not texts:
+        print("no sentences found", file=sys.stderr)
+        return 1
+    sys.path.insert(0, str(ROOT))
+    from taskd.errors import TaskdError
+    from taskd.extract import clean_text
+    from taskd.extract.rules import RulesExtractor
+
+    print(f"sentences: {len(texts)}")
+    print(f"import taskd.extract.rules: {import_time() * 1000:.1f} ms (median of 5, cold process)")
+    free = dateparser_free()
+    print(f"dateparser loaded after ordinary sentences: {not free}")
+    assert free, "the rules extractor imported dateparser"
+
+    rules = RulesExtractor(day_first=False)
+    now = datetime(2026, 11, 19, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+
+    def run_rules(text: str) -> object:
+        try:
+            return rules.extract(clean_text(text), now=now, tz="Europe/Berlin")
+        except TaskdError:
+            return None
+
+    import dateparser.search
+
+    settings = {"RELATIVE_BASE": now.replace(tzinfo=None), "TIMEZONE": "Europe/Berlin"}
+
+    def run_dateparser(text: str) -> object:
+        return dateparser.search.search_dates(text, languages=["en"], settings=settings)
+
+    rules_median, rules_p95 = summary(per_sentence(run_rules, texts))
+    dp_median, dp_p95 = summary(per_sentence(run_dateparser, texts))
+    print(f"{'':28}{'median':>12}{'p95':>12}")
+    print(f"{'rules extractor':28}{rules_median * 1000:>10.3f}ms{rules_p95 * 1000:>10.3f}ms")
+    print(f"{'dateparser.search_dates':28}{dp_median * 1000:>10.3f}ms{dp_p95 * 1000:>10.3f}ms")
+    print(f"ratio (dateparser / rules): median {dp_median / rules_median:.0f}x, "
+          f"p95 {dp_p95 / rules_p95:.0f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -154,7 +154,7 @@ def _rule_schedule(found: Found, times: list[TimeHit], dayparts: list[str],
         if not upcoming and _UNIT_FREQ[unit] == rule["FREQ"] and "," not in rule.get("BYDAY", ""):
             rule["COUNT"] = str(amount)
         else:
-            first = start or found.today
+            first = start or _first_occurrence(found, rule, clock, daypart, prefs) or found.today
             found.until = first + relativedelta(**{unit + "s": amount}) - timedelta(days=1)
     if found.until and "COUNT" not in rule:
         rule["UNTIL"] = f"{found.until:%Y%m%d}T235959"
@@ -224,7 +224,7 @@ def build_schedule(found: Found, prefs: Mapping[str, TimePref] | None) -> Schedu
     fire = _fire_time(times, daypart, prefs)
     if day is not None:
         plain_today = any(h.kind == "weekday" and h.day == day == found.today and
-                          h.plain_weekday for h in on_hits)
+                          h.rolls for h in on_hits)
         if plain_today and fire is not None and fire <= found.now.time():
             day += timedelta(days=7)
         if times and daypart in ("tonight", "night") and times[0].hour < 5 and \

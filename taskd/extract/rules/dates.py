@@ -67,7 +67,8 @@ _WEAK_TODAY = re.compile(r"\b(?:(?:for|of)\sthe\sday|my\sday)\b")
 _WEEKDAY_ONLY = re.compile(
     r"(?<![\w])(?P<mod>(?:this\s(?:coming\s|upcoming\s)?|next\s|coming\s|upcoming\s|"
     r"(?:the\s)?following\s|last\s|past\s|previous\s)?)(?P<wd>monday|tuesday|wednesday|thursday|"
-    r"friday|saturday|sunday|mon|tues?|weds?|thu|thurs?|fri)\.?"
+    r"friday|saturday|sunday|mon|tues?|weds?|thu|thurs?|fri|(?:sat|sun)(?=\.|\s(?:at\s|\d|\x1f))|"
+    r"(?<=next\s|this\s)(?:sat|sun)|^(?:sat|sun)(?=\s))\.?"
     r"(?P<post>,?\s(?:of\s)?(?:next|the\sfollowing|following|this|the\scoming)\sweek)?(?![\w'])")
 _WEEK_WORDS = re.compile(
     r"\b(?:(?P<shift>next|this|the\sfollowing|following|the\scoming|coming)\s(?P<unit>week|"
@@ -81,12 +82,12 @@ _NTH_WEEK = re.compile(rf"\b(?:the\s)?(?P<n>{ORD}|last)\sweek\sof\s(?P<m>{MONTH}
 _NTH_WEEKDAY_OF = re.compile(
     rf"\b(?:on\s)?(?:the\s)?(?P<n>{ORD}|last)\s(?P<wd>{WEEKDAY})\s(?:of|in)\s(?P<m>{MONTH})(?!\w)")
 _ANCHOR = re.compile(
-    rf"(?P<q>{QTY})\s(?P<u>{UNIT})(?:\s(?:and\s)?(?P<q2>{QTY})\s(?P<u2>{UNIT}))?"
+    rf"(?<![\w.])(?P<q>{QTY})\s(?P<u>{UNIT})(?:\s(?:and\s)?(?P<q2>{QTY})\s(?P<u2>{UNIT}))?"
     rf"(?:\s(?:and\s)?(?P<q3>{QTY})\s(?P<u3>{UNIT}))?\s(?P<dir>from|after|before)\s(?:the\s)?$")
-_ROLE_START = re.compile(r"(?:starting|start|beginning|begin|from|as\sof|effective|commencing)"
+_ROLE_START = re.compile(r"\b(?:starting|start|beginning|begin|from|as\sof|effective|commencing)"
                          r"(?:\s(?:on|from|at))?\s$")
-_ROLE_UNTIL = re.compile(r"(?:until|till|through|to|ending|ends|up\sto)(?:\s(?:on|the))?\s$")
-_LEAD = re.compile(r"(?:(?:on|by|for|this|sometime|due|around)\s)+$")
+_ROLE_UNTIL = re.compile(r"\b(?:until|till|through|to|ending|ends|up\sto)(?:\s(?:on|the))?\s$")
+_LEAD = re.compile(r"\b(?:(?:on|by|for|this|sometime|due|around)\s)+$")
 
 
 class DateReader:
@@ -284,7 +285,8 @@ class DateReader:
             else:
                 value = cal.next_weekday(self.today, wd)
                 plain = mod == ""
-            self.add(*match.span(), value, "weekday", weekday=wd, plain_weekday=plain)
+            self.add(*match.span(), value, "weekday", weekday=wd, plain_weekday=plain,
+                     rolls=mod in ("", "this"))
 
     def week_words(self) -> None:
         for match in _WEEK_WORDS.finditer(self.scan.text):

@@ -11,7 +11,8 @@ import re
 UNIT_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 TEEN_WORDS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
               "seventeen", "eighteen", "nineteen"]
-TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+              "eighty": 80, "ninety": 90}
 
 CARDINALS: dict[str, int] = {w: i + 1 for i, w in enumerate(UNIT_WORDS)}
 CARDINALS.update({w: i + 10 for i, w in enumerate(TEEN_WORDS)})

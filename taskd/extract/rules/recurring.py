@@ -31,6 +31,7 @@ from taskd.extract.rules.lexicon import (
     QTY,
     RRULE_DAYS,
     WEEKDAY,
+    WEEKDAYS,
     WORKDAYS,
     cardinal,
     month_number,
@@ -65,7 +66,8 @@ _WORDS: dict[str, tuple[str, int, dict[str, str]]] = {
 
 _EVERY = r"(?:every|each|any|all)"
 _EVERY_UNIT = re.compile(
-    rf"(?<!\bof\s)\b{_EVERY}\s(?:(?P<other>other|second|alternate)\s|(?P<n>{QTY})\s)?(?P<unit>minute|min|"
+    rf"(?<!\bof\s)\b{_EVERY}\s(?:single\s)?(?:(?P<other>other|second|alternate)\s|(?P<half>half\s(?:an\s)?)|"
+    rf"(?P<n>{QTY})\s)?(?P<unit>minute|min|"
     r"hour|hr|day|night|week|fortnight|month|year|quarter|weekday|business\sday|working\sday|"
     r"work\sday|workday|weekend)s?\b(?!\s(?:of|before|after)\b)")
 _WEEKDAY_LIST = rf"{WEEKDAY}s?(?:(?:,\s?|\s?,?\s(?:and|or)\s){WEEKDAY}s?)*"
@@ -77,8 +79,8 @@ _FREQ_WORD = re.compile(
     r"semiannually|semiannual|biannually|yearly|annually|annual|hourly|(?:on\s|every\s)?"
     r"week\s?days|(?:on\s|every\s)?weekends)\b|\b(?:each|every)\squarter\b")
 _PER = re.compile(
-    rf"\b(?P<n>once|one|twice|thrice|{NUM}\stimes)\s(?:a|per|each|every)\s"
-    r"(?P<unit>day|week|month|year|hour)\b")
+    rf"\b(?P<n>once|one|twice|thrice|{NUM}\stimes)\s(?:(?:a|per|each|every)\s"
+    r"(?P<unit>day|week|month|year|hour)\b|(?P<ly>daily|weekly|monthly|yearly|hourly)\b)")
 _NTH = re.compile(
     rf"\b(?:(?:every|each|on)\s)?(?:the\s)?(?P<ords>(?:{ORD}|last|second[\s-]to[\s-]last)"
     rf"(?:(?:,|\sand|\s&|\sor)\s(?:the\s)?(?:{ORD}|last))*)\s(?P<what>{WEEKDAY}|weekday|"
@@ -144,7 +146,11 @@ def _every_unit(scan: Scan, found: Found) -> None:
             continue
         unit = match.group("unit").replace("\n", " ")
         freq, interval, by = _UNIT_RULES[" ".join(unit.split())]
-        if match.group("other"):
+        if match.group("half"):
+            if unit not in ("hour", "hr"):
+                continue
+            freq, interval = "MINUTELY", 30
+        elif match.group("other"):
             interval *= 2
         elif match.group("n"):
             amount = quantity(match.group("n"))
@@ -162,12 +168,11 @@ def _weekdays(scan: Scan, found: Found) -> None:
         if not scan.free(*match.span()):
             continue
         items = re.split(r",\s?|\s?,?\s(?:and|or)\s", match.group("list"))
-        plural = any(re.fullmatch(rf"{WEEKDAY}s", w) and weekday_number(w) is not None
-                     for w in items)
+        plural = any(w.endswith("s") and w[:-1] in WEEKDAYS for w in items)
         lead = (match.group("lead") or "").strip()
-        if not plural and lead in ("", "on") and not match.group("dp"):
-            continue
         days = _days(match.group("list"))
+        if not plural and lead in ("", "on") and not match.group("dp") and len(days) < 2:
+            continue
         if not days:
             continue
         merge(found, "WEEKLY", 2 if match.group("other") else 1, {"BYDAY": ",".join(days)})
@@ -268,7 +273,8 @@ def _per(scan: Scan, found: Found) -> None:
         n = {"once": 1, "one": 1, "twice": 2, "thrice": 3}.get(word)
         if n is None:
             n = cardinal(word.removesuffix(" times")) or 0
-        unit = match.group("unit")
+        unit = match.group("unit") or {"daily": "day", "weekly": "week", "monthly": "month",
+                                        "yearly": "year", "hourly": "hour"}[match.group("ly")]
         freq = {"day": "DAILY", "week": "WEEKLY", "month": "MONTHLY", "year": "YEARLY",
                 "hour": "HOURLY"}[unit]
         if n < 1:
@@ -326,7 +332,8 @@ def _between(scan: Scan, found: Found) -> None:
 
 
 _EVERY_WORDS = frozenset({"every", "each", "any", "all"})
-_PER_WORDS = frozenset({"a", "per", "each", "every"})
+_PER_WORDS = frozenset({"a", "per", "each", "every", "daily", "weekly", "monthly", "yearly",
+                        "hourly"})
 _FREQ_WORDS = frozenset(w for w in _WORDS) | {"quarter", "bi", "week", "days", "ends"}
 _NTH_WORDS = frozenset({"month", "quarter", "every", "each"}) | frozenset(MONTH_NAMES)
 

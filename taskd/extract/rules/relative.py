@@ -12,7 +12,8 @@ import re
 from taskd.extract.rules.lexicon import QTY, UNIT, UNITS, quantity
 from taskd.extract.rules.scan import Found, Scan
 
-_PIECE = rf"(?:half\san?\s(?:hour|minute|day|year)|{QTY}\s{UNIT}s?(?:\sand\sa\shalf)?)"
+_PIECE = (rf"(?:(?:a|one|three)\squarters?\sof\san\shour|half\san?\s(?:hour|minute|day|year)|"
+          rf"{QTY}\s{UNIT}s?(?:\sand\sa\shalf)?)")
 DURATION = rf"(?:{_PIECE}(?:(?:,\s?|\s|\sand\s|,\sand\s){_PIECE})*)"
 _IN = re.compile(rf"\b(?:in|within|after)\s(?:another\s|about\s|around\s|roughly\s|just\s)?"
                  rf"(?P<d>{DURATION})(?:'s?)?(?:\s(?:time|from\snow|from\stoday))?(?![\w])")
@@ -21,7 +22,8 @@ _FROM_NOW = re.compile(rf"(?<![\w])(?P<d>{DURATION})\s(?:from\snow|from\stoday|l
 _NOW = re.compile(r"\b(?:right\snow|right\saway|straight\saway|immediately|asap|now|"
                   r"at\sthe\s(?:present\s)?moment|at\spresent|at\sthe\spresent\stime|"
                   r"at\sthis\stime|at\sthe\sminute)\b")
-_PIECE_RE = re.compile(rf"half\san?\s(?P<hu>hour|minute|day|year)|(?P<q>{QTY})\s(?P<u>{UNIT})s?"
+_PIECE_RE = re.compile(rf"(?P<qn>a|one|three)\squarters?\sof\san\shour|"
+                       rf"half\san?\s(?P<hu>hour|minute|day|year)|(?P<q>{QTY})\s(?P<u>{UNIT})s?"
                        r"(?P<half>\sand\sa\shalf)?")
 _DOWN = {"years": ("months", 12), "months": ("days", 30), "weeks": ("days", 7),
          "days": ("hours", 24), "hours": ("minutes", 60), "minutes": ("seconds", 60)}
@@ -30,7 +32,10 @@ _DOWN = {"years": ("months", 12), "months": ("days", 30), "weeks": ("days", 7),
 def parse_duration(text: str) -> dict[str, int] | None:
     fields: dict[str, float] = {}
     for piece in _PIECE_RE.finditer(text):
-        if piece.group("hu"):
+        if piece.group("qn"):
+            field, scale = "minutes", 1
+            amount = 45 if piece.group("qn") == "three" else 15
+        elif piece.group("hu"):
             field, scale = UNITS[piece.group("hu")]
             amount = 0.5
         else:

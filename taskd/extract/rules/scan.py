@@ -71,6 +71,7 @@ class DateHit:
     month: int | None = None
     monthday: int | None = None
     plain_weekday: bool = False  # "Friday" with no this/next, may sit inside another week
+    rolls: bool = False  # "Friday"/"this Friday" today, but the time has passed: next week
 
 
 @dataclass

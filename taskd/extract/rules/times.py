@@ -18,7 +18,7 @@ from collections.abc import Callable
 from taskd.extract.rules.lexicon import NUM_WORD, QTY, WEEKDAY, cardinal, quantity
 from taskd.extract.rules.scan import BLANK, Found, Scan, TimeHit
 
-PREP = r"(?:(?:at|around|about|by|circa|from|before|after|until|till|to|approximately|approx)\s+)"
+PREP = r"(?:\b(?:at|around|about|by|circa|from|before|after|until|till|to|approximately|approx)\s+)"
 _AP = r"(?:\s?(?P<ap>am|pm)\b|(?P<ap1>[ap])\b)"
 _WORD_MIN = r"(?:o'?\s?(?:one|two|three|four|five|six|seven|eight|nine)|" + NUM_WORD + ")"
 
@@ -31,9 +31,9 @@ _ATOMS: list[tuple[re.Pattern[str], str]] = [
                 rf"{_AP}?"), "clock"),
     (re.compile(rf"(?<![\d:/.\-])(?P<h>\d{{1,2}})(?:\.(?P<m>\d{{2}}))?{_AP}"), "meridiem"),
     (re.compile(r"(?<![\d:/.\-])(?P<hm>\d{3,4})\s?(?P<ap>am|pm)\b"), "compact"),
-    (re.compile(r"(?<![\d:/.\-$])(?P<h>\d{1,2})\so'clock"), "oclock"),
-    (re.compile(rf"(?P<h>{NUM_WORD})(?:\s(?P<m>{_WORD_MIN}))?\s?(?:(?P<ap>am|pm)\b|"
-                rf"(?P<oc>o'clock))"), "spoken"),
+    (re.compile(r"(?<![\d:/.\-$])(?P<h>\d{1,2})\so'clock(?:\s(?P<ap>am|pm)\b)?"), "oclock"),
+    (re.compile(rf"\b(?P<h>{NUM_WORD})(?:\s(?P<m>{_WORD_MIN}))?\s?(?:(?P<oc>o'clock)\s?)?"
+                rf"(?:(?P<ap>am|pm)\b|(?<=o'clock))"), "spoken"),
     (re.compile(r"\b(?:12\s)?(?P<noon>noon|midday)\b|\b(?P<midnight>midnight)\b"), "named"),
 ]
 _BARE = re.compile(
@@ -51,7 +51,7 @@ _DAYPART_WORDS = {"morning": "morning", "afternoon": "afternoon", "evening": "ev
                   "night": "night", "tonight": "tonight", "nite": "night"}
 _DAYPART_RE = re.compile(
     r"(?P<q>(?:(?:later\s)?this|in\sthe|early(?:\sin\sthe)?|late(?:\sin\sthe)?|on|by|at|"
-    r"during\sthe|every|each|the)\s)?(?P<dp>morning|afternoon|evening|night|tonight)"
+    r"during\sthe|every|each|the)\s)?\b(?P<dp>morning|afternoon|evening|night|tonight)"
     r"(?P<pl>s)?\b(?!\s(?:shift|class|routine|run|person|owl|club|market|shows?|news|flight)\b)"
     r"(?P<more>(?:(?:,\s?|\s)(?:and\s)?(?:morning|afternoon|evening|night)s?\b)*)")
 _EOD_RE = re.compile(
@@ -111,6 +111,9 @@ def _read(match: re.Match[str], kind: str, found: Found) -> TimeHit | None:
                                                  bare_hour=ap is None)
     if kind == "oclock":
         hour = int(groups["h"])
+        if ap is not None:
+            value = _meridiem(hour, ap)
+            return None if value is None else TimeHit(value, 0)
         return TimeHit(hour, 0, ambiguous=1 <= hour <= 12, bare_hour=True) if hour <= 23 else None
     if kind == "spoken":
         hour = _hour_value(groups["h"])

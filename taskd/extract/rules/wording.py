@@ -30,6 +30,7 @@ _LEADING = [re.compile(p) for p in (
     r"^(?:remember|be\ssure|make\ssure)\b(?:\sto)?\s*",
     r"^(?:i|we)\s(?:need|have|want|gotta|got|ought)\s(?:to\s)?",
     r"^(?:i|we)\s(?:must|should)\s",
+    r"^(?:i'?d|i\swould|we'?d)\s(?:like|love|want)\s(?:you\s)?to\s|^i\swant\syou\sto\s",
     r"^(?:to|and|then|that|about|also|,|-|:)(?:\s|$)",
     r"^(?:sometime|some\stime|someday|some\sday|at\ssome\spoint|eventually|whenever)\b\s*",
 )]

@@ -110,7 +110,7 @@ def test_pause_resume_done_rm(run, clock: FakeClock) -> None:  # type: ignore[no
 def test_pause_until_and_snooze(run) -> None:  # type: ignore[no-untyped-def]
     run("add", "take out the trash tomorrow at 8am")
     paused = run("pause", "1", "--until", "monday 9am", "--json").json()
-    assert paused["paused_until"] == "2026-11-23T08:00:00+00:00"
+    assert paused["paused_until"] == "2026-11-23T09:00:00+01:00"
     snoozed = run("snooze", "1", "1h30m", "--json").json()
     assert snoozed["next"][0] == "2026-11-21T11:30:00+01:00"
 

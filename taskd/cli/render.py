@@ -45,6 +45,7 @@ def task_next(task: Task, moment: datetime, count: int) -> list[datetime]:
 
 
 def task_json(task: Task, moment: datetime, count: int = 3) -> dict[str, Any]:
+    zone = get_zone(task.tz)
     return {
         "id": task.id,
         "title": task.title,
@@ -54,8 +55,8 @@ def task_json(task: Task, moment: datetime, count: int = 3) -> dict[str, Any]:
         "tz": task.tz,
         "rrule": task.rrule,
         "schedule": schedule_words(task.rrule, task.first_at, task.tz),
-        "next": [t.isoformat() for t in task_next(task, moment, count)],
-        "paused_until": task.paused_until.isoformat() if task.paused_until else None,
+        "next": [t.astimezone(zone).isoformat() for t in task_next(task, moment, count)],
+        "paused_until": task.paused_until.astimezone(zone).isoformat() if task.paused_until else None,
         "source_text": task.source_text,
         "backend": task.backend,
         "created_at": task.created_at.isoformat(),

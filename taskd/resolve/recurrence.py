@@ -20,8 +20,9 @@ from taskd.resolve.zones import localize, wall
 
 SUB_DAILY = ("HOURLY", "MINUTELY", "SECONDLY")
 MIN_INTERVAL = timedelta(minutes=1)
-# A rule that matches nothing for this long is treated as empty (guards "every Feb 30").
-SEARCH_HORIZON = timedelta(days=366 * 30)
+# A rule that matches nothing for this long is treated as empty. 100 years holds 10 fires of
+# "every February 29" (24 leap days), which the eval's 10-fire comparison needs.
+SEARCH_HORIZON = timedelta(days=366 * 100)
 
 
 def split_rule(rule: str) -> dict[str, str]:

@@ -104,8 +104,8 @@ def reschedule(db: Session, task: Task, resolved: Resolved, now: datetime, **cha
         task.status = "active"
     plan_next(db, task, now)
     record(db, "edited", now, task.id, before=before,
-           after={"rrule": task.rrule, "first": resolved.first.isoformat()}, **{
-               k: v for k, v in changes.items() if isinstance(v, str | int | None)})
+           after={"rrule": task.rrule, "first": resolved.first.isoformat()},
+           changed=sorted(changes))
 
 
 def list_tasks(db: Session, *, include_all: bool = False) -> Sequence[Task]:

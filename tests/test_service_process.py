@@ -247,3 +247,22 @@ def test_poke_without_service_is_silent_and_fast(home: Path) -> None:
     assert poke(settings_mod.load()) is False
     assert time.monotonic() - start < 1.0
     assert not os.path.exists(home / "taskd.sock")
+
+
+def test_sigterm_while_busy_exits_cleanly_and_restart_sends_the_rest(home: Path, url: str,
+                                                                     receiver: Receiver) -> None:
+    due = now() - timedelta(seconds=1)
+    for i in range(150):
+        add_task(url, now(), title=f"t{i}", first=due)
+    svc = Serve(home)
+    svc.wait_ready()
+    wait_for(lambda: receiver.total() >= 5, 10)
+    assert svc.stop() == 0, svc.text()  # finishes or releases in-flight runs; no deadlock
+    assert all(r.state in ("delivered", "pending") for r in run_rows(url))
+    again = Serve(home)
+    try:
+        again.wait_ready()
+        assert wait_for(lambda: delivered(url, 150), 20), again.text()
+        assert len(receiver.keys()) == 150
+    finally:
+        again.stop()

@@ -54,6 +54,7 @@ class Service:
         self.started_at = datetime.now(UTC)
         self._last_wake_mono = time.monotonic()
         self._in_wake = False
+        self._wake_lock = threading.Lock()
 
     # --- the process ---------------------------------------------------------------------
     def run(self) -> int:
@@ -93,7 +94,11 @@ class Service:
             sdnotify.notify("STOPPING=1")
             log.info("stopping: finishing or releasing in-flight runs")
             self.stop.set()
-            self._scheduler.shutdown(wait=True)  # waits for a running tick to finish or release
+            # Not shutdown(wait=True): APScheduler 3 holds its job-store lock while it waits for
+            # running jobs, and a wake-up that reschedules jobs would deadlock on that lock.
+            self._scheduler.shutdown(wait=False)
+            with self._wake_lock:  # the in-flight tick finishes its sends or releases its runs
+                pass
             control.close()
             self.engine.close()
         return 0
@@ -148,6 +153,12 @@ class Service:
             self._scheduler.modify_job("poll", next_run_time=datetime.now(UTC))
 
     def _wake(self) -> None:
+        if self.stop.is_set():
+            return
+        with self._wake_lock:
+            self._wake_locked()
+
+    def _wake_locked(self) -> None:
         assert self.engine is not None
         self._in_wake = True
         try:
@@ -155,7 +166,8 @@ class Service:
                 self._dirty.clear()
                 try:
                     self.engine.tick()
-                    self._schedule_wakes()
+                    if not self.stop.is_set():
+                        self._schedule_wakes()
                 except Exception as exc:  # the database is busy or gone: log, retry next poll
                     log.exception("tick failed")
                     self.engine.last_error = f"tick failed: {exc}"

@@ -1,0 +1,5 @@
+import sys
+
+from evals.generate.cli import main
+
+sys.exit(main())

@@ -25,7 +25,9 @@ import os
 import re
 import sys
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo, available_timezones
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+from zoneinfo import available_timezones as _available_timezones
 
 from dateutil.relativedelta import relativedelta, MO, TU, WE, TH, FR, SA, SU
 from dateutil.rrule import rrulestr
@@ -54,6 +56,11 @@ DAYPART = {"morning": 9, "afternoon": 15, "evening": 19, "tonight": 20, "night":
            "end of day": 17, "noon": 12, "midnight": 0}
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
 UTC = timezone.utc
+
+
+@lru_cache(maxsize=1)
+def available_timezones() -> frozenset[str]:
+    return frozenset(_available_timezones())
 
 
 # ---------------------------------------------------------------- time helpers

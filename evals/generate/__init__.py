@@ -55,11 +55,22 @@ def generate(seed: int = 7, count: int = 5000) -> list[dict]:
 
 
 def sample(cases: list[dict], n: int, seed: int) -> list[dict]:
-    """A fixed subset (file order kept) of a generated set."""
+    """A fixed subset (file order kept) of a generated set: the same number from every
+    template, the remainder drawn at random."""
     if n >= len(cases):
         return list(cases)
-    idx = sorted(random.Random(f"sample-{seed}").sample(range(len(cases)), n))
-    return [cases[i] for i in idx]
+    rng = random.Random(f"sample-{seed}")
+    by_tpl: dict[str, list[int]] = {}
+    for i, c in enumerate(cases):
+        by_tpl.setdefault(c["meta"]["template"], []).append(i)
+    each = n // len(by_tpl)
+    chosen: list[int] = []
+    for name in sorted(by_tpl):
+        idx = by_tpl[name]
+        chosen += rng.sample(idx, min(each, len(idx)))
+    rest = sorted(set(range(len(cases))) - set(chosen))
+    chosen += rng.sample(rest, n - len(chosen))
+    return [cases[i] for i in sorted(chosen)]
 
 
 def dumps(cases: list[dict]) -> str:

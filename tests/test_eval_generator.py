@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "evals"))
 
 from check_cases import check_case  # noqa: E402
+
 from evals.generate import TEMPLATES, dumps, generate, sample  # noqa: E402
 
 EXPECT_KEYS = {"first", "date_only", "next", "recurring", "rrule", "kind", "title", "clarify"}
@@ -55,8 +56,8 @@ def test_reproducible_across_processes_and_hash_seeds(tmp_path):
 
 def test_script_entry_point_runs(tmp_path):
     out = tmp_path / "s.jsonl"
-    subprocess.run([sys.executable, "evals/generate/cli.py", "--seed", "3", "--count", "50", "--out", str(out)],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run([sys.executable, "evals/generate/cli.py", "--seed", "3", "--count", "50",
+                    "--out", str(out)], cwd=ROOT, check=True, capture_output=True)
     assert out.read_text().count("\n") == 50
 
 
@@ -112,3 +113,20 @@ def test_checker_rejects_corrupted_expectations(full):
 def test_output_is_json_lines(full):
     for line in dumps(full[:50]).splitlines():
         assert json.loads(line)
+
+
+# ---------------------------------------------------------------- hand-written cases
+def test_hand_written_cases_at_least_400_and_all_pass_the_checker():
+    import check_cases
+
+    files = sorted((ROOT / "evals" / "cases").glob("*.jsonl"))
+    n = sum(1 for f in files for line in f.read_text(encoding="utf-8").splitlines() if line.strip())
+    assert n >= 400
+    assert check_cases.main([str(f) for f in files]) == 0
+
+
+def test_hand_written_family_files_match_their_definitions():
+    from evals.generate.handwritten import render
+
+    for name, text in render().items():
+        assert (ROOT / "evals" / "cases" / name).read_text(encoding="utf-8") == text, name

@@ -15,7 +15,7 @@ import random
 from .core import ZONES, Ctx, Reject, pick_now
 from .templates import TEMPLATES
 
-__all__ = ["TEMPLATES", "generate", "dumps", "sample"]
+__all__ = ["TEMPLATES", "dumps", "generate", "sample"]
 
 MAX_TRIES = 400
 

@@ -11,7 +11,7 @@ if __package__ in (None, ""):  # run as a script: python evals/generate/cli.py
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
     __package__ = "evals.generate"
 
-from evals.generate import TEMPLATES, dumps, generate, sample  # noqa: E402
+from evals.generate import TEMPLATES, dumps, generate, sample
 
 SAMPLE_SEED = 7
 SAMPLE_OF = 5000

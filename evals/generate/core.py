@@ -11,7 +11,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -33,7 +34,7 @@ class Reject(Exception):
     """These parameters do not make a clean case (ambiguous, in the past...); draw again."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def transitions(tz: str) -> tuple[date, ...]:
     """Local dates on which the UTC offset of tz changes, 2026-2028."""
     z = ZoneInfo(tz)
@@ -69,19 +70,20 @@ class Ctx:
     def chance(self, p: float) -> bool:
         return self.rng.random() < p
 
-    def hm(self, words_ok: bool = False) -> tuple[int, int]:
+    def hm(self) -> tuple[int, int]:
         """A clock time; on DST reference days often one near the transition."""
         r = self.rng
         if self.ref == "dst" and r.random() < 0.55:
             return r.choice([0, 1, 2, 2, 3, 23]), r.choice([0, 15, 30, 45, 10])
         h = r.choice([6, 7, 7, 8, 8, 9, 9, 10, 11, 12, 13, 14, 15, 16, 17, 17, 18, 19, 20, 21, 22, 23, 0, 5])
-        m = r.choice([0, 0, 0, 0, 30, 30, 15, 45, 5, 10, 20, 40, 50]) if r.random() < 0.85 else r.randrange(60)
+        m = (r.choice([0, 0, 0, 0, 30, 30, 15, 45, 5, 10, 20, 40, 50]) if r.random() < 0.85
+             else r.randrange(60))
         return h, m
 
 
 def pick_now(rng: random.Random, tz: str) -> tuple[datetime, str]:
     z = ZoneInfo(tz)
-    kinds, weights = zip(*REF_KINDS)
+    kinds, weights = zip(*REF_KINDS, strict=False)
     for _ in range(100):
         kind = rng.choices(kinds, weights)[0]
         if kind == "dst" and tz not in DST_ZONES:
@@ -158,10 +160,9 @@ def one_time(ctx: Ctx, text_expect: tuple[str, dict], calc: dict, date_only: boo
         raise Reject("not after now")
     if not tc.exists(first, z):
         raise Reject("first in a gap")
-    if calc["op"] == "elapsed" or calc.get("zone"):
-        # the wall reading must name the instant: never the second pass of a fold
-        if tc.ambiguous(first, z):
-            raise Reject("fire time inside a fold")
+    # the wall reading must name the instant: never the second pass of a fold
+    if (calc["op"] == "elapsed" or calc.get("zone")) and tc.ambiguous(first, z):
+        raise Reject("fire time inside a fold")
     expect = {"first": tc.fmt(first)}
     if date_only:
         if first.time() != time(9, 0):
@@ -246,7 +247,7 @@ def recurring(ctx: Ctx, text_expect: tuple[str, dict], rule: str, n: int | None 
         occ = [tc.shift(o, zz) for o in tc.expand(rule, f, n + 1)]
         us = [tc.instant(o, zz) for o in occ]
         walls = [tc.to_wall(u, z) for u in us]
-        for w, u in zip(walls, us):
+        for w, u in zip(walls, us, strict=False):
             if not tc.is_first_pass(w, u, z):
                 raise Reject("fold on the user's clock")
     elif anchor is not None:
@@ -269,7 +270,7 @@ def recurring(ctx: Ctx, text_expect: tuple[str, dict], rule: str, n: int | None 
         raise Reject("bound ends before the first occurrence")
     if tc.instant(walls[0], z) <= tc.instant(now, z):
         raise Reject("not after now")
-    if any(b <= a for a, b in zip(walls, walls[1:])):
+    if any(b <= a for a, b in pairwise(walls)):
         raise Reject("fire times collapse")
     expect = {"first": tc.fmt(walls[0])}
     if len(walls) > 1:

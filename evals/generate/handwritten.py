@@ -15,7 +15,7 @@ import random
 from collections import defaultdict
 from datetime import datetime
 
-from .core import Ctx, Reject, hms, one_time, recurring
+from .core import Ctx, Reject, one_time, recurring
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUTDIR = os.path.join(os.path.dirname(HERE), "cases")
@@ -36,7 +36,7 @@ def _tk(kind, title):
     return out
 
 
-def O(cat, text, now, tz, calc, date_only=False, kind=None, title=None, **meta):  # noqa: N802
+def O(cat, text, now, tz, calc, date_only=False, kind=None, title=None, **meta):  # noqa: E743
     try:
         body = one_time(_ctx(now, tz), (text, _tk(kind, title)), calc, date_only=date_only)
     except Reject as ex:
@@ -45,7 +45,7 @@ def O(cat, text, now, tz, calc, date_only=False, kind=None, title=None, **meta):
     CASES[cat].append({"text": text, "now": now, "tz": tz, "category": cat, **body})
 
 
-def R(cat, text, now, tz, rule, n=2, start=None, anchor=None, zone=None, kind=None, title=None, **meta):  # noqa: N802
+def R(cat, text, now, tz, rule, n=2, start=None, anchor=None, zone=None, kind=None, title=None, **meta):
     st = datetime.fromisoformat(start) if start else None
     try:
         body = recurring(_ctx(now, tz), (text, _tk(kind, title)), rule, n=n, start=st, anchor=anchor,
@@ -102,21 +102,28 @@ FILES = ["numbers-words", "times-words", "ordinals", "weekend-fortnight", "weekd
          "zones", "filler-titles", "recurrence-longtail", "dst-more", "month-end-leap"]
 
 
-def main() -> int:
+def render() -> dict[str, str]:
+    """File name -> JSON Lines text for every family in FILES."""
     # run as __main__, this module is a copy: read the cases the definitions filled in
     from evals.generate import handwritten, handwritten_defs  # noqa: F401
     found = handwritten.CASES
-    total = 0
-    for cat in FILES:
-        cases = found[cat]
-        with open(os.path.join(OUTDIR, f"{cat}.jsonl"), "w", encoding="utf-8", newline="\n") as f:
-            for i, c in enumerate(cases, 1):
-                row = {"id": f"{cat}-{i:03d}", **c}
-                f.write(json.dumps(row, ensure_ascii=False) + "\n")
-        print(f"{cat:22s} {len(cases)}")
-        total += len(cases)
     extra = set(found) - set(FILES)
     assert not extra, extra
+    out = {}
+    for cat in FILES:
+        rows = [{"id": f"{cat}-{i:03d}", **c} for i, c in enumerate(found[cat], 1)]
+        out[f"{cat}.jsonl"] = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    return out
+
+
+def main() -> int:
+    total = 0
+    for name, text in render().items():
+        with open(os.path.join(OUTDIR, name), "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        n = text.count("\n")
+        print(f"{name[:-6]:22s} {n}")
+        total += n
     print("total", total)
     return 0
 

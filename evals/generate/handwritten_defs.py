@@ -1,6 +1,7 @@
 """The hand-written cases: text + structured parameters. Expectations are computed."""
 # ruff: noqa: E501
-from .handwritten import WKD, O, R, day, el, hms, lastday, mday, ndate, rel, time_, wall, wd, zoned
+from .core import hms
+from .handwritten import WKD, O, R, day, el, lastday, mday, ndate, rel, time_, wall, wd, zoned
 
 # ---------------------------------------------------------------- numbers in words
 A = "numbers-words"

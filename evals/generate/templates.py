@@ -1,5 +1,6 @@
 """The templates. Each draws structured parameters, renders them in one of several
 phrasings, and returns a case built by core.one_time / core.recurring from the parameters."""
+# ruff: noqa: E501
 
 from __future__ import annotations
 

@@ -12,13 +12,13 @@ DST policy (the one taskd documents):
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
-UTC = timezone.utc
+UTC = UTC
 DAYCODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
 

@@ -222,7 +222,7 @@ O(A, "in a year renew the domain", "2028-02-29T12:00:00", "America/New_York", wa
 O(A, "in 4 years renew the leap-day membership", "2028-02-29T12:00:00", "Europe/London", wall(years=4), title="membership")
 R(A, "every month on the 31st at 9am pay the rent", "2027-04-15T10:00:00", "Europe/London", "FREQ=MONTHLY;BYMONTHDAY=31;" + hms(9), n=2, title="pay rent")
 R(A, "every year on Feb 29 post the leap day photo", "2028-03-01T10:00:00", "Europe/Berlin", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;" + hms(9), n=1, title="leap day photo")
-O(A, "on the last day of the month do the bookkeeping", "2027-02-10T10:00:00", "Europe/Berlin", lastday(), date_only=True, title="bookkeeping")
+O(A, "on the last day of this month do the bookkeeping", "2027-02-10T10:00:00", "Europe/Berlin", lastday(), date_only=True, title="bookkeeping")
 R(A, "every last day of the month at 6pm close the books", "2027-02-28T19:00:00", "America/New_York", "FREQ=MONTHLY;BYMONTHDAY=-1;" + hms(18), n=3, title="close books")
 O(A, "tomorrow order the new calendar", "2028-02-28T18:00:00", "Asia/Tokyo", rel(1), date_only=True, title="calendar")
 O(A, "tomorrow at 9am pay the rent", "2027-12-31T22:00:00", "America/Chicago", rel(1, 9), title="pay rent")

@@ -43,8 +43,9 @@ def ampm(h: int) -> str:
     return "am" if h < 12 else "pm"
 
 
-def digit_clock(ctx: Ctx, h: int, m: int) -> str:
-    """'5pm', '5:30 pm', '17:30', 'noon' — unambiguous digit forms."""
+def digit_clock(ctx: Ctx, h: int, m: int, midnight: bool = False) -> str:
+    """'5pm', '5:30 pm', '17:30', 'noon' — unambiguous digit forms. 'midnight' only where
+    asked for: next to a day ("every Monday at midnight") it is ambiguous."""
     opts = []
     sp = " " if ctx.chance(0.3) else ""
     ap = ampm(h).upper() if ctx.chance(0.1) else ampm(h)
@@ -56,7 +57,7 @@ def digit_clock(ctx: Ctx, h: int, m: int) -> str:
     if (h, m) == (12, 0):
         opts += ["noon", "noon"]
     if (h, m) == (0, 0):
-        opts = ["midnight", "00:00"]
+        opts = ["midnight", "00:00"] if midnight else ["00:00"]
     return ctx.choice(opts)
 
 
@@ -102,16 +103,16 @@ def word_clock(ctx: Ctx, h: int, m: int) -> str | None:
     return ctx.choice(opts)
 
 
-def any_clock(ctx: Ctx, h: int, m: int, words: float = 0.25) -> str:
+def any_clock(ctx: Ctx, h: int, m: int, words: float = 0.25, midnight: bool = False) -> str:
     if ctx.chance(words):
         w = word_clock(ctx, h, m)
         if w:
             return w
-    return digit_clock(ctx, h, m)
+    return digit_clock(ctx, h, m, midnight)
 
 
-def at(ctx: Ctx, h: int, m: int, words: float = 0.25) -> str:
-    return "at " + any_clock(ctx, h, m, words)
+def at(ctx: Ctx, h: int, m: int, words: float = 0.25, midnight: bool = False) -> str:
+    return "at " + any_clock(ctx, h, m, words, midnight)
 
 
 def month_day(ctx: Ctx, d: date, year: bool) -> str:
@@ -204,7 +205,7 @@ def _ordinal(ctx: Ctx):
 @template("time_only", "gen-time-only")
 def _time_only(ctx: Ctx):
     h, m = ctx.hm()
-    return one_time(ctx, compose(ctx, at(ctx, h, m, 0)), {"op": "time", "h": h, "m": m})
+    return one_time(ctx, compose(ctx, at(ctx, h, m, 0, midnight=True)), {"op": "time", "h": h, "m": m})
 
 
 @template("time_words", "gen-time-words")
@@ -377,7 +378,7 @@ def _weekend_eom(ctx: Ctx):
     if ctx.now.date() == last:
         raise Reject("'end of the month' on its last day")
     return one_time(ctx, compose(ctx, ctx.choice(["at the end of the month", "end of the month",
-                                                 "on the last day of the month", "by the end of the month"])),
+                                                 "on the last day of this month", "by the end of the month"])),
                     {"op": "lastday"}, date_only=True)
 
 
@@ -421,7 +422,7 @@ def _daily(ctx: Ctx):
         return recurring(ctx, compose(ctx, ctx.choice(["every day", "daily", "each day"])), "FREQ=DAILY;" + hms(9))
     h, m = ctx.hm()
     lead = ctx.choice(["every day", "daily", "each day", "every single day"])
-    return recurring(ctx, compose(ctx, f"{lead} {at(ctx, h, m)}"), "FREQ=DAILY;" + hms(h, m))
+    return recurring(ctx, compose(ctx, f"{lead} {at(ctx, h, m, midnight=True)}"), "FREQ=DAILY;" + hms(h, m))
 
 
 @template("daily_daypart", "gen-daily")

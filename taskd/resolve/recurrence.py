@@ -159,13 +159,63 @@ def instants(rule: str, dtstart: datetime, zone: ZoneInfo) -> Iterator[datetime]
         yield from _wall_clock_instants(_build(rule, dtstart, zone), zone)
 
 
+_PERIOD_DAYS = {"DAILY": 1, "WEEKLY": 7}
+
+
+def fast_forward(rule: str, dtstart: datetime, target: datetime) -> datetime:
+    """A later DTSTART that expands to the same fires from `target` (naive local) on.
+
+    Expanding an old task's rule from its first day costs a step per past period; a task that
+    has run daily for years would pay that on every wake-up. Moving DTSTART by whole multiples
+    of the rule's period keeps its phase (every other week stays on the same weeks). Rules with
+    COUNT must count from their real start, and month or year steps are taken only where the
+    start day cannot be clamped (the 31st, Feb 29), so those keep their DTSTART.
+    """
+    parts = split_rule(rule)
+    freq = parts.get("FREQ", "")
+    interval = int(parts.get("INTERVAL", "1"))
+    if "COUNT" in parts or target <= dtstart:
+        return dtstart
+    # Stop two periods short of the target, so nothing at or after it can be skipped.
+    if freq in _PERIOD_DAYS:
+        step = _PERIOD_DAYS[freq] * interval
+        periods = (target - dtstart).days // step - 2
+        return dtstart + timedelta(days=step * periods) if periods > 0 else dtstart
+    if freq in SUB_DAILY:
+        return dtstart  # elapsed-time rules step in UTC: see _elapsed_from
+    months = (target.year - dtstart.year) * 12 + target.month - dtstart.month
+    step = interval * (12 if freq == "YEARLY" else 1)
+    periods = months // step - 2
+    if periods <= 0 or dtstart.day > 28:
+        return dtstart
+    total = dtstart.month - 1 + step * periods
+    return dtstart.replace(year=dtstart.year + total // 12, month=total % 12 + 1)
+
+
+def _elapsed_from(parts: dict[str, str], start: datetime, moment: datetime) -> datetime:
+    """A later start on the same elapsed-time grid, a couple of steps before `moment`."""
+    if "COUNT" in parts:
+        return start
+    seconds = {"HOURLY": 3600, "MINUTELY": 60, "SECONDLY": 1}[parts["FREQ"]]
+    step = timedelta(seconds=seconds * int(parts.get("INTERVAL", "1")))
+    start = start.astimezone(UTC)  # step on elapsed time, not on the zone's wall clock
+    periods = (moment.astimezone(UTC) - start) // step - 2
+    return start + step * periods if periods > 0 else start
+
+
 def after(rule: str, dtstart: datetime, zone: ZoneInfo, moment: datetime,
           count: int) -> list[datetime]:
     """Up to `count` fire instants strictly after the aware `moment`."""
     moment = moment.astimezone(UTC)
     horizon = moment + SEARCH_HORIZON
     found: list[datetime] = []
-    for instant in instants(rule, dtstart, zone):
+    parts = validate_rule(rule)
+    if parts["FREQ"] in SUB_DAILY:
+        stream = _elapsed_instants(rule, _elapsed_from(parts, localize(dtstart, zone), moment), zone)
+    else:
+        dtstart = fast_forward(rule, dtstart, wall(moment, zone) - timedelta(days=1))
+        stream = _wall_clock_instants(_build(rule, dtstart, zone), zone)
+    for instant in stream:
         if instant > horizon:
             break
         if instant > moment:

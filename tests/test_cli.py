@@ -132,3 +132,17 @@ def test_history_is_empty_before_the_service_runs(run) -> None:  # type: ignore[
     assert run("history", "--json").json() == []
     assert run("history", "1", "--json").json() == []
     assert run("history", "7").code == 1
+
+
+def test_run_now_then_history_shows_the_run_and_each_channel(run) -> None:  # type: ignore[no-untyped-def]
+    run("add", "remind me to call mom every Sunday at 6pm")
+    fired = run("run", "1")
+    assert fired.code == 0, fired.err
+    runs = run("history", "1", "--json").json()
+    assert len(runs) == 1 and runs[0]["state"] == "delivered" and runs[0]["title"] == "Call mom"
+    channels = {d["channel"]: d for d in runs[0]["deliveries"]}
+    assert channels["console"]["ok"] is True and channels["console"]["attempt"] == 1
+    table = run("history").out
+    assert "Call mom" in table and "console ✓" in table
+    # The manual run does not consume Sunday's planned fire.
+    assert run("show", "1", "--json").json()["next"][0] == "2026-11-22T18:00:00+01:00"

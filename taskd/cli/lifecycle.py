@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
 
 from taskd.cli import render
 from taskd.cli.common import db, emit_json, json_option, load_settings, notify_service, now
 from taskd.errors import BadInput
+
+if TYPE_CHECKING:
+    from taskd.store.delivery_tables import Delivery
 
 
 def _when_from_words(words: str, moment: datetime, tz: str) -> datetime:
@@ -143,9 +147,14 @@ def history(task_id: int | None, limit: int, as_json: bool) -> None:
         if task_id is not None:
             repo.get(handle, task_id)
         runs = list(repo.runs_for(handle, task_id, limit=limit))
-        titles = {r.task_id: t.title for r in runs if (t := handle.get(repo.Task, r.task_id))}
+        tasks = {r.task_id: t for r in runs if (t := handle.get(repo.Task, r.task_id))}
+        titles = {task_id: t.title for task_id, t in tasks.items()}
+        zones = {task_id: t.tz for task_id, t in tasks.items()}
+        attempts = repo.deliveries_for(handle, [r.id for r in runs if r.id is not None])
     if as_json:
-        emit_json([render.run_json(r) | {"title": titles.get(r.task_id)} for r in runs])
+        emit_json([render.run_json(r) | {"title": titles.get(r.task_id), "deliveries": [
+            {"channel": d.channel, "attempt": d.attempt, "at": d.at.isoformat(), "ok": d.ok,
+             "detail": d.detail} for d in attempts.get(r.id or 0, [])]} for r in runs])
         return
     out = render.console()
     if not runs:
@@ -154,15 +163,31 @@ def history(task_id: int | None, limit: int, as_json: bool) -> None:
     from rich.table import Table
 
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for name in ("run", "task", "scheduled", "fired", "state", "output"):
+    for name in ("run", "task", "scheduled", "fired", "state", "channels", "output"):
         table.add_column(name)
     for run in runs:
-        fired = f"{run.fired_at:%Y-%m-%d %H:%M:%S} UTC" if run.fired_at else "—"
+        zone = zones.get(run.task_id, "UTC")
+        fired = render.when(run.fired_at, zone) if run.fired_at else "—"
         state = run.state + (" (late)" if run.late else "")
         table.add_row(str(run.id), f"#{run.task_id} {render._escape(titles.get(run.task_id, ''))}",
-                      f"{run.scheduled_for:%Y-%m-%d %H:%M} UTC", fired, state,
+                      render.when(run.scheduled_for, zone), fired, state,
+                      _channels(attempts.get(run.id or 0, [])),
                       render._escape((run.output or run.error or run.outcome or "")[:60]))
     out.print(table)
+
+
+def _channels(attempts: list[Delivery]) -> str:
+    """"hook ✓ (2 tries), mail ✗": the last attempt per channel and how many it took."""
+    last: dict[str, Delivery] = {}
+    for attempt in attempts:
+        last[attempt.channel] = attempt
+    def mark(d: Delivery) -> str:
+        if d.ok and (d.detail or "").startswith("skipped"):
+            return "–"
+        return "✓" if d.ok else "✗"
+
+    return ", ".join(f"{name} {mark(d)}" + (f" ({d.attempt} tries)" if d.attempt > 1 else "")
+                     for name, d in last.items())
 
 
 COMMANDS = [pause, resume, rm, done, snooze, history]

@@ -195,3 +195,16 @@ def runs_for(db: Session, task_id: int | None, limit: int = 50) -> Sequence[Run]
 
 def preferences(db: Session) -> Sequence[Preference]:
     return db.exec(select(Preference).order_by(col(Preference.key))).all()
+
+
+def deliveries_for(db: Session, run_ids: list[int]) -> dict[int, list[Any]]:
+    """Every delivery attempt of these runs, oldest first, by run id."""
+    from taskd.store.delivery_tables import Delivery
+
+    found: dict[int, list[Any]] = {}
+    if not run_ids:
+        return found
+    query = select(Delivery).where(col(Delivery.run_id).in_(run_ids)).order_by(col(Delivery.id))
+    for row in db.exec(query):
+        found.setdefault(row.run_id, []).append(row)
+    return found

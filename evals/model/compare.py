@@ -1,0 +1,129 @@
+"""Three ways on the same cases and the same model: prompted baseline, offline rules, full pipeline.
+
+    OPENAI_BASE_URL=http://127.0.0.1:8765/v1 python evals/model/compare.py evals/model/ci.jsonl \
+        --out evals/model/results/ci.json [--min-pipeline 0.8]
+
+* baseline: ModelExtractor(mode="direct"): the model fills the whole Draft and computes the schedule.
+* rules:    the offline RulesExtractor alone.
+* pipeline: ModelExtractor(mode="hybrid"): the model's reading + the deterministic parser/resolver.
+Prints a table per category, latency per model extraction (median, p90) and prompt tokens
+(static system prompt vs dynamic part). Exit 1 if the pipeline falls below --min-pipeline or
+scores below the rules extractor overall.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from taskd import settings as settings_mod
+from taskd.evaluate import load_cases, report, run_case
+from taskd.extract.model import ModelExtractor
+from taskd.extract.model import prompt as prompts
+from taskd.extract.rules import RulesExtractor
+
+MODES = ("baseline", "rules", "pipeline")
+
+
+def _tokens(base_url: str, text: str) -> int | None:
+    """llama.cpp's /tokenize; None for servers without it."""
+    try:
+        request = urllib.request.Request(base_url.removesuffix("/v1") + "/tokenize",
+                                         data=json.dumps({"content": text}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            return len(json.load(reply)["tokens"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+
+
+def run_mode(mode: str, cases: list[dict[str, Any]], settings: Any) -> dict[str, Any]:
+    if mode == "rules":
+        extractor: Any = RulesExtractor()
+    else:
+        extractor = ModelExtractor(settings, mode="direct" if mode == "baseline" else "hybrid")
+    outcomes, seconds = [], []
+    for number, case in enumerate(cases, 1):
+        started = time.monotonic()
+        outcome = run_case(case, extractor)
+        seconds.append(time.monotonic() - started)
+        outcomes.append(outcome)
+        mark = "." if outcome.passed else "x"
+        print(f"{mode} {number}/{len(cases)} {mark} {case['id']} {seconds[-1]:.1f}s", file=sys.stderr,
+              flush=True)
+    result = report(outcomes)
+    calls = getattr(extractor, "calls", [])
+    result["latency_s"] = {"median": round(statistics.median(seconds), 2),
+                           "p90": round(_pct(seconds, 0.9), 2)}
+    result["model_calls"] = len(calls)
+    result["prompt_tokens_mean"] = round(statistics.mean(c.prompt_tokens for c in calls), 1) \
+        if calls else 0
+    result["completion_tokens_mean"] = round(statistics.mean(c.completion_tokens for c in calls), 1) \
+        if calls else 0
+    result["cached_tokens_mean"] = round(statistics.mean(c.cached_tokens for c in calls), 1) \
+        if calls else 0
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("cases", nargs="+")
+    parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--min-pipeline", type=float, default=0.0)
+    args = parser.parse_args()
+    settings = settings_mod.load(backend="openai")
+    if not settings.openai_base_url:
+        print("compare: set OPENAI_BASE_URL (e.g. from `taskd model serve`)", file=sys.stderr)
+        return 4
+    cases = load_cases(args.cases)
+    modes = [m for m in args.modes.split(",") if m]
+    results = {mode: run_mode(mode, cases, settings) for mode in modes}
+    statics = {name: _tokens(settings.openai_base_url, prompts.load(name).static)
+               for name in ("direct-v1", "extract-v1")}
+    categories = sorted({c.get("category", "?") for c in cases})
+    head = f"{'category':<22}{'n':>4}" + "".join(f"{m:>11}" for m in modes)
+    lines = [f"model: {settings.model or 'server default'} at {settings.openai_base_url}", head]
+    for cat in [*categories, "ALL"]:
+        row = f"{cat:<22}"
+        for i, mode in enumerate(modes):
+            entry = results[mode] if cat == "ALL" else results[mode]["by_category"].get(cat, {})
+            n, passed = entry.get("cases", 0), entry.get("passed", 0)
+            row += f"{n:>4}" if i == 0 else ""
+            row += f"{passed:>6}/{n:<4}"
+        lines.append(row)
+    for mode in modes:
+        if mode == "rules":
+            continue
+        r = results[mode]
+        static = statics["direct-v1" if mode == "baseline" else "extract-v1"]
+        dynamic = round(r["prompt_tokens_mean"] - static, 1) if static else None
+        lines.append(f"{mode}: latency median {r['latency_s']['median']}s p90 {r['latency_s']['p90']}s; "
+                     f"{r['model_calls']} calls; prompt tokens static {static} + dynamic {dynamic} "
+                     f"(cached {r['cached_tokens_mean']}); completion {r['completion_tokens_mean']}")
+    print("\n".join(lines))
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps({"table": lines, "static_tokens": statics,
+                                        "results": results}, indent=1, default=str))
+    if "pipeline" in results:
+        rate = results["pipeline"]["pass_rate"]
+        if rate < args.min_pipeline or ("rules" in results and rate < results["rules"]["pass_rate"]):
+            print(f"compare: pipeline pass rate {rate:.2%} is below the floor", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

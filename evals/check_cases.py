@@ -20,16 +20,17 @@ checked on that zone's clock, then converted to the case's `tz`).
 from __future__ import annotations
 
 import glob
+import itertools
 import json
 import os
 import re
 import sys
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 from zoneinfo import available_timezones as _available_timezones
 
-from dateutil.relativedelta import relativedelta, MO, TU, WE, TH, FR, SA, SU
+from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 from dateutil.rrule import rrulestr
 
 CATEGORIES = {
@@ -55,7 +56,7 @@ MONTH_ABBR = {m[:3]: i for m, i in MONTHS.items()}
 DAYPART = {"morning": 9, "afternoon": 15, "evening": 19, "tonight": 20, "night": 21,
            "end of day": 17, "noon": 12, "midnight": 0}
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
-UTC = timezone.utc
+UTC = UTC
 
 
 @lru_cache(maxsize=1)
@@ -296,7 +297,7 @@ def check_case(c: dict, errs: list[str], generated: bool = False) -> None:
         return
 
     # ---- fire times are well formed, exist, ordered, and after now
-    times = [e["first"]] + list(e.get("next", []))
+    times = [e["first"], *list(e.get("next", []))]
     parsed = []
     for s in times:
         if not ISO.match(s):
@@ -311,7 +312,7 @@ def check_case(c: dict, errs: list[str], generated: bool = False) -> None:
         # a repeated (fold) wall time reached by elapsed arithmetic may be the 2nd pass
         if not (calc.get("op") == "elapsed" and not generated):
             err("first is not strictly after now")
-    for a, b in zip(parsed, parsed[1:]):
+    for a, b in itertools.pairwise(parsed):
         if not b > a:
             err("next not strictly increasing")
     if e.get("date_only"):
@@ -341,7 +342,7 @@ def check_case(c: dict, errs: list[str], generated: bool = False) -> None:
     if "calc" in meta:
         try:
             want = rederive(calc, now, z)
-        except Exception as ex:  # noqa: BLE001
+        except Exception as ex:
             err(f"re-derivation failed: {ex}")
         else:
             if want != first:
@@ -374,7 +375,7 @@ def check_case(c: dict, errs: list[str], generated: bool = False) -> None:
                     err(f"rule lacks {k}")
         try:
             occ = expand(rule, first, len(parsed) + 1)
-        except Exception as ex:  # noqa: BLE001
+        except Exception as ex:
             err(f"rrule does not parse: {ex}")
             return
         if not occ or occ[0] != first:
@@ -516,7 +517,7 @@ def check_case(c: dict, errs: list[str], generated: bool = False) -> None:
 
     # ---- category-specific
     if cat in DST_CATEGORIES:
-        probe = parsed + [now]
+        probe = [*parsed, now]
         if not has_transition_near(probe, z):
             err("dst case without a DST transition nearby")
     if cat == "weekend-fortnight" and "fortnight" in low and calc.get("op") == "wall":
@@ -527,12 +528,10 @@ def check_case(c: dict, errs: list[str], generated: bool = False) -> None:
 
 # ---------------------------------------------------------------- small text readers (checker-only)
 _ONES = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen".split())}
-_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i >= 2}
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"])}
+_TENS = {w: 10 * i for i, w in enumerate(["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]) if i >= 2}
 _ORD = {w: i + 1 for i, w in enumerate(
-    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
-    "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth".split())}
+    ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth"])}
 _ORD.update({"twentieth": 20, "thirtieth": 30})
 ORD_N = {"1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
 
@@ -776,7 +775,7 @@ def check_clock(low, hours, minutes, err, meta, first=None, z=None, lenient_star
         for word, hh in DAYPART.items():
             if re.search(rf"\b{word}\b", low):
                 want = hh  # note: \bnight\b does not match inside "tonight"
-                if want not in hours and not calc.get("h") == want:
+                if want not in hours and calc.get("h") != want:
                     err(f"daypart {word!r} expects hour {want}, got {sorted(hours)}")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -12,7 +12,12 @@ from taskd.cli.common import db, emit_json, json_option, load_settings, notify_s
 from taskd.errors import BadInput
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sqlmodel import Session
+
     from taskd.store.delivery_tables import Delivery
+    from taskd.store.tables import Task
 
 
 def _when_from_words(words: str, moment: datetime, tz: str) -> datetime:
@@ -33,6 +38,21 @@ def _done_line(message: str, as_json: bool, data: dict[str, object]) -> None:
         render.console().print(message)
 
 
+def _change(task_id: int, action: Callable[[Session, Task, datetime], object], *,
+            live_only: bool = True) -> dict[str, Any]:
+    """One lifecycle change: a write transaction, then a poke to the service. Returns the task."""
+    from taskd.store import repo
+
+    settings = load_settings()
+    moment = now()
+    with db(settings, write=True) as handle:
+        task = repo.get(handle, task_id, live_only=live_only)
+        action(handle, task, moment)
+        data = render.task_json(task, moment)
+    notify_service(settings)
+    return data
+
+
 @click.command()
 @click.argument("task_id", type=int)
 @click.option("--until", "until_words", help="Resume by itself then (\"monday 9am\").")
@@ -41,15 +61,13 @@ def pause(task_id: int, until_words: str | None, as_json: bool) -> None:
     """Pause a task; runs due while paused are skipped."""
     from taskd.store import repo
 
-    settings = load_settings()
-    moment = now()
-    with db(settings, write=True) as handle:
-        task = repo.get(handle, task_id, live_only=True)
+    def act(handle: Session, task: Task, moment: datetime) -> None:
         until = _when_from_words(until_words, moment, task.tz) if until_words else None
         repo.pause(handle, task, moment, until)
-        data = render.task_json(task, moment)
-    notify_service(settings)
-    tail = f" until {render.when(until, data['tz'])}" if until else ""
+
+    data = _change(task_id, act)
+    until = data["paused_until"]
+    tail = f" until {render.when(datetime.fromisoformat(until), data['tz'])}" if until else ""
     _done_line(f"[yellow]⏸[/yellow] paused #{task_id} {render._escape(data['title'])}{tail}",
                as_json, data)
 
@@ -61,13 +79,7 @@ def resume(task_id: int, as_json: bool) -> None:
     """Resume a paused task."""
     from taskd.store import repo
 
-    settings = load_settings()
-    moment = now()
-    with db(settings, write=True) as handle:
-        task = repo.get(handle, task_id, live_only=True)
-        repo.resume(handle, task, moment)
-        data = render.task_json(task, moment)
-    notify_service(settings)
+    data = _change(task_id, repo.resume)
     nxt = render.when(datetime.fromisoformat(data["next"][0]), data["tz"]) if data["next"] else "—"
     _done_line(f"[green]▶[/green] resumed #{task_id} (next: {nxt})", as_json, data)
 
@@ -79,14 +91,8 @@ def rm(task_id: int, as_json: bool) -> None:
     """Delete a task (its history stays)."""
     from taskd.store import repo
 
-    settings = load_settings()
-    moment = now()
-    with db(settings, write=True) as handle:
-        task = repo.get(handle, task_id)
-        repo.remove(handle, task, moment)
-        title = task.title
-    notify_service(settings)
-    _done_line(f"[red]✗[/red] removed #{task_id} {render._escape(title)}", as_json,
+    data = _change(task_id, repo.remove, live_only=False)
+    _done_line(f"[red]✗[/red] removed #{task_id} {render._escape(data['title'])}", as_json,
                {"id": task_id, "status": "deleted"})
 
 
@@ -97,13 +103,7 @@ def done(task_id: int, as_json: bool) -> None:
     """Mark a task done (for a recurring task: this occurrence)."""
     from taskd.store import repo
 
-    settings = load_settings()
-    moment = now()
-    with db(settings, write=True) as handle:
-        task = repo.get(handle, task_id)
-        repo.mark_done(handle, task, moment)
-        data = render.task_json(task, moment)
-    notify_service(settings)
+    data = _change(task_id, repo.mark_done, live_only=False)
     _done_line(f"[green]✓[/green] done #{task_id} {render._escape(data['title'])}", as_json, data)
 
 

@@ -47,9 +47,6 @@ class Offset(_Strict):
     minutes: int = Field(0, ge=0, le=52560000)
     seconds: int = Field(0, ge=0, le=3153600000)
 
-    def is_zero(self) -> bool:
-        return not any(self.model_dump().values())
-
 
 class Schedule(_Strict):
     """When the task fires, as the user said it.
@@ -114,10 +111,6 @@ class Schedule(_Strict):
         if self.time_source == "daypart" and self.daypart is None:
             raise ValueError("time_source 'daypart' needs a daypart")
         return self
-
-    @property
-    def recurring(self) -> bool:
-        return self.rrule is not None
 
 
 class Draft(_Strict):

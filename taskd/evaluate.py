@@ -18,7 +18,6 @@ from taskd.resolve.zones import get_zone, localize, wall
 
 RRULE_HORIZON = 10
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
-KNOWN_KEYS = {"first", "date_only", "next", "recurring", "rrule", "kind", "title", "clarify"}
 
 
 @dataclass

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from taskd.errors import NeedsClarification
 from taskd.extract import Extractor, clean_text
 from taskd.resolve import Resolved, resolve
-from taskd.resolve.zones import get_zone, wall
+from taskd.resolve.zones import get_zone
 
 if TYPE_CHECKING:
     from taskd.draft import Draft
@@ -61,6 +61,3 @@ def require_schedule(parsed: Parsed) -> Resolved:
         raise NeedsClarification(parsed.draft.question or "When should this happen?")
     return parsed.resolved
 
-
-def local_iso(instant: datetime, zone_name: str) -> str:
-    return wall(instant, get_zone(zone_name)).isoformat(timespec="seconds")

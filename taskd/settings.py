@@ -39,10 +39,6 @@ class Paths:
     def socket(self) -> Path:
         return self.runtime_dir / "taskd.sock"
 
-    @property
-    def log_dir(self) -> Path:
-        return self.data_dir / "logs"
-
 
 def paths() -> Paths:
     home = os.environ.get("TASKD_HOME")

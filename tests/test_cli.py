@@ -146,3 +146,19 @@ def test_run_now_then_history_shows_the_run_and_each_channel(run) -> None:  # ty
     assert "Call mom" in table and "console ✓" in table
     # The manual run does not consume Sunday's planned fire.
     assert run("show", "1", "--json").json()["next"][0] == "2026-11-22T18:00:00+01:00"
+
+
+def test_edit_with_only_a_new_time_keeps_the_title(run) -> None:  # type: ignore[no-untyped-def]
+    run("add", "remind me to water the plants tomorrow at 9am")
+    edited = run("edit", "1", "every Friday at 6pm", "--json").json()
+    assert edited["title"] == "Water the plants"
+    assert edited["rrule"].startswith("FREQ=WEEKLY;BYDAY=FR")
+
+
+def test_history_of_a_removed_task_stays_visible(run) -> None:  # type: ignore[no-untyped-def]
+    run("add", "remind me to call mom every Sunday at 6pm")
+    run("run", "1")
+    run("rm", "1")
+    result = run("history", "1", "--json")
+    assert result.code == 0, result.err
+    assert [r["state"] for r in result.json()] == ["delivered"]

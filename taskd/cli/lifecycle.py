@@ -144,8 +144,8 @@ def history(task_id: int | None, limit: int, as_json: bool) -> None:
 
     settings = load_settings()
     with db(settings) as handle:
-        if task_id is not None:
-            repo.get(handle, task_id)
+        if task_id is not None and handle.get(repo.Task, task_id) is None:
+            repo.get(handle, task_id)  # raises "no task #N"; a removed task's runs stay visible
         runs = list(repo.runs_for(handle, task_id, limit=limit))
         tasks = {r.task_id: t for r in runs if (t := handle.get(repo.Task, r.task_id))}
         titles = {task_id: t.title for task_id, t in tasks.items()}

@@ -41,7 +41,7 @@ def _ask(parsed: Parsed, as_json: bool) -> None:
 
 
 def _title(parsed: Parsed) -> str:
-    return parsed.draft.title or parsed.text[:80]
+    return parsed.draft.title or "Reminder"
 
 
 @click.command()
@@ -53,7 +53,7 @@ def add(text: str, tz: str | None, dry_run: bool, as_json: bool) -> None:
     """Add a task from one line of text."""
     settings = load_settings(tz=tz)
     moment = now()
-    prefs = stored_prefs(settings) if not dry_run else _prefs_if_any(settings)
+    prefs = _prefs_if_any(settings)
     parsed = extract(settings, text, moment, settings.timezone, prefs)
     if parsed.resolved is None:
         _ask(parsed, as_json)
@@ -210,9 +210,12 @@ def edit(task_id: int, text: str | None, title: str | None, at_text: str | None,
             if parsed.resolved is None:
                 raise NeedsClarification(parsed.draft.question or "When should this happen?")
             if text:
-                changes = {"title": title or _title(parsed), "kind": parsed.draft.kind,
-                           "message": parsed.draft.message, "source_text": parsed.text,
-                           "draft_json": parsed.draft.model_dump_json()}
+                changes = {"source_text": parsed.text, "draft_json": parsed.draft.model_dump_json()}
+                if parsed.draft.title:  # "every Friday at 6pm" names no task: keep this one's
+                    changes |= {"title": parsed.draft.title, "kind": parsed.draft.kind,
+                                "message": parsed.draft.message}
+                if title:
+                    changes["title"] = title
             elif title:
                 changes = {"title": title}
             repo.reschedule(handle, task, parsed.resolved, moment, **changes)

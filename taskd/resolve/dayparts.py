@@ -54,7 +54,8 @@ def describe(key: str, pref: TimePref) -> str:
     """How a preview explains a chosen time: "07:30 — your usual morning"."""
     word = WORDS[key]
     if pref.source == "default":
-        return f"{pref.value} — default for {word}"
+        return f"{pref.value} — the default time" if key == "default_time" else \
+            f"{pref.value} — default for {word}"
     if pref.source == "explicit":
         return f"{pref.value} — your {word} (set by you)"
     return f"{pref.value} — your usual {word}"

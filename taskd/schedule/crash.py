@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 import signal
 
-POINTS = ("before_claim", "after_claim", "after_deliver")
-
 
 def armed(point: str) -> bool:
     return os.environ.get("TASKD_TEST_CRASH_AT") == point

@@ -85,10 +85,9 @@ class RulesExtractor:
         kind = wording.kind_of(words, scan.original)
         title = wording.shorten(wording.capitalize(wording.recase(words, text))) if words else None
         message = wording.capitalize(wording.recase(words, text))[:4000] if words else None
-        if kind == "reminder" and title is None:
-            title = message = "Reminder"
-        question = None if schedule is not None else wording.question_for(
-            None if title == "Reminder" else title, kind)
+        # No task words ("every Friday at 6pm"): the draft says so with a null title; showing a
+        # placeholder is the CLI's business, and `edit` then keeps the task's own title.
+        question = None if schedule is not None else wording.question_for(title, kind)
         return Draft(title=title, kind=kind, message=message,  # type: ignore[arg-type]
                      schedule=schedule, tz=found.tz, question=question,
                      assumptions=list(dict.fromkeys(found.assumptions)))

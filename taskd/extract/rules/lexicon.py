@@ -85,7 +85,6 @@ ORD = rf"(?:\d{{1,2}}(?:st|nd|rd|th)|{ORD_WORD})"
 DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{ORD_WORD}|{DAY_WORD})"
 MONTH = rf"(?:{_alt(MONTH_NAMES)}\.?)"
 WEEKDAY = rf"(?:{_alt(WEEKDAY_NAMES)}\.?)"
-WEEKDAY_FULL = _alt(WEEKDAYS)
 UNIT = _alt(UNITS)
 # A year: four digits, or "two thousand (and) thirty two".
 YEAR = rf"(?:(?:19|20)\d\d|two thousand(?: and)?(?: {NUM_WORD})?)"

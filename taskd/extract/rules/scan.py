@@ -106,7 +106,6 @@ class Found:
     window_start: tuple[int, int] | None = None  # "every hour between 9 and 5" starts at 9
     week_shift: int | None = None  # "next week" -> 1
     tz: str | None = None
-    reminder_words: bool = False
     assumptions: list[str] = field(default_factory=list)
 
 
@@ -135,6 +134,3 @@ class Scan:
         head = self.text[:start]
         cut = head.rfind(BLANK)
         return head[cut + 1:] if cut >= 0 else head
-
-    def remaining(self) -> str:
-        return self.text

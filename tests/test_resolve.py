@@ -81,6 +81,26 @@ def test_every_30_minutes_across_the_fold_is_30_elapsed_minutes() -> None:
         "2025-11-02 01:10:00-04:00", "2025-11-02 01:40:00-04:00", "2025-11-02 01:10:00-05:00"]
 
 
+@pytest.mark.parametrize(("zone", "now", "first"), [
+    ("America/Los_Angeles", "2026-10-31T18:59", "2026-11-01 03:59:00-08:00"),  # fall back
+    ("Europe/London", "2027-03-28T00:59", "2027-03-28 07:59:00+01:00"),  # spring forward
+])
+def test_every_n_hours_starts_n_elapsed_hours_from_now_across_dst(zone: str, now: str,
+                                                                    first: str) -> None:
+    start = local(now, zone)
+    rule = "FREQ=HOURLY;INTERVAL=10" if zone.startswith("America") else "FREQ=HOURLY;INTERVAL=6"
+    got = resolve(_draft(rrule=rule), start, zone, count=2)
+    assert _wall(got.upcoming, zone)[0] == first
+    assert got.upcoming[0].astimezone(UTC) - start.astimezone(UTC) == timedelta(
+        hours=int(rule.rsplit("=", 1)[1]))
+
+
+def test_every_hour_landing_in_the_repeated_hour_fires_there() -> None:
+    zone = "America/New_York"  # 01:30 EDT + 1h = 01:30 EST, a wall time that happens twice
+    got = resolve(_draft(rrule="FREQ=HOURLY"), local("2025-11-02T01:30", zone), zone, count=2)
+    assert _wall(got.upcoming, zone) == ["2025-11-02 01:30:00-05:00", "2025-11-02 02:30:00-05:00"]
+
+
 @pytest.mark.parametrize("zone", ["America/New_York", "Europe/Berlin", "Australia/Lord_Howe",
                                   "America/Santiago"])
 def test_400_day_sweep_daily_and_monthly(zone: str) -> None:

@@ -125,6 +125,43 @@ def test_one_time_fires(text: str, first: str) -> None:
     assert first_fire(text) == first
 
 
+@pytest.mark.parametrize(("text", "now", "first"), [
+    # NOW is Thursday 19 Nov 2026, 10:00: the usual time (09:00) has passed today.
+    ("on the last day of this month do the bookkeeping", NOW, "2026-11-30T09:00"),
+    ("by the last day of next month renew the lease", NOW, "2026-12-31T09:00"),
+    ("1.3.2027 submit the report", NOW, "2027-03-01T09:00"),
+    ("on the 19th at 9am renew the permit", NOW, "2026-12-19T09:00"),
+    ("on the nineteenth at 11am renew the permit", NOW, "2026-11-19T11:00"),
+    ("on the 19th renew the permit", NOW, "2026-12-19T09:00"),
+    ("Thursday call grandma", NOW, "2026-11-26T09:00"),
+    ("this Thursday call grandma", NOW.replace(hour=8), "2026-11-19T09:00"),
+    ("On Sat call grandma", NOW, "2026-11-21T09:00"),
+    ("clean the fridge Sun", NOW, "2026-11-22T09:00"),
+])
+def test_one_time_fires_at(text: str, now: datetime, first: str) -> None:
+    assert first_fire(text, now) == first
+
+
+@pytest.mark.parametrize("text", ["put on sun cream tomorrow", "sit in the sun tomorrow"])
+def test_lowercase_sun_is_not_sunday(text: str) -> None:
+    assert first_fire(text) == "2026-11-20T09:00"
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("at the end of the month do the bookkeeping", "Do the bookkeeping"),
+    ("by the end of the week send me the top headlines", "Send me the top headlines"),
+])
+def test_end_of_period_words_stay_out_of_the_title(text: str, title: str) -> None:
+    assert extract(text).title == title
+
+
+def test_every_quarter_on_a_day_follows_calendar_quarters() -> None:
+    draft = extract("every quarter on the 1st at 10am review the roadmap")
+    resolved = resolve(draft, NOW, TZ)
+    assert [t.date().isoformat() for t in resolved.upcoming] == [
+        "2027-01-01", "2027-04-01", "2027-07-01"]
+
+
 @pytest.mark.parametrize(("text", "rule"), [
     ("every weekday at 8 standup", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"),
     ("every 2 hours drink water", "FREQ=HOURLY;INTERVAL=2"),

@@ -120,7 +120,13 @@ def _resolve_rule(schedule: Schedule, now: datetime, zone_name: str,
         else:
             unit = {"HOURLY": "hours", "MINUTELY": "minutes", "SECONDLY": "seconds"}[parts["FREQ"]]
             step = timedelta(**{unit: int(parts.get("INTERVAL", "1"))})
-            dtstart = local_now.replace(second=0) + step
+            # "every 10 hours" is elapsed time, also across a DST change: step in UTC.
+            target = now.replace(second=0, microsecond=0) + step
+            dtstart = wall(target, zone)
+            if localize(dtstart, zone) != target:
+                # The second pass of a repeated hour has no naive name of its own; start one
+                # step earlier on the same grid (a time already past, so never fired).
+                dtstart = wall(target - step, zone)
         return recurrence.join_rule(parts), dtstart
     if "BYHOUR" not in parts:
         clock = _time_of_day(schedule, prefs, notes)

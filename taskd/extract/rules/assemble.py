@@ -117,6 +117,9 @@ def _rule_schedule(found: Found, times: list[TimeHit], dayparts: list[str],
             rule["FREQ"] = "WEEKLY"
         elif hit.kind == "monthday" and rule["FREQ"] == "MONTHLY" and hit.monthday:
             rule["BYMONTHDAY"] = str(hit.monthday)
+            if found.quarterly and rule.get("INTERVAL") == "3" and "BYMONTH" not in rule:
+                del rule["INTERVAL"]
+                rule["BYMONTH"] = "1,4,7,10"
         elif hit.kind in ("monthdate", "full") and rule["FREQ"] == "YEARLY" and hit.month and \
                 hit.monthday and "BYMONTH" not in rule:
             rule["BYMONTH"], rule["BYMONTHDAY"] = str(hit.month), str(hit.monthday)
@@ -223,10 +226,13 @@ def build_schedule(found: Found, prefs: Mapping[str, TimePref] | None) -> Schedu
         daypart = None
     fire = _fire_time(times, daypart, prefs)
     if day is not None:
-        plain_today = any(h.kind == "weekday" and h.day == day == found.today and
-                          h.rolls for h in on_hits)
-        if plain_today and fire is not None and fire <= found.now.time():
-            day += timedelta(days=7)
+        rolling = next((h for h in on_hits if h.rolls and h.day == day == found.today), None)
+        # With no time, the day's usual time decides: "Friday" said on Friday at 14:00 is next week.
+        due = fire if fire is not None else _pref_time("default_time", prefs)
+        if rolling is not None and due <= found.now.time():
+            # "Friday at 9" on a Friday at 10, "on the 15th at 9" on the 15th: the next one.
+            day = day + timedelta(days=7) if rolling.kind == "weekday" else \
+                cal.next_day_of_month(day + timedelta(days=1), day.day, f"the {day.day}th")
         if times and daypart in ("tonight", "night") and times[0].hour < 5 and \
                 day != found.today:
             day += timedelta(days=1)

@@ -68,12 +68,18 @@ _WEEKDAY_ONLY = re.compile(
     r"(?<![\w])(?P<mod>(?:this\s(?:coming\s|upcoming\s)?|next\s|coming\s|upcoming\s|"
     r"(?:the\s)?following\s|last\s|past\s|previous\s)?)(?P<wd>monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday|mon|tues?|weds?|thu|thurs?|fri|(?:sat|sun)(?=\.|\s(?:at\s|\d|\x1f))|"
-    r"(?<=next\s|this\s)(?:sat|sun)|^(?:sat|sun)(?=\s))\.?"
+    r"(?<=next\s|this\s)(?:sat|sun)|^(?:sat|sun)(?=\s)|(?P<cap>(?<=\bon\s)(?:sat|sun)|(?:sat|sun)"
+    r"(?=[.!?]?$)))\.?"
     r"(?P<post>,?\s(?:of\s)?(?:next|the\sfollowing|following|this|the\scoming)\sweek)?(?![\w'])")
 _WEEK_WORDS = re.compile(
     r"\b(?:(?P<shift>next|this|the\sfollowing|following|the\scoming|coming)\s(?P<unit>week|"
-    r"weekend|month|year)|(?P<end>end|beginning|start)\sof\s(?:the\s|this\s|next\s)?"
-    r"(?P<eunit>week|month|year)|(?:on\s|at\s|over\s)?the\sweekend)\b")
+    r"weekend|month|year)|(?:(?:at|by|around|on|for|towards?)\s)?(?:the\s)?(?P<end>end|beginning|"
+    r"start)\sof\s(?:the\s|this\s|next\s)?(?P<eunit>week|month|year)|(?:on\s|at\s|over\s)?"
+    r"the\sweekend)\b")
+# "the last day of this month" is one date; "the last day of the month" recurs (recurring.py).
+_LAST_DAY_OF = re.compile(
+    r"\b(?:(?:on|by|for|around)\s)?(?:the\s)?last\sday\sof\s(?:the\s)?(?P<w>this|next|coming|"
+    r"following)\smonth\b")
 _HOLIDAY = re.compile(
     r"\b(?:(?:on|for|at|by)\s)?(?P<mod>(?:the\s)?(?:next|following|coming|this)\s)?"
     r"(?P<h>" + "|".join(re.escape(h) for h in sorted(cal.HOLIDAYS, key=len, reverse=True))
@@ -171,7 +177,9 @@ class DateReader:
             if not self.scan.free(*match.span()):
                 continue
             a, b = int(match.group("a")), int(match.group("b"))
-            month, day = (b, a) if self.day_first else (a, b)
+            # Dotted dates are day-first wherever they are written (1.3.2027 is 1 March).
+            day_first = self.day_first or match.group("sep") == "."
+            month, day = (b, a) if day_first else (a, b)
             if month > 12 and day <= 12:
                 month, day = day, month
             if not 1 <= month <= 12 or not 1 <= day <= 31:
@@ -246,7 +254,7 @@ class DateReader:
                 value = cal.make(self.today.year, self.today.month, day, match.group(0))
             else:
                 value = cal.next_day_of_month(self.today, day, match.group(0))
-            self.add(*match.span(), value, "monthday", monthday=day)
+            self.add(*match.span(), value, "monthday", monthday=day, rolls=not which)
 
     def relative_words(self) -> None:
         for match in _RELATIVE.finditer(self.scan.text):
@@ -268,6 +276,8 @@ class DateReader:
             if not self.scan.free(*match.span()):
                 continue
             mod = match.group("mod").strip()
+            if match.group("cap") and match.group("cap").capitalize() not in self.scan.raw_words:
+                continue  # "on sun cream", "sit in the sun": only "on Sat", "... Sun" are days
             wd = weekday_number(match.group("wd"))
             if wd is None or mod in ("last", "past", "previous"):
                 continue
@@ -287,6 +297,15 @@ class DateReader:
                 plain = mod == ""
             self.add(*match.span(), value, "weekday", weekday=wd, plain_weekday=plain,
                      rolls=mod in ("", "this"))
+
+    def last_day_of(self) -> None:
+        for match in _LAST_DAY_OF.finditer(self.scan.text):
+            if not self.scan.free(*match.span()):
+                continue
+            value = cal.last_day_of_month(self.today)
+            if match.group("w") != "this":
+                value = cal.last_day_of_month(value + timedelta(days=1))
+            self.add(*match.span(), value, "special")
 
     def week_words(self) -> None:
         for match in _WEEK_WORDS.finditer(self.scan.text):
@@ -385,6 +404,8 @@ def find_dates(scan: Scan, found: Found, day_first: bool) -> None:
         reader.nth_week()
     if scan.has(_RELATIVE_WORDS):
         reader.relative_words()
+    if "month" in scan.words and "last" in scan.words:
+        reader.last_day_of()
     if scan.has(_WEEK_WORDS_SET):
         reader.week_words()
     if weekdays:

@@ -158,6 +158,7 @@ def _every_unit(scan: Scan, found: Found) -> None:
                 continue
             interval *= int(amount)
         merge(found, freq, interval, by)
+        found.quarterly = found.quarterly or unit == "quarter"
         if unit == "night":
             found.dayparts.append("night")
         scan.consume(*match.span())
@@ -260,6 +261,7 @@ def _freq_words(scan: Scan, found: Found) -> None:
                                                     if interval > 1 else {}), **by}
             continue
         merge(found, freq, interval, by)
+        found.quarterly = found.quarterly or word == "quarterly"
         if word == "nightly":
             found.dayparts.append("night")
         scan.consume(*match.span())

@@ -105,6 +105,7 @@ class Found:
     per_day: int | None = None  # "twice a day"
     window_start: tuple[int, int] | None = None  # "every hour between 9 and 5" starts at 9
     week_shift: int | None = None  # "next week" -> 1
+    quarterly: bool = False  # "every quarter on the 1st": calendar quarters, not 3 months from now
     tz: str | None = None
     assumptions: list[str] = field(default_factory=list)
 
@@ -118,6 +119,12 @@ class Scan:
         # Word set and digit flag: cheap checks that let recognizers skip regexes that cannot match.
         self.words = frozenset(re.findall(r"[a-z]+", self.original))
         self.has_digit = any(c.isdigit() for c in self.original)
+        self.raw = text
+
+    @property
+    def raw_words(self) -> frozenset[str]:
+        """The words as the user wrote them (capitals tell "Sun" the day from "sun")."""
+        return frozenset(re.findall(r"[A-Za-z]+", self.raw))
 
     def has(self, words: frozenset[str] | set[str]) -> bool:
         return not self.words.isdisjoint(words)

@@ -96,50 +96,87 @@ def rm(task_id: int, as_json: bool) -> None:
                {"id": task_id, "status": "deleted"})
 
 
+def _via(value: str) -> str:
+    """Who carried the answer: "cli", or the channel an integration answered through."""
+    import re
+
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", value):
+        raise BadInput(f"--via {value!r}: give a channel name such as cli, hook or mail")
+    return value
+
+
+def _learn(handle: Session, moment: datetime, zone: str) -> list[str]:
+    """Preferences follow every answer; returns the (rare) questions the learner wants asked."""
+    from taskd.learn.learner import refresh
+
+    return refresh(handle, moment, zone)
+
+
+def _answered(line: str, as_json: bool, data: dict[str, Any], questions: list[str]) -> None:
+    _done_line(line, as_json, {**data, "questions": questions})
+    if not as_json:
+        for question in questions:
+            render.console().print(f"  [yellow]?[/yellow] {render._escape(question)}")
+
+
+_VIA_HELP = "The channel the answer came through (default: cli); for channel integrations."
+
+
 @click.command()
 @click.argument("task_id", type=int)
+@click.option("--via", default="cli", show_default=True, help=_VIA_HELP)
 @json_option
-def done(task_id: int, as_json: bool) -> None:
+def done(task_id: int, via: str, as_json: bool) -> None:
     """Mark a task done (for a recurring task: this occurrence)."""
     from taskd.store import repo
 
-    data = _change(task_id, repo.mark_done, live_only=False)
-    _done_line(f"[green]✓[/green] done #{task_id} {render._escape(data['title'])}", as_json, data)
+    via = _via(via)
+    zone = load_settings().timezone
+    questions: list[str] = []
+
+    def act(handle: Session, task: Task, moment: datetime) -> None:
+        repo.mark_done(handle, task, moment, via=via)
+        questions.extend(_learn(handle, moment, zone))
+
+    data = _change(task_id, act, live_only=False)
+    _answered(f"[green]✓[/green] done #{task_id} {render._escape(data['title'])}", as_json, data,
+              questions)
 
 
 @click.command()
 @click.argument("task_id", type=int)
 @click.argument("duration", required=False)
+@click.option("--via", default="cli", show_default=True, help=_VIA_HELP)
 @json_option
-def snooze(task_id: int, duration: str | None, as_json: bool) -> None:
+def snooze(task_id: int, duration: str | None, via: str, as_json: bool) -> None:
     """Remind again after DURATION (10m, 1h30m, "2 hours"; default: your snooze preference)."""
-    from taskd.learn.prefs import OTHER_KEYS
+    from taskd.learn.prefs import current
     from taskd.resolve.durations import parse_duration
     from taskd.store import repo
-    from taskd.store.tables import Preference
 
+    via = _via(via)
     settings = load_settings()
     moment = now()
     with db(settings, write=True) as handle:
-        if duration is None:
-            pref = handle.get(Preference, "snooze")
-            duration = pref.value if pref else str(OTHER_KEYS["snooze"])
-        delta = parse_duration(duration)
+        chosen = duration is not None
+        delta = parse_duration(duration or current(handle, "snooze") or "10m")
         task = repo.get(handle, task_id)
         until = moment + delta
-        repo.snooze(handle, task, moment, until, int(delta.total_seconds()))
+        repo.snooze(handle, task, moment, until, int(delta.total_seconds()), chosen=chosen, via=via)
+        questions = _learn(handle, moment, settings.timezone)
         data = render.task_json(task, moment)
     notify_service(settings)
-    _done_line(f"[cyan]⏰[/cyan] snoozed #{task_id} until {render.when(until, data['tz'])}",
-               as_json, data)
+    _answered(f"[cyan]⏰[/cyan] snoozed #{task_id} until {render.when(until, data['tz'])}",
+              as_json, data, questions)
 
 
 @click.command()
 @click.argument("task_id", type=int, required=False)
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--verbose", "-v", is_flag=True, help="Agent runs: the whole prompt and answer.")
 @json_option
-def history(task_id: int | None, limit: int, as_json: bool) -> None:
-    """Runs: when scheduled, when fired, outcome, output."""
+def history(task_id: int | None, limit: int, verbose: bool, as_json: bool) -> None:
+    """Runs: when scheduled, when fired, outcome, output (agent runs: tokens and latency)."""
     from taskd.store import repo
 
     settings = load_settings()
@@ -162,18 +199,27 @@ def history(task_id: int | None, limit: int, as_json: bool) -> None:
         return
     from rich.table import Table
 
+    agents = [r for r in runs if render.agent_json(r) is not None]
     table = Table(box=None, header_style="bold", pad_edge=False)
     for name in ("run", "task", "scheduled", "fired", "state", "channels", "output"):
         table.add_column(name)
+    if agents:
+        table.add_column("model")
     for run in runs:
         zone = zones.get(run.task_id, "UTC")
         fired = render.when(run.fired_at, zone) if run.fired_at else "—"
         state = run.state + (" (late)" if run.late else "")
-        table.add_row(str(run.id), f"#{run.task_id} {render._escape(titles.get(run.task_id, ''))}",
-                      render.when(run.scheduled_for, zone), fired, state,
-                      _channels(attempts.get(run.id or 0, [])),
-                      render._escape((run.output or run.error or run.outcome or "")[:60]))
+        cells = [str(run.id), f"#{run.task_id} {render._escape(titles.get(run.task_id, ''))}",
+                 render.when(run.scheduled_for, zone), fired, state,
+                 _channels(attempts.get(run.id or 0, [])),
+                 render._escape((run.output or run.error or run.outcome or "")[:60])]
+        table.add_row(*cells, *([render.agent_cost(run)] if agents else []))
     out.print(table)
+    if agents and verbose:
+        for run in agents:
+            out.print(render.agent_details(run))
+    elif agents:
+        out.print("[dim]--verbose shows each agent run's prompt and answer[/dim]")
 
 
 def _channels(attempts: list[Delivery]) -> str:

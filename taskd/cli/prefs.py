@@ -3,32 +3,50 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
 
 from taskd.cli import render
 from taskd.cli.common import db, emit_json, json_option, load_settings, now
 
+if TYPE_CHECKING:
+    from taskd.settings import Settings
 
-def _rows(settings_obj: object) -> list[dict[str, object]]:
+
+def _rows(settings: Settings) -> tuple[list[dict[str, object]], list[str]]:
+    """Every key, even untouched ones: nothing learned is hidden, and neither is a default."""
+    from taskd.learn.learner import USE_BAR, explain, refresh
     from taskd.learn.prefs import defaults
     from taskd.store import repo
 
-    with db(settings_obj) as handle:  # type: ignore[arg-type]
+    moment = now()
+    with db(settings, write=True) as handle:
+        questions = refresh(handle, moment, settings.timezone)
         stored = {p.key: p for p in repo.preferences(handle)}
     rows: list[dict[str, object]] = []
     for key, default in defaults().items():
         pref = stored.get(key)
-        rows.append({
-            "key": key,
-            "value": pref.value if pref else default,
-            "source": pref.source if pref else "default",
-            "evidence": pref.evidence if pref else 0,
-            "confidence": round(pref.confidence, 3) if pref else None,
-            "updated_at": pref.updated_at.isoformat() if pref else None,
-            "detail": json.loads(pref.detail_json) if pref and pref.detail_json else None,
-        })
-    return rows
+        detail = json.loads(pref.detail_json) if pref and pref.detail_json else None
+        why = explain(key, pref.source if pref else "default", detail, moment)
+        row: dict[str, object] = {
+            "key": key, "value": default, "source": "default", "evidence": 0, "confidence": None,
+            "updated_at": None, "why": why, "learning": None, "detail": detail,
+        }
+        if pref is not None and pref.source == "learning":
+            row |= {"evidence": pref.evidence,
+                    "learning": {"value": pref.value, "confidence": round(pref.confidence, 3),
+                                 "needs": USE_BAR},
+                    "why": f"learning {pref.value} (confidence {pref.confidence:.2f} < "
+                           f"{USE_BAR:.2f}): {why}",
+                    "updated_at": pref.updated_at.isoformat()}
+        elif pref is not None:
+            row |= {"value": pref.value, "source": pref.source, "evidence": pref.evidence,
+                    "confidence": round(pref.confidence, 3),
+                    "updated_at": pref.updated_at.isoformat()}
+        rows.append(row)
+    return rows, questions
 
 
 @click.group(invoke_without_command=True)
@@ -38,22 +56,29 @@ def prefs(ctx: click.Context, as_json: bool) -> None:
     """What was learned about you, and why. `prefs set KEY VALUE` states a value; it wins."""
     if ctx.invoked_subcommand is not None:
         return
-    rows = _rows(load_settings())
+    settings = load_settings()
+    rows, questions = _rows(settings)
     if as_json:
         emit_json(rows)
         return
     from rich.table import Table
 
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for name in ("key", "value", "source", "evidence", "confidence"):
-        table.add_column(name)
+    for name in ("key", "value", "source", "evidence", "confidence", "updated", "why"):
+        table.add_column(name, overflow="fold")
     for row in rows:
         style = {"explicit": "green", "learned": "cyan"}.get(str(row["source"]), "dim")
+        updated = row["updated_at"]
         table.add_row(str(row["key"]), str(row["value"] or "—"), str(row["source"]),
                       str(row["evidence"]),
                       "—" if row["confidence"] is None else f"{row['confidence']:.2f}",
-                      style=style)
-    render.console().print(table)
+                      render.when(datetime.fromisoformat(str(updated)), settings.timezone)
+                      if updated else "—",
+                      render._escape(str(row["why"])), style=style)
+    out = render.console()
+    out.print(table)
+    for question in questions:
+        out.print(f"[yellow]?[/yellow] {render._escape(question)}")
 
 
 @prefs.command(name="set")

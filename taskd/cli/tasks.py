@@ -218,7 +218,13 @@ def edit(task_id: int, text: str | None, title: str | None, at_text: str | None,
                     changes["title"] = title
             elif title:
                 changes = {"title": title}
+            schedule = parsed.draft.schedule
+            if schedule is not None:  # how the new time was chosen: what preference learning reads
+                changes |= {"time_source": schedule.time_source, "daypart": schedule.daypart}
             repo.reschedule(handle, task, parsed.resolved, moment, **changes)
+            from taskd.learn.learner import refresh
+
+            refresh(handle, moment, settings.timezone)
         elif title:
             if not title.strip():
                 raise BadInput("the title is empty")

@@ -1,4 +1,8 @@
-"""Preferences: keys, validation, and the view the resolver uses. Explicit values always win."""
+"""Preferences: keys, validation, and the view the resolver uses. Explicit values always win.
+
+Forgetting deletes the row and records `pref_forgotten`; the learner ignores every event up to
+that moment for that key (taskd.learn.signals), so the old evidence cannot bring it back.
+"""
 
 from __future__ import annotations
 
@@ -58,25 +62,48 @@ def validate(key: str, value: str) -> str:
     return value.strip()
 
 
+IN_USE = ("explicit", "learned")  # "learning": shown by `taskd prefs`, not used yet
+
+
 def time_prefs(db: Session) -> dict[str, TimePref]:
+    """The time preferences in force: what the user stated, and what was learned with enough
+    confidence. Keys without one fall back to the defaults in the resolver."""
     from taskd.store.repo import preferences
 
-    return {p.key: TimePref(p.value, p.source) for p in preferences(db) if p.key in TIME_KEYS}
+    return {p.key: TimePref(p.value, p.source) for p in preferences(db)
+            if p.key in TIME_KEYS and p.source in IN_USE}
 
 
-def set_explicit(db: Session, key: str, value: str, now: datetime) -> str:
+def current(db: Session, key: str) -> str | None:
+    """The value in force for one key: stated, else confidently learned, else the default."""
+    from taskd.store.tables import Preference
+
+    row = db.get(Preference, key)
+    if row is not None and row.source in IN_USE:
+        return row.value
+    return defaults()[key]
+
+
+def set_explicit(db: Session, key: str, value: str, now: datetime, *, said: str | None = None) -> str:
+    """State a preference; it wins over anything learned until the user forgets it.
+
+    `said` is the user's own words when the value came from text rather than `prefs set` (the model
+    pipeline reads "I start work at 8" in an add): `set_explicit(db, "morning", "08:00", now,
+    said="I start work at 8")`. Raises BadInput for an unknown key or a malformed value.
+    """
     from taskd.store.repo import record
     from taskd.store.tables import Preference
 
     key = key.replace("-", "_")
     clean = validate(key, value)
     row = db.get(Preference, key) or Preference(key=key, value=clean, updated_at=now)
-    previous = (row.value, row.source) if row.evidence or row.source == "explicit" else None
+    previous = {"value": row.value, "source": row.source} if row.evidence else None
     row.value, row.source, row.confidence, row.updated_at = clean, "explicit", 1.0, now
-    row.evidence = row.evidence + 1
-    row.detail_json = json.dumps({"stated": clean, "previous": previous})
+    row.evidence = 1
+    row.detail_json = json.dumps({"stated": clean, "said": said.strip()[:200] if said else None,
+                                  "previous": previous})
     db.add(row)
-    record(db, "pref_set", now, key=key, value=clean)
+    record(db, "pref_set", now, key=key, value=clean, said=said)
     return clean
 
 

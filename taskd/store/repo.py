@@ -92,8 +92,13 @@ def create(db: Session, *, text: str, draft_json: str, backend: str, title: str,
 
 def reschedule(db: Session, task: Task, resolved: Resolved, now: datetime, **changes: Any) -> None:
     """Replace a task's schedule (edit): old pending runs go, the new first run is planned."""
+    from taskd.resolve.zones import get_zone, wall
+
+    # How the old time was chosen and the new local time: moving a "morning" task from 09:00 to
+    # 07:30 is what preference learning calls the strongest evidence for "morning".
     before = {"rrule": task.rrule, "first": task.first_at.isoformat(),
-              "next": task.next_fire_at.isoformat() if task.next_fire_at else None}
+              "next": task.next_fire_at.isoformat() if task.next_fire_at else None,
+              "time_source": task.time_source, "daypart": task.daypart}
     cancel_pending(db, task)
     db.flush()
     _apply_schedule(task, resolved)
@@ -104,7 +109,9 @@ def reschedule(db: Session, task: Task, resolved: Resolved, now: datetime, **cha
         task.status = "active"
     plan_next(db, task, now)
     record(db, "edited", now, task.id, before=before,
-           after={"rrule": task.rrule, "first": resolved.first.isoformat()},
+           after={"rrule": task.rrule, "first": resolved.first.isoformat(),
+                  "local": wall(resolved.first, get_zone(task.tz)).isoformat(timespec="minutes"),
+                  "time_source": task.time_source, "daypart": task.daypart},
            changed=sorted(changes))
 
 
@@ -153,22 +160,63 @@ def remove(db: Session, task: Task, now: datetime) -> None:
     record(db, "removed", now, task.id)
 
 
-def mark_done(db: Session, task: Task, now: datetime) -> None:
+def _last_fired(db: Session, task: Task, origin: str | None = None) -> Run | None:
+    query = select(Run).where(Run.task_id == task.id, col(Run.fired_at).is_not(None))
+    if origin is not None:
+        query = query.where(Run.origin == origin)
+    return db.exec(query.order_by(col(Run.fired_at).desc())).first()
+
+
+def _answer_context(db: Session, task: Task, now: datetime, via: str) -> dict[str, Any]:
+    """What preference learning needs to know about a user's answer to a reminder (done, snooze):
+    the local wall time, how the task's time was chosen, the scheduled fire it answers (not a
+    snoozed repeat: a chain of snoozes answers one fire) and the channels that had really delivered
+    the latest reminder (skips do not count)."""
+    from taskd.resolve.zones import get_zone, wall
+    from taskd.store.delivery_tables import Delivery
+
+    zone = get_zone(task.tz)
+    fired = _last_fired(db, task, "schedule")
+    latest = _last_fired(db, task)
+    channels: list[str] = []
+    if latest is not None and latest.id is not None:
+        rows = db.exec(select(Delivery).where(Delivery.run_id == latest.id, col(Delivery.ok))
+                       .order_by(col(Delivery.id))).all()
+        channels = sorted({d.channel for d in rows if not (d.detail or "").startswith("skipped")})
+    return {
+        "via": via,
+        "local": wall(now, zone).isoformat(timespec="minutes"),
+        "time_source": task.time_source,
+        "daypart": task.daypart,
+        "recurring": task.rrule is not None,
+        "fired_at": fired.fired_at.isoformat() if fired and fired.fired_at else None,
+        "fired_local": wall(fired.scheduled_for, zone).isoformat(timespec="minutes")
+        if fired else None,
+        "channels": channels,
+    }
+
+
+def mark_done(db: Session, task: Task, now: datetime, *, via: str = "cli") -> None:
     """One-time tasks are finished; a recurring task records that this occurrence was done."""
-    last_fired = db.exec(select(Run).where(Run.task_id == task.id, col(Run.fired_at).is_not(None))
-                         .order_by(col(Run.fired_at).desc())).first()
+    context = _answer_context(db, task, now, via)
+    last_fired = _last_fired(db, task)
     delay = (now - last_fired.fired_at).total_seconds() if last_fired and last_fired.fired_at else None
     if task.rrule is None:
         cancel_pending(db, task)
         task.status = "done"
     task.updated_at = now
-    record(db, "done", now, task.id, seconds_after_fire=delay)
+    record(db, "done", now, task.id, seconds_after_fire=delay, **context)
 
 
-def snooze(db: Session, task: Task, now: datetime, until: datetime, seconds: int) -> Run:
-    """Remind again at `until`. A one-time task that has not fired yet moves instead."""
+def snooze(db: Session, task: Task, now: datetime, until: datetime, seconds: int, *,
+           chosen: bool = True, via: str = "cli") -> Run:
+    """Remind again at `until`. A one-time task that has not fired yet moves instead.
+
+    `chosen` is False when the user took the default snooze: learning the default from it would
+    only confirm itself."""
     if task.status not in LIVE and task.status != "done":
         raise BadInput(f"task #{task.id} is {task.status}")
+    context = _answer_context(db, task, now, via)
     if task.rrule is None:
         cancel_pending(db, task)
         db.flush()
@@ -182,7 +230,10 @@ def snooze(db: Session, task: Task, now: datetime, until: datetime, seconds: int
     if task.next_fire_at is None or until < task.next_fire_at:
         task.next_fire_at = until
     task.updated_at = now
-    record(db, "snoozed", now, task.id, seconds=seconds, until=until.isoformat())
+    from taskd.resolve.zones import get_zone, wall
+
+    record(db, "snoozed", now, task.id, seconds=seconds, until=until.isoformat(), chosen=chosen,
+           until_local=wall(until, get_zone(task.tz)).isoformat(timespec="minutes"), **context)
     return run
 
 

@@ -106,4 +106,29 @@ def run_json(run: Run) -> dict[str, Any]:
         "outcome": run.outcome,
         "output": run.output,
         "error": run.error,
+        "agent": agent_json(run),
     }
+
+
+def agent_json(run: Run) -> dict[str, Any] | None:
+    """What an agent run sent the model and got back; None for runs that asked no model."""
+    if run.model is None and run.prompt is None:
+        return None
+    return {"model": run.model, "prompt": run.prompt, "answer": run.answer, "notify": run.notify,
+            "prompt_tokens": run.prompt_tokens, "completion_tokens": run.completion_tokens,
+            "latency_ms": run.latency_ms}
+
+
+def agent_cost(run: Run) -> str:
+    """"812+64 tok, 5.2 s": an agent run's tokens (prompt+completion) and latency."""
+    if run.latency_ms is None:
+        return ""
+    return f"{run.prompt_tokens or 0}+{run.completion_tokens or 0} tok, {run.latency_ms / 1000:.1f} s"
+
+
+def agent_details(run: Run) -> str:
+    """An agent run in full, for `history --verbose`: model, cost, verdict, prompt, answer."""
+    verdict = {True: "notify", False: "no notify", None: "no verdict"}[run.notify]
+    head = f"[bold]run {run.id}[/bold] · {_escape(run.model or '?')} · {agent_cost(run)} · {verdict}"
+    return (f"\n{head}\n[dim]prompt:[/dim]\n{_escape(run.prompt or '')}\n"
+            f"[dim]answer:[/dim]\n{_escape(run.answer or run.error or '')}")

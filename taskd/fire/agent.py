@@ -1,37 +1,88 @@
-"""Agent tasks (kind "agent") ask a model for their output. This is the seam; the model call
-arrives with its own issue (it plugs in as `taskd.agent.run(task, settings) -> str`)."""
+"""Agent tasks (kind "agent"): what a run of one delivers, decided before any channel is touched.
+
+The outcomes, in the order they are checked:
+* a daily budget is used up: the run is `skipped` with the reason; the user hears it once a day;
+* no model endpoint, or the model fails: the run is `failed` with the reason; the user hears it
+  once, and again only after a run has worked since (not every minute of a minutely task);
+* a conditional task whose condition does not hold: the run is `quiet`, nothing is delivered;
+* otherwise the model's message is delivered (for an unconditional task even when the model
+  said notify=false: the user asked to hear from it every time).
+
+Output is delivered as inert text: it is never executed, whatever it says.
+"""
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from taskd.errors import TaskdError
 
 if TYPE_CHECKING:
+    from taskd.agent.prompt import Earlier
+    from taskd.agent.runner import AgentRun
     from taskd.settings import Settings
     from taskd.store.tables import Task
 
 
 class AgentUnavailable(TaskdError):
-    """An agent task cannot run: no model endpoint, or no agent runner installed."""
+    """An agent task cannot run: no model endpoint."""
 
 
 NO_MODEL = "agent tasks need a model endpoint"
+NO_MODEL_HINT = "set OPENAI_BASE_URL (and TASKD_MODEL), or run `taskd model serve`"
+FAILURE_NOTICE = "agent.failure_notified"
+BUDGET_NOTICE = "agent.budget_notified"
 
 
-def run_agent(task: Task, settings: Settings) -> str:
-    """The agent's text output for this task. Raises AgentUnavailable when it cannot run.
+@dataclass(frozen=True)
+class AgentContext:
+    """What the store knows before the run (read by the engine; no database in the fire path)."""
 
-    Output is delivered as inert text: it is never executed, whatever it says.
-    """
+    earlier: tuple[Earlier, ...] = ()
+    blocked: str | None = None  # a used-up budget, in words
+    tell_blocked: bool = True  # the user has not heard about the budget today
+    tell_failure: bool = True  # no failure notice since the last run that worked
+
+
+@dataclass(frozen=True)
+class AgentStep:
+    body: str | None  # what the channels get; None: nothing is delivered
+    state: str | None = None  # instead of delivered/failed: "quiet" or "skipped"
+    outcome: str | None = None
+    error: str | None = None  # the run failed (a notice about it may still be delivered)
+    output: str | None = None  # what the run produced, for history
+    agent: AgentRun | None = None
+    notices: tuple[str, ...] = ()  # event kinds to record: the user has been told
+
+
+def _failed(task: Task, reason: str, context: AgentContext, agent: AgentRun | None) -> AgentStep:
+    hint = f" ({NO_MODEL_HINT})" if reason == NO_MODEL else ""
+    body = (f"could not run: {reason}{hint}. You will not be told again until it works; "
+            f"see `taskd history {task.id}`.") if context.tell_failure else None
+    return AgentStep(body, error=reason + hint, agent=agent,
+                     notices=(FAILURE_NOTICE,) if body else ())
+
+
+def prepare(task: Task, settings: Settings, context: AgentContext,
+            now: Callable[[], datetime]) -> AgentStep:
+    """Ask the model (when allowed) and decide what this run delivers."""
+    if context.blocked:
+        body = (f"skipped today: {context.blocked}. Raise it in config.toml [agent], or it runs "
+                "again tomorrow.") if context.tell_blocked else None
+        return AgentStep(body, state="skipped", outcome=f"skipped: {context.blocked}",
+                         notices=(BUDGET_NOTICE,) if body else ())
     if not settings.model_configured:
-        raise AgentUnavailable(NO_MODEL)
-    try:
-        module = importlib.import_module("taskd.agent")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("taskd.agent",):
-            raise
-        raise AgentUnavailable("agent tasks are not supported by this build yet") from exc
-    result = module.run(task, settings)
-    return str(result)
+        return _failed(task, NO_MODEL, context, None)
+    from taskd.agent import config, runner
+
+    agent = runner.run(task.message or task.title, task.source_text, settings=settings,
+                       config=config.load(settings), now=now(), tz=task.tz, earlier=context.earlier)
+    if agent.error is not None:
+        return _failed(task, agent.error, context, agent)
+    if not agent.deliver:
+        return AgentStep(None, state="quiet", outcome="quiet: the condition does not hold",
+                         output=agent.text(), agent=agent)
+    return AgentStep(agent.text(), output=agent.text(), agent=agent)

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 from taskd.deliver.base import Channel
 from taskd.deliver.registry import BrokenChannel, names_for
 from taskd.deliver.retry import Attempt, send_with_retries
-from taskd.fire.agent import AgentUnavailable, run_agent
+from taskd.fire.agent import AgentContext, prepare
 from taskd.fire.message import Message
 from taskd.resolve.zones import get_zone
 
 if TYPE_CHECKING:
+    from taskd.agent.runner import AgentRun
     from taskd.settings import Settings
     from taskd.store.tables import Run, Task
 
@@ -33,6 +34,10 @@ class FireResult:
     output: str | None = None
     attempts: list[Attempt] = field(default_factory=list)
     interrupted: bool = False  # stopped (SIGTERM) before every channel was done: release the run
+    state: str | None = None  # agent runs: "quiet" or "skipped" instead of delivered/failed
+    outcome: str | None = None
+    agent: AgentRun | None = None  # agent runs: what was asked and answered, at what cost
+    notices: tuple[str, ...] = ()  # agent runs: event kinds to record (the user was told)
 
 
 def build_message(task: Task, run: Run, fired_at: datetime, body: str | None = None) -> Message:
@@ -47,20 +52,26 @@ def build_message(task: Task, run: Run, fired_at: datetime, body: str | None = N
 
 def fire_run(task: Task, run: Run, settings: Settings, channels: Mapping[str, Channel],
              now: Callable[[], datetime], *, stop: threading.Event | None = None,
-             already_ok: frozenset[str] = frozenset()) -> FireResult:
+             already_ok: frozenset[str] = frozenset(),
+             agent: AgentContext | None = None) -> FireResult:
     """Deliver `run` to the task's channels, skipping channels that already took it (a re-fire
-    after a crash should not e-mail twice when the e-mail had gone out)."""
+    after a crash should not e-mail twice when the e-mail had gone out). An agent task asks the
+    model first (`agent`: what the store knew before the run)."""
     assert run.id is not None
     fired_at = now()
-    output: str | None = None
+    body: str | None = None
+    step_error: str | None = None
+    result = FireResult(run.id, True, fired_at)
     if task.kind == "agent":
-        try:
-            output = run_agent(task, settings)
-        except AgentUnavailable as exc:
-            return FireResult(run.id, False, fired_at, error=exc.message)
-    message = build_message(task, run, fired_at, output)
-    result = FireResult(run.id, True, fired_at, output=output)
-    errors: list[str] = []
+        step = prepare(task, settings, agent or AgentContext(), now)
+        result.state, result.outcome, result.agent = step.state, step.outcome, step.agent
+        result.output, result.notices, step_error = step.output, step.notices, step.error
+        if step.body is None:
+            result.ok, result.error = step_error is None, step_error
+            return result
+        body = step.body
+    message = build_message(task, run, fired_at, body)
+    errors: list[str] = [step_error] if step_error else []
     for name in names_for(task, settings):
         if name in already_ok:
             continue

@@ -14,7 +14,8 @@ from datetime import datetime
 
 from taskd.clock import Clock, SystemClock
 from taskd.deliver.base import Channel
-from taskd.errors import NotFound
+from taskd.errors import NotFound, TaskdError
+from taskd.fire.agent import AgentContext
 from taskd.fire.run import FireResult, fire_run
 from taskd.schedule import claims, crash
 from taskd.schedule.claims import Claimed
@@ -34,6 +35,7 @@ DRIFT_THRESHOLD = 5.0
 class TickReport:
     delivered: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
+    quiet: list[int] = field(default_factory=list)  # agent runs whose condition did not hold
     released: list[int] = field(default_factory=list)
     missed: int = 0
     skipped: int = 0
@@ -143,11 +145,22 @@ class Engine:
         if self.stop.is_set():  # shutting down: do not start new sends, release instead
             return FireResult(item.run.id, False, self.clock.now(), interrupted=True)
         try:
+            context = self._agent_context(item) if item.task.kind == "agent" else None
             return fire_run(item.task, item.run, self.settings, self.channels, self.clock.now,
-                            stop=self.stop, already_ok=item.already_ok)
+                            stop=self.stop, already_ok=item.already_ok, agent=context)
+        except TaskdError as exc:  # e.g. a bad [agent] table: the run fails with that one line
+            return FireResult(item.run.id, False, self.clock.now(), error=exc.message)
         except Exception as exc:  # a bug in one run must not strand the others claimed
             log.exception("firing run %s failed", item.run.id)
             return FireResult(item.run.id, False, self.clock.now(), error=f"internal error: {exc}")
+
+    def _agent_context(self, item: Claimed) -> AgentContext:
+        """What an agent run needs from the store: earlier outputs, budgets, notices given."""
+        from taskd.agent import config, context
+
+        with session(self.url) as db:
+            return context.load(db, item.task, config.load(self.settings), self.clock.now(),
+                                self.settings.timezone)
 
     def _fire_all(self, batch: list[Claimed]) -> list[FireResult]:
         if len(batch) == 1 or self.workers <= 1:
@@ -158,11 +171,21 @@ class Engine:
 
     def _finish(self, results: list[FireResult], report: TickReport) -> None:
         crash.point("after_deliver")
+        moment = self.clock.now()
         with session(self.url, write=True) as db:
-            claims.finish(db, results, self.clock.now())
+            claims.finish(db, results, moment)
+            if any(r.agent or r.state or r.notices for r in results):
+                from taskd.agent import record
+
+                record.finish(db, results, moment)
         for result in results:
             if result.interrupted and not result.ok:
                 report.released.append(result.run_id)
+            elif result.state == "quiet":
+                report.quiet.append(result.run_id)
+            elif result.state == "skipped":
+                report.skipped += 1
+                self.totals["skipped"] += 1
             elif result.ok:
                 report.delivered.append(result.run_id)
                 self.totals["delivered"] += 1

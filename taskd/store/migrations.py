@@ -67,3 +67,15 @@ def m003_task_policies(conn: Connection) -> None:
     from taskd.store.delivery_tables import TaskPolicy
 
     TaskPolicy.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
+
+
+@migration
+def m004_agent_runs(conn: Connection) -> None:
+    # What an agent run sent and got. m001 builds `runs` from today's model, so on a fresh
+    # database these columns already exist: add only what is missing.
+    have = {column["name"] for column in inspect(conn).get_columns("runs")}
+    for name, kind in (("prompt", "TEXT"), ("answer", "TEXT"), ("notify", "BOOLEAN"),
+                       ("prompt_tokens", "INTEGER"), ("completion_tokens", "INTEGER"),
+                       ("latency_ms", "INTEGER"), ("model", "VARCHAR")):
+        if name not in have:
+            conn.execute(text(f"ALTER TABLE runs ADD COLUMN {name} {kind}"))

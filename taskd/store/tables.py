@@ -10,7 +10,8 @@ from sqlmodel import Field, SQLModel
 from taskd.store.types import UTCDateTime
 
 TASK_STATUSES = ("active", "paused", "done", "deleted")
-RUN_STATES = ("pending", "claimed", "delivered", "failed", "missed", "skipped", "cancelled")
+# quiet: an agent task whose condition did not hold ran, and rightly delivered nothing.
+RUN_STATES = ("pending", "claimed", "delivered", "quiet", "failed", "missed", "skipped", "cancelled")
 
 
 def _instant(nullable: bool = False, index: bool = False) -> datetime:
@@ -63,6 +64,14 @@ class Run(SQLModel, table=True):
     outcome: str | None = None
     output: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Agent runs (m004): the prompt sent, the model's raw answer, its verdict and its cost.
+    prompt: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    answer: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    notify: bool | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    latency_ms: int | None = None
+    model: str | None = None
 
 
 class Event(SQLModel, table=True):

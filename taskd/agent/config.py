@@ -1,0 +1,73 @@
+"""The [agent] table of config.toml: per-run limits, daily budgets, and the files tasks may read.
+
+    [agent]
+    timeout = 60                  # seconds one model request may take
+    max_tokens = 400              # the answer's token cap, per request
+    history = 3                   # earlier outputs of the task shown to the model
+    task_runs_per_day = 48        # per task, counted in your time zone's day
+    task_tokens_per_day = 20000   # per task: prompt + completion tokens
+    tokens_per_day = 200000       # all agent tasks together
+    read_files = ["~/notes.md"]   # the only files a task may name and have read (read-only)
+    max_file_bytes = 16000
+
+Environment variables TASKD_AGENT_<KEY> (upper case) win over the file. A budget of 0 means none
+may be spent (not "unlimited"): a user who wants no agent runs can say so.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from taskd.errors import BadInput
+
+if TYPE_CHECKING:
+    from taskd.settings import Settings
+
+NUMBERS: dict[str, tuple[type, float]] = {
+    "timeout": (float, 60.0),
+    "max_tokens": (int, 400),
+    "history": (int, 3),
+    "task_runs_per_day": (int, 48),
+    "task_tokens_per_day": (int, 20_000),
+    "tokens_per_day": (int, 200_000),
+    "max_file_bytes": (int, 16_000),
+}
+
+
+@dataclass(frozen=True)
+class AgentConfig:
+    timeout: float = 60.0
+    max_tokens: int = 400
+    history: int = 3
+    task_runs_per_day: int = 48
+    task_tokens_per_day: int = 20_000
+    tokens_per_day: int = 200_000
+    max_file_bytes: int = 16_000
+    read_files: tuple[Path, ...] = ()
+
+
+def _number(section: dict[str, Any], key: str) -> float | int:
+    kind, default = NUMBERS[key]
+    env = os.environ.get(f"TASKD_AGENT_{key.upper()}")
+    value: Any = env if env is not None else section.get(key, default)
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        raise BadInput(f"config.toml [agent] {key} must be a number") from None
+    if isinstance(value, bool) or number < 0 or (key in ("timeout", "max_tokens") and number == 0):
+        raise BadInput(f"config.toml [agent] {key} must be a positive number")
+    return number  # type: ignore[no-any-return]
+
+
+def load(settings: Settings) -> AgentConfig:
+    section = settings.raw.get("agent", {}) if isinstance(settings.raw, dict) else {}
+    if not isinstance(section, dict):
+        raise BadInput("config.toml: [agent] must be a table")
+    files = section.get("read_files", [])
+    if not isinstance(files, list) or not all(isinstance(f, str) and f.strip() for f in files):
+        raise BadInput("config.toml [agent] read_files must be a list of paths")
+    numbers = {key: _number(section, key) for key in NUMBERS}
+    return AgentConfig(read_files=tuple(Path(f).expanduser() for f in files), **numbers)  # type: ignore[arg-type]

@@ -1,0 +1,64 @@
+"""The agent prompt: the static rules first (byte-identical on every run, so the server's prompt
+cache keeps them), then what is particular to this run: now, the task as fenced data, the files
+it may read, its earlier outputs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from taskd.agent.files import Files
+from taskd.extract.model import prompt as prompts
+from taskd.resolve.zones import get_zone, wall
+
+NAME = "agent-v1"
+_TAGS = re.compile(r"<(/?)(task|file|earlier)\b", re.IGNORECASE)
+EARLIER_CHARS = 600
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """An earlier output of the same task, for "tell me what changed"."""
+
+    at: datetime  # aware
+    text: str
+
+
+def inert(text: str) -> str:
+    """Data cannot close its own fence: a `</task>` inside the task text is defused."""
+    return _TAGS.sub(lambda m: f"‹{m.group(1)}{m.group(2)}", text)
+
+
+def _files_block(files: Files) -> str:
+    parts = []
+    for item in files.read:
+        cut = " truncated" if item.truncated else ""
+        parts.append(f'\n<file name="{inert(item.name)}"{cut}>\n{inert(item.text)}\n</file>')
+    for name in files.refused:
+        parts.append(f"\n(The task names {inert(name)}, which taskd may not read; say so.)")
+    return "".join(parts)
+
+
+def _earlier_block(earlier: Sequence[Earlier], tz: str) -> str:
+    zone = get_zone(tz)
+    parts = []
+    for item in earlier:
+        when = wall(item.at, zone).strftime("%a %Y-%m-%d %H:%M")
+        text = " ".join(item.text.split())[:EARLIER_CHARS]
+        parts.append(f'\n<earlier date="{when}">\n{inert(text)}\n</earlier>')
+    return "".join(parts)
+
+
+def messages(text: str, *, now: datetime, tz: str, conditional: bool, files: Files,
+             earlier: Sequence[Earlier], schema: dict[str, Any] | None) -> list[dict[str, str]]:
+    """System + user messages; `schema` spells the schema out for json_object servers."""
+    local = wall(now, get_zone(tz))
+    values = {"weekday": local.strftime("%A"), "date": local.date().isoformat(),
+              "clock": local.strftime("%H:%M"), "zone": tz,
+              "conditional": "yes" if conditional else "no",
+              "text": inert(text.strip()), "files": _files_block(files),
+              "earlier": _earlier_block(earlier, tz)}
+    return prompts.load(NAME).messages(values, schema)

@@ -85,6 +85,8 @@ def run(task_text: str, source_text: str, *, settings: Any, config: AgentConfig,
         tz: str, earlier: Sequence[agent_prompt.Earlier]) -> AgentRun:
     """Ask the model once (re-asking once on an invalid answer). Never raises for model trouble:
     the returned AgentRun carries `error` instead, with whatever was spent until then."""
+    import openai  # noqa: F401  (imported here so its import time is not counted as latency)
+
     from taskd.errors import TaskdError
     from taskd.extract.model.client import ChatClient
 

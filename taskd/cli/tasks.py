@@ -40,6 +40,10 @@ def _ask(parsed: Parsed, as_json: bool) -> None:
     raise NeedsClarification(question)
 
 
+NEEDS_MODEL = ("agent tasks need a model endpoint: set OPENAI_BASE_URL (or run `taskd model "
+               "serve`); until then each run is recorded as failed and you are told once")
+
+
 def _title(parsed: Parsed) -> str:
     return parsed.draft.title or "Reminder"
 
@@ -74,15 +78,18 @@ def add(text: str, tz: str | None, dry_run: bool, as_json: bool) -> None:
             task_id = task.id
         notify_service(settings)
     words = render.schedule_words(resolved.rrule, resolved.first, resolved.zone)
+    # An agent task without a model would only ever fail: say so now, not at its first run.
+    warnings = [NEEDS_MODEL] if parsed.draft.kind == "agent" and not settings.model_configured else []
     if as_json:
-        emit_json({"id": task_id, "saved": not dry_run, "schedule": words, **parsed.to_json()})
+        emit_json({"id": task_id, "saved": not dry_run, "schedule": words, **parsed.to_json(),
+                   "warnings": warnings})
         return
     out = render.console()
     out.print(render.added_line(_title(parsed), words, resolved.first, resolved.zone, task_id))
     for note in resolved.assumptions:
         out.print(f"  [dim]· {render._escape(note)}[/dim]")
-    if parsed.draft.kind == "agent" and not settings.model_configured:
-        out.print("  [yellow]! agent tasks need a model endpoint (OPENAI_BASE_URL) to run[/yellow]")
+    for warning in warnings:
+        out.print(f"  [yellow]! {render._escape(warning)}[/yellow]")
 
 
 def _prefs_if_any(settings: Settings) -> dict[str, TimePref] | None:

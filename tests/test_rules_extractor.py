@@ -247,7 +247,9 @@ def test_random_text_only_raises_taskd_errors(text: str) -> None:
         draft = RULES.extract(cleaned, now=NOW, tz=TZ)
     except TaskdError:
         return
-    VALIDATOR.validate(draft.model_dump(mode="json"))
+    dumped = draft.model_dump(mode="json")
+    VALIDATOR.validate(dumped)
+    assert Draft.model_validate(dumped) == draft
     with contextlib.suppress(TaskdError):
         resolve(draft, NOW, TZ)
 
@@ -268,6 +270,8 @@ def test_schedule_words_only_raise_taskd_errors(text: str) -> None:
         draft = RULES.extract(clean_text(text), now=NOW, tz=TZ)
     except TaskdError:
         return
-    VALIDATOR.validate(draft.model_dump(mode="json"))
+    dumped = draft.model_dump(mode="json")
+    VALIDATOR.validate(dumped)
+    assert Draft.model_validate(dumped) == draft
     with contextlib.suppress(TaskdError):
         resolve(draft, NOW, TZ)

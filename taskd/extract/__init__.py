@@ -6,6 +6,7 @@ endpoint). Each is imported only when chosen, so the CLI stays fast.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -29,9 +30,12 @@ class Extractor(Protocol):
         ...
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def clean_text(text: str) -> str:
     """The checks every backend shares: bad input stops here, before any parsing or model call."""
-    if "\x00" in text or any(ord(c) < 32 and c not in "\t\n\r" for c in text):
+    if _CONTROL.search(text):
         raise BadInput("the text contains control characters; give plain text")
     stripped = " ".join(text.split())
     if not stripped:

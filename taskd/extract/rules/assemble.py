@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, time, timedelta
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
@@ -32,6 +33,14 @@ _PER_DAY_HOURS = {2: [9, 21], 3: [8, 14, 20], 4: [8, 12, 16, 20], 5: [8, 11, 14,
 _FALLBACK_DAYPARTS = ("afternoon", "evening", "night")
 _SUB_DAILY = ("HOURLY", "MINUTELY", "SECONDLY")
 _UNIT_FREQ = {"day": "DAILY", "week": "WEEKLY", "month": "MONTHLY", "year": "YEARLY"}
+
+
+def _schedule(**fields: Any) -> Schedule:
+    """A Schedule from values this module built and checked itself (dates from `date`, clocks
+    from validated hours and minutes, RRULE parts it joined, offsets validated as `Offset`), so
+    pydantic's validation is skipped on this hot path. tests/test_eval_gate.py re-validates every
+    draft the eval cases produce, and the property tests validate drafts from random text."""
+    return Schedule.model_construct(**fields)
 
 
 def _settle_times(found: Found, daypart: str | None) -> list[TimeHit]:
@@ -164,8 +173,8 @@ def _rule_schedule(found: Found, times: list[TimeHit], dayparts: list[str],
     if start is None and int(rule.get("INTERVAL", "1")) > 1 and rule["FREQ"] not in _SUB_DAILY:
         start = _first_occurrence(found, rule, clock, daypart, prefs)
     body = ";".join(f"{k}={v}" for k, v in rule.items())
-    return Schedule(date=start.isoformat() if start else None, time=clock, rrule=body,
-                    daypart=daypart,  # type: ignore[arg-type]
+    return _schedule(date=start.isoformat() if start else None, time=clock, rrule=body,
+                    daypart=daypart,
                     time_source="explicit" if clock or "BYHOUR" in rule else
                     "daypart" if daypart else "default")
 
@@ -194,14 +203,14 @@ def _date_only_today(found: Found, prefs: Mapping[str, TimePref] | None) -> Sche
     """Today with no time: the usual time if still ahead, else the next daypart ahead, else now."""
     now = found.now.time()
     if _pref_time("default_time", prefs) > now:
-        return Schedule(date=found.today.isoformat(), time_source="default")
+        return _schedule(date=found.today.isoformat(), time_source="default")
     for part in _FALLBACK_DAYPARTS:
         if _pref_time(part, prefs) > now:
             found.assumptions.append(f"today's usual time has passed: this {part}")
-            return Schedule(date=found.today.isoformat(), daypart=part,  # type: ignore[arg-type]
+            return _schedule(date=found.today.isoformat(), daypart=part,
                             time_source="daypart")
     found.assumptions.append("today's usual times have passed: now")
-    return Schedule(offset=Offset(), time_source="explicit")
+    return _schedule(offset=Offset(), time_source="explicit")
 
 
 def build_schedule(found: Found, prefs: Mapping[str, TimePref] | None) -> Schedule | None:
@@ -221,12 +230,14 @@ def build_schedule(found: Found, prefs: Mapping[str, TimePref] | None) -> Schedu
         if calendar_only and day is None and (times or daypart):
             day = found.today + relativedelta(**offset)  # type: ignore[arg-type]
         elif day is None or not calendar_only:
-            return Schedule(offset=Offset(**offset), time_source="explicit")
+            return _schedule(offset=Offset(**offset), time_source="explicit")
     if times and daypart == "end_of_day":
         daypart = None
     fire = _fire_time(times, daypart, prefs)
     if day is not None:
-        rolling = next((h for h in on_hits if h.rolls and h.day == day == found.today), None)
+        # Only when nothing fixes the date: "Friday 7/6" said on Friday 6 July stays today.
+        rolling = on_hits[0] if len(on_hits) == 1 and on_hits[0].rolls and \
+            on_hits[0].day == day == found.today else None
         # With no time, the day's usual time decides: "Friday" said on Friday at 14:00 is next week.
         due = fire if fire is not None else _pref_time("default_time", prefs)
         if rolling is not None and due <= found.now.time():
@@ -246,16 +257,16 @@ def build_schedule(found: Found, prefs: Mapping[str, TimePref] | None) -> Schedu
         if found.weak_today:
             return _date_only_today(found, prefs)
         if found.now_word:
-            return Schedule(offset=Offset(), time_source="explicit")
+            return _schedule(offset=Offset(), time_source="explicit")
         return None
     if times:
-        return Schedule(date=day.isoformat() if day else None, time=_clock(times[0]),
+        return _schedule(date=day.isoformat() if day else None, time=_clock(times[0]),
                         time_source="explicit")
     if daypart:
-        return Schedule(date=day.isoformat() if day else None, daypart=daypart,  # type: ignore[arg-type]
+        return _schedule(date=day.isoformat() if day else None, daypart=daypart,
                         time_source="daypart")
     assert day is not None
     if day == found.today:
         return _date_only_today(found, prefs)
-    return Schedule(date=day.isoformat(), time_source="default")
+    return _schedule(date=day.isoformat(), time_source="default")
 

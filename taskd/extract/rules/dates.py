@@ -177,8 +177,10 @@ class DateReader:
             if not self.scan.free(*match.span()):
                 continue
             a, b = int(match.group("a")), int(match.group("b"))
-            # Dotted dates are day-first wherever they are written (1.3.2027 is 1 March).
-            day_first = self.day_first or match.group("sep") == "."
+            # d.m.yyyy is the European form (1.3.2027 is 1 March); month-first writers use
+            # slashes. Without a year ("5.12") the setting decides.
+            day_first = self.day_first or (match.group("sep") == "." and
+                                           len(match.group("y") or "") == 4)
             month, day = (b, a) if day_first else (a, b)
             if month > 12 and day <= 12:
                 month, day = day, month

@@ -16,46 +16,91 @@ from taskd.extract.rules.lexicon import NUM_WORD
 
 BLANK = "\x1f"
 
-# (pattern, replacement, triggers): a substitution runs only when one of its triggers occurs in
-# the text, which keeps normalizing an ordinary sentence to a handful of substring checks.
-_SUBSTITUTIONS: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
-    (re.compile(r"[\u2018\u2019\u02bc`]"), "'", ("\u2018", "\u2019", "\u02bc", "`")),
-    (re.compile(r"[\u201c\u201d]"), '"', ("\u201c", "\u201d")),
-    (re.compile(r"[\u2013\u2014]"), "-", ("\u2013", "\u2014")),
+_DASHES = "-\u2013\u2014"
+
+# (pattern, replacement, words, chars[, substrings]): a substitution runs only when the text has
+# one of its trigger words (if any are given), one of its trigger characters (if any are given)
+# and one of its substrings (if given). Words and characters are checked against sets built once,
+# so an ordinary sentence costs a few set look-ups here; some of these patterns are slow to run.
+_SUBSTITUTIONS: list[tuple[re.Pattern[str], str, frozenset[str], str] |
+                     tuple[re.Pattern[str], str, frozenset[str], str, tuple[str, ...]]] = [
+    (re.compile(r"[\u2018\u2019\u02bc`]"), "'", frozenset(), "\u2018\u2019\u02bc`"),
+    (re.compile(r"[\u201c\u201d]"), '"', frozenset(), "\u201c\u201d"),
+    (re.compile(r"[\u2013\u2014]"), "-", frozenset(), "\u2013\u2014"),
     # "p . m .", "a.m.", "p m" after a number -> "pm"
-    (re.compile(rf"(\d|\b{NUM_WORD})\s*\.?\s*([ap])\s?\.\s?m\b\.?"), r"\1 \2m", (".",)),
-    (re.compile(rf"(\d|\b{NUM_WORD})\s+([ap])\s?m\b\.?"), r"\1 \2m", (" am", " pm", " a m", " p m")),
+    (re.compile(rf"(\d|\b{NUM_WORD})\s*\.?\s*([ap])\s?\.\s?m\b\.?"), r"\1 \2m", frozenset({"m"}),
+     "."),
+    (re.compile(rf"(\d|\b{NUM_WORD})\s+([ap])\s?m\b\.?"), r"\1 \2m", frozenset({"am", "pm", "m"}),
+     "", (" am", " pm", " a m", " p m")),
     (re.compile(r"\b(?:tmrw|tmr|tmrow|tmw|tomorow|tommorow|tommorrow|2morrow|tomm)\b"),
-     "tomorrow", ("tm", "tom", "2mo")),
-    (re.compile(r"\b(?:tonite|2nite|tonigh)\b"), "tonight", ("toni", "2ni")),
-    (re.compile(r"\bmid[ -]night\b"), "midnight", ("mid ", "mid-")),
-    (re.compile(r"\bmid[ -]day\b"), "midday", ("mid ", "mid-")),
-    (re.compile(r"\beveryday\b"), "every day", ("everyday",)),
-    (re.compile(r"\bo'?\s?clock\b"), "o'clock", ("clock",)),
-    (re.compile(r"\b(\d{1,2}(?::\d\d)?(?:\s?[ap]m)?)ish\b"), r"around \1", ("ish",)),
-    (re.compile(r"\bnoonish\b"), "around noon", ("noonish",)),
-    (re.compile(r"(\d)\.([ap]m)\b\.?"), r"\1\2", (".am", ".pm")),
-    (re.compile(r"\b(?:week-?ends)\b"), "weekends", ("week-ends",)),
-    (re.compile(r"\bweek-end\b"), "weekend", ("week-end",)),
-    (re.compile(r"\bweek-?days\b"), "weekdays", ("week-days",)),
-    (re.compile(rf"\b({NUM_WORD})-(?=[a-z])"), r"\1 ", ("-",)),
-    (re.compile(r"\bsemi-annual"), "semiannual", ("semi-",)),
-    (re.compile(r"\bbi-weekly\b"), "biweekly", ("bi-",)),
-    (re.compile(r"\bst\.? patrick'?s?\b|\bsaint patrick'?s?\b"), "saint patrick", ("patrick",)),
-    (re.compile(r"(?<=\w)'s\b(?= time\b)"), "", ("'s time",)),
-    (re.compile(r"\s*@\s*"), " at ", ("@",)),
-    (re.compile(r"\s+&\s+"), " and ", ("&",)),
-    (re.compile(r"\bthru\b"), "through", ("thru",)),
-    (re.compile(r"\btil+\b"), "till", ("til",)),
+     "tomorrow", frozenset({"tmrw", "tmr", "tmrow", "tmw", "tomorow", "tommorow", "tommorrow",
+                            "morrow", "tomm"}), ""),
+    (re.compile(r"\b(?:tonite|2nite|tonigh)\b"), "tonight", frozenset({"tonite", "nite", "tonigh"}),
+     ""),
+    (re.compile(r"\bmid[ -]night\b"), "midnight", frozenset({"mid"}), ""),
+    (re.compile(r"\bmid[ -]day\b"), "midday", frozenset({"mid"}), ""),
+    (re.compile(r"\beveryday\b"), "every day", frozenset({"everyday"}), ""),
+    (re.compile(r"\bo'?\s?clock\b"), "o'clock", frozenset({"clock", "oclock"}), ""),
+    (re.compile(r"\b(\d{1,2}(?::\d\d)?(?:\s?[ap]m)?)ish\b"), r"around \1",
+     frozenset({"ish", "amish", "pmish"}), ""),
+    (re.compile(r"\bnoonish\b"), "around noon", frozenset({"noonish"}), ""),
+    (re.compile(r"(\d)\.([ap]m)\b\.?"), r"\1\2", frozenset({"am", "pm"}), "."),
+    (re.compile(r"\b(?:week-?ends)\b"), "weekends", frozenset({"week"}), _DASHES),
+    (re.compile(r"\bweek-end\b"), "weekend", frozenset({"week"}), _DASHES),
+    (re.compile(r"\bweek-?days\b"), "weekdays", frozenset({"week"}), _DASHES),
+    (re.compile(rf"\b({NUM_WORD})-(?=[a-z])"), r"\1 ", frozenset(), _DASHES),
+    (re.compile(r"\bsemi-annual"), "semiannual", frozenset({"semi"}), _DASHES),
+    (re.compile(r"\bbi-weekly\b"), "biweekly", frozenset({"bi"}), _DASHES),
+    (re.compile(r"\bst\.? patrick'?s?\b|\bsaint patrick'?s?\b"), "saint patrick",
+     frozenset({"patrick", "patricks"}), ""),
+    (re.compile(r"(?<=\w)'s\b(?= time\b)"), "", frozenset({"s"}), "'\u2018\u2019\u02bc`"),
+    (re.compile(r"\s*@\s*"), " at ", frozenset(), "@"),
+    (re.compile(r"\s+&\s+"), " and ", frozenset(), "&"),
+    (re.compile(r"\bthru\b"), "through", frozenset({"thru"}), ""),
+    (re.compile(r"\btil+\b"), "till", frozenset({"til", "till", "tilll", "tillll"}), ""),
 ]
+_WORD = re.compile(r"[a-z]+")
+_DIGIT = re.compile(r"\d")
 
 
 def normalize(text: str) -> str:
+    return _normalize(text)[0]
+
+
+def _index(position: int) -> dict[str, list[int]]:
+    index: dict[str, list[int]] = {}
+    for number, entry in enumerate(_SUBSTITUTIONS):
+        for trigger in entry[position]:  # type: ignore[attr-defined]
+            index.setdefault(trigger, []).append(number)
+    return index
+
+
+_BY_WORD, _BY_CHAR = _index(2), _index(3)
+
+
+def _normalize(text: str) -> tuple[str, frozenset[str]]:
+    """The normalized text and its words."""
     out = text.lower()
-    for pattern, replacement, triggers in _SUBSTITUTIONS:
-        if any(trigger in out for trigger in triggers):
-            out = pattern.sub(replacement, out)
-    return " ".join(out.split())
+    words = frozenset(_WORD.findall(out))
+    chars = _BY_CHAR.keys() & frozenset(out)
+    candidates = {n for word in _BY_WORD.keys() & words for n in _BY_WORD[word]}
+    candidates.update(n for char in chars for n in _BY_CHAR[char])
+    if not candidates:
+        return " ".join(out.split()), words
+    changed = False
+    for number in sorted(candidates):
+        pattern, replacement, trigger_words, trigger_chars, *more = _SUBSTITUTIONS[number]
+        if trigger_words and words.isdisjoint(trigger_words):
+            continue
+        if trigger_chars and chars.isdisjoint(trigger_chars):
+            continue
+        if more and not any(part in out for part in more[0]):
+            continue
+        new = pattern.sub(replacement, out)
+        if new != out:
+            out, changed = new, True
+    out = " ".join(out.split())
+    return out, frozenset(_WORD.findall(out)) if changed else words
 
 
 @dataclass
@@ -114,11 +159,11 @@ class Scan:
     """The normalized text with consumed spans blanked out."""
 
     def __init__(self, text: str) -> None:
-        self.original = normalize(text)
+        self.original, words = _normalize(text)
         self.text = self.original
         # Word set and digit flag: cheap checks that let recognizers skip regexes that cannot match.
-        self.words = frozenset(re.findall(r"[a-z]+", self.original))
-        self.has_digit = any(c.isdigit() for c in self.original)
+        self.words = words
+        self.has_digit = _DIGIT.search(self.original) is not None
         self.raw = text
 
     @property

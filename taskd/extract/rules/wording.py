@@ -58,12 +58,17 @@ _AGENT_ANYWHERE = re.compile(
     r"\bsummari[sz]e\b|\bsummary\b|\band\sreport\b|\bfor\sme$|\bdigest\b|\bbriefing\b")
 
 
+# One alternation, tried at the start only: stripping "hey, could you please remind me to" takes
+# one match per filler instead of a pass over every pattern.
+_LEADING_ANY = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in _LEADING))
+_PART_HEAD = re.compile(r"^(?:to|and|at|on|,)\s")
+
+
 def _strip_filler(text: str) -> str:
-    previous = None
-    while previous != text:
-        previous = text
-        for pattern in _LEADING:
-            text = pattern.sub("", text, count=1).lstrip(" ,")
+    match = _LEADING_ANY.match(text)
+    while match is not None and match.end() > 0:
+        text = text[match.end():].lstrip(" ,")
+        match = _LEADING_ANY.match(text)
     return text
 
 
@@ -81,7 +86,7 @@ def plain_words(text: str) -> str:
         if index < len(parts) - 1:
             part = _DANGLING.sub("", part)
         if index > 0:
-            part = re.sub(r"^(?:to|and|at|on|,)\s", "", part)
+            part = _PART_HEAD.sub("", part)
         if part:
             cleaned.append(part)
     joined = " ".join(cleaned)
@@ -112,10 +117,22 @@ def shorten(title: str) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
-def kind_of(words: str, normalized_text: str) -> str:
-    if _REMINDER_WORDS.search(normalized_text):
+_REMINDER_TRIGGERS = frozenset({"remind", "ping", "nudge", "buzz", "alert", "don", "dont", "not",
+                                "remember", "note", "set", "create", "add", "tell"})
+_AGENT_TRIGGERS = frozenset({"and", "summarise", "summarize", "summary", "for", "digest",
+                             "briefing"})
+
+
+def kind_of(words: str, normalized_text: str, text_words: frozenset[str] | None = None) -> str:
+    """`text_words`, the words of `normalized_text` when the caller has them, lets a sentence
+    without any trigger word skip the searches."""
+    if (text_words is None or not text_words.isdisjoint(_REMINDER_TRIGGERS)) and \
+            _REMINDER_WORDS.search(normalized_text):
         return "reminder"
-    if _AGENT_START.search(words) or _AGENT_ANYWHERE.search(words):
+    if _AGENT_START.match(words):
+        return "agent"
+    if (text_words is None or not text_words.isdisjoint(_AGENT_TRIGGERS)) and \
+            _AGENT_ANYWHERE.search(words):
         return "agent"
     return "reminder"
 

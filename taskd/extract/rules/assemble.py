@@ -36,11 +36,9 @@ _UNIT_FREQ = {"day": "DAILY", "week": "WEEKLY", "month": "MONTHLY", "year": "YEA
 
 
 def _schedule(**fields: Any) -> Schedule:
-    """A Schedule from values this module built and checked itself (dates from `date`, clocks
-    from validated hours and minutes, RRULE parts it joined, offsets validated as `Offset`), so
-    pydantic's validation is skipped on this hot path. tests/test_eval_gate.py re-validates every
-    draft the eval cases produce, and the property tests validate drafts from random text."""
-    return Schedule.model_construct(**fields)
+    """Validated like any other Schedule: measured with pydantic 2.14, `model_construct` is no
+    faster than validation for models this small, so the check stays."""
+    return Schedule(**fields)
 
 
 def _settle_times(found: Found, daypart: str | None) -> list[TimeHit]:

@@ -18,8 +18,10 @@ from taskd.extract.rules import calendar as cal
 from taskd.extract.rules.lexicon import (
     DAY,
     MONTH,
-    MONTH_NAMES,
+    MONTH_WORDS,
+    NUMBER_WORDS,
     ORD,
+    ORDINAL_TOKENS,
     QTY,
     UNIT,
     UNITS,
@@ -380,38 +382,55 @@ class DateReader:
             return
 
 
-_MONTH_WORDS = frozenset(MONTH_NAMES)
 _WEEKDAY_WORDS = frozenset(WEEKDAY_NAMES)
-_HOLIDAY_WORDS = frozenset(w for name in cal.HOLIDAYS for w in re.findall(r"[a-z]+", name)
-                           if w not in ("day", "s", "eve", "new", "jr", "king", "luther"))
+# A holiday can only match when every word of its name is in the text.
+_HOLIDAY_NEEDS = [frozenset(re.findall(r"[a-z]+", name)) for name in cal.HOLIDAYS]
+_HOLIDAY_WORDS = frozenset().union(*_HOLIDAY_NEEDS)
 _RELATIVE_WORDS = frozenset({"today", "tomorrow", "otd", "overmorrow", "day"})
 _WEEK_WORDS_SET = frozenset({"week", "weekend", "month", "year"})
+_NTH_LEADS = frozenset({"the", "on", "by", "for", "around", "before", "until", "till"})
+_ORDINALS = ORDINAL_TOKENS | {"last"}
+_FOUR_DIGITS = re.compile(r"\d{4}")
+_DIGIT_SEP_DIGIT = re.compile(r"\d[/.\-]\d")
+
+
+def _holiday_possible(words: frozenset[str]) -> bool:
+    return not words.isdisjoint(_HOLIDAY_WORDS) and any(need <= words for need in _HOLIDAY_NEEDS)
 
 
 def find_dates(scan: Scan, found: Found, day_first: bool) -> None:
+    """Each recognizer runs only when the words it needs are in the text (Scan.words): most
+    sentences name one kind of date, and a regex that cannot match still costs a scan."""
     reader = DateReader(scan, found, day_first)
-    months, weekdays = scan.has(_MONTH_WORDS), scan.has(_WEEKDAY_WORDS)
+    words, text = scan.words, scan.text
+    months = not words.isdisjoint(MONTH_WORDS)
+    weekdays = not words.isdisjoint(_WEEKDAY_WORDS)
+    ordinals = not words.isdisjoint(_ORDINALS)
     if scan.has_digit:
-        reader.iso()
-        reader.numeric()
+        if _FOUR_DIGITS.search(text):
+            reader.iso()
+        if _DIGIT_SEP_DIGIT.search(text):
+            reader.numeric()
     if months:
-        reader.triples()
-        reader.nth_weekday_of()
-        reader.named()
-    if weekdays:
+        if "/" in text or "-" in text:
+            reader.triples()
+        if weekdays and ordinals:
+            reader.nth_weekday_of()
+        if scan.has_digit or ordinals or not words.isdisjoint(NUMBER_WORDS):
+            reader.named()
+    if weekdays and (scan.has_digit or ordinals):
         reader.weekday_day()
-    if "the" in scan.words or "on" in scan.words:
+    if ordinals and not words.isdisjoint(_NTH_LEADS):
         reader.nth_of_month()
-    if months:
+    if months and "week" in words:
         reader.nth_week()
-    if scan.has(_RELATIVE_WORDS):
+    if not words.isdisjoint(_RELATIVE_WORDS):
         reader.relative_words()
-    if "month" in scan.words and "last" in scan.words:
+    if "month" in words and "last" in words:
         reader.last_day_of()
-    if scan.has(_WEEK_WORDS_SET):
+    if not words.isdisjoint(_WEEK_WORDS_SET):
         reader.week_words()
     if weekdays:
         reader.weekdays()
-    if scan.has(_HOLIDAY_WORDS):
+    if _holiday_possible(words):
         reader.holidays()
-

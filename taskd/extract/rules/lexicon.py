@@ -157,3 +157,14 @@ def quantity(text: str) -> float | None:
     except ValueError:
         value = cardinal(word)
         return None if value is None else float(value)
+
+
+# Word sets for the cheap checks that let a recognizer skip its regexes (see Scan.words): a
+# sentence can only hold a number in words, an ordinal or a duration unit if it has one of these.
+NUMBER_WORDS = frozenset(w for w in CARDINALS if " " not in w and w not in ("a", "an")) | \
+    frozenset({"dozen"})
+ORDINAL_TOKENS = frozenset(ORDINALS) | frozenset({"st", "nd", "rd", "th"})
+DURATION_WORDS = frozenset(UNITS) | frozenset(w + "s" for w in UNITS) | \
+    frozenset({"quarter", "quarters", "half"})
+WEEKDAY_WORDS = frozenset(WEEKDAY_NAMES) | frozenset(w + "s" for w in WEEKDAYS)
+MONTH_WORDS = frozenset(MONTH_NAMES)

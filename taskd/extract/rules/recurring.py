@@ -25,12 +25,14 @@ import re
 from taskd.extract.rules import times
 from taskd.extract.rules.lexicon import (
     MONTH,
-    MONTH_NAMES,
+    MONTH_WORDS,
     NUM,
     ORD,
+    ORDINAL_TOKENS,
     QTY,
     RRULE_DAYS,
     WEEKDAY,
+    WEEKDAY_WORDS,
     WEEKDAYS,
     WORKDAYS,
     cardinal,
@@ -334,30 +336,47 @@ def _between(scan: Scan, found: Found) -> None:
 
 
 _EVERY_WORDS = frozenset({"every", "each", "any", "all"})
-_PER_WORDS = frozenset({"a", "per", "each", "every", "daily", "weekly", "monthly", "yearly",
-                        "hourly"})
-_FREQ_WORDS = frozenset(w for w in _WORDS) | {"quarter", "bi", "week", "days", "ends"}
-_NTH_WORDS = frozenset({"month", "quarter", "every", "each"}) | frozenset(MONTH_NAMES)
+_UNIT_WORDS = frozenset({"minute", "min", "hour", "hr", "day", "night", "week", "fortnight",
+                         "month", "year", "quarter", "weekday", "business", "working", "work",
+                         "workday", "weekend"})
+_UNIT_TRIGGERS = _UNIT_WORDS | frozenset(w + "s" for w in _UNIT_WORDS)
+_PER_WORDS = frozenset({"once", "one", "twice", "thrice", "times"})
+_FREQ_WORDS = frozenset(_WORDS) | {"biweekly", "bimonthly"}
+_NTH_WORDS = frozenset({"month", "quarter", "every", "each"}) | MONTH_WORDS
+_ORDINALS = ORDINAL_TOKENS | {"last"}
+_PLURAL_DAYPARTS = frozenset({"mornings", "afternoons", "evenings", "nights"})
 
 
-def _weekday_words(scan: Scan) -> bool:
-    return any(weekday_number(w) is not None for w in scan.words)
+def _weekday_rule_possible(scan: Scan, every: bool) -> bool:
+    """A weekday recurs only as "every Monday", "Mondays", "Tuesdays and Thursdays", "Monday
+    mornings": one singular weekday word and nothing else is a date (dates.py)."""
+    days = scan.words & WEEKDAY_WORDS
+    if not days:
+        return False
+    return every or len(days) > 1 or any(d.endswith("s") and d[:-1] in WEEKDAYS for d in days) \
+        or not scan.words.isdisjoint(_PLURAL_DAYPARTS)
 
 
 def find_recurrence(scan: Scan, found: Found) -> None:
-    every = scan.has(_EVERY_WORDS)
+    words = scan.words
+    every = not words.isdisjoint(_EVERY_WORDS)
     if every:
-        _every_date(scan, found)
-        _every_unit(scan, found)
-    if scan.has(_NTH_WORDS):
+        if not words.isdisjoint(MONTH_WORDS):
+            _every_date(scan, found)
+        if not words.isdisjoint(_UNIT_TRIGGERS):
+            _every_unit(scan, found)
+    ordinals = not words.isdisjoint(_ORDINALS)
+    if ordinals and not words.isdisjoint(_NTH_WORDS):
         _nth(scan, found)
-    if "month" in scan.words:
+    if ordinals and "month" in words:
         _monthdays(scan, found)
-    if _weekday_words(scan):
+    if _weekday_rule_possible(scan, every):
         _weekdays(scan, found)
-    if scan.has(_PER_WORDS):
+    if not words.isdisjoint(_PER_WORDS):
         _per(scan, found)
-    if scan.has(_FREQ_WORDS):
+    if not words.isdisjoint(_FREQ_WORDS) or ("week" in words and ("days" in words or
+                                                                  "ends" in words)) or \
+            (every and "quarter" in words):
         _freq_words(scan, found)
     if found.rule is not None:
         _except(scan, found)

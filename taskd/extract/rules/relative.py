@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from taskd.extract.rules.lexicon import QTY, UNIT, UNITS, quantity
+from taskd.extract.rules.lexicon import DURATION_WORDS, QTY, UNIT, UNITS, quantity
 from taskd.extract.rules.scan import Found, Scan
 
 _PIECE = (rf"(?:(?:a|one|three)\squarters?\sof\san\shour|half\san?\s(?:hour|minute|day|year)|"
@@ -67,7 +67,7 @@ _NOW_WORDS = frozenset({"now", "away", "immediately", "asap", "moment", "present
 
 
 def find_offsets(scan: Scan, found: Found) -> None:
-    if not scan.has(_OFFSET_WORDS):
+    if scan.words.isdisjoint(_OFFSET_WORDS) or scan.words.isdisjoint(DURATION_WORDS):
         return
     for pattern in (_IN, _FROM_NOW):
         for match in pattern.finditer(scan.text):

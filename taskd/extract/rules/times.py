@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from taskd.extract.rules.lexicon import NUM_WORD, QTY, WEEKDAY, cardinal, quantity
+from taskd.extract.rules.lexicon import NUM_WORD, NUMBER_WORDS, QTY, WEEKDAY, cardinal, quantity
 from taskd.extract.rules.scan import BLANK, Found, Scan, TimeHit
 
 PREP = r"(?:\b(?:at|around|about|by|circa|from|before|after|until|till|to|approximately|approx)\s+)"
@@ -46,6 +46,8 @@ _HOUR_BEFORE_DAYPART = re.compile(
     rf"(?<![\w:.])(?P<h>\d{{1,2}}|{NUM_WORD})(?:\so'clock)?(?=,?\s(?:in\sthe\s(?:morning|"
     rf"afternoon|evening)|at\snight|tonight|this\s(?:morning|afternoon|evening)|"
     rf"(?:early|late)\s(?:morning|evening)))")
+
+_HOUR_BEFORE_TONIGHT = re.compile(r"(?<![\w$:.,/])(\d{1,2}),?\s(?=tonight\b)")
 
 _DAYPART_WORDS = {"morning": "morning", "afternoon": "afternoon", "evening": "evening",
                   "night": "night", "tonight": "tonight", "nite": "night"}
@@ -192,20 +194,37 @@ def _take(scan: Scan, found: Found, start: int, end: int, hit: TimeHit) -> None:
     _continue(scan, found, end, lambda pos: _atom_at(scan, found, pos))
 
 
+_MERIDIEM = frozenset({"am", "pm"})
 _ATOM_WORDS = {
     "words": frozenset({"past", "after", "to", "before", "till"}),
-    "spoken": frozenset({"am", "pm", "o"}),
+    "meridiem": frozenset({"am", "pm", "a", "p"}),
+    "compact": _MERIDIEM,
+    "oclock": frozenset({"clock"}),
+    "spoken": frozenset({"am", "pm", "clock"}),
     "named": frozenset({"noon", "midday", "midnight"}),
 }
+_NEEDS_DIGIT = frozenset({"clock", "meridiem", "compact", "oclock"})
+_NUMBERS_OR_HALVES = NUMBER_WORDS | {"quarter", "half"}
+
+
+def _may_match(scan: Scan, kind: str) -> bool:
+    """Whether the text has what atom `kind` needs: its trigger words and digits or numbers."""
+    needs = _ATOM_WORDS.get(kind)
+    if needs is not None and scan.words.isdisjoint(needs):
+        return False
+    if kind in _NEEDS_DIGIT:
+        return scan.has_digit and (kind != "clock" or ":" in scan.text)
+    if kind == "words":
+        return scan.has_digit or not scan.words.isdisjoint(_NUMBERS_OR_HALVES)
+    if kind == "spoken":
+        return not scan.words.isdisjoint(NUMBER_WORDS)
+    return True
 
 
 def find_explicit_times(scan: Scan, found: Found) -> None:
     """Times that cannot be anything else: with a colon, am/pm, o'clock, noon, 'past'/'to'."""
     for pattern, kind in _ATOMS:
-        needs = _ATOM_WORDS.get(kind)
-        if needs is not None and not scan.has(needs):
-            continue
-        if needs is None and not scan.has_digit:
+        if not _may_match(scan, kind):
             continue
         for match in pattern.finditer(scan.text):
             if not scan.free(*match.span()):
@@ -218,8 +237,25 @@ def find_explicit_times(scan: Scan, found: Found) -> None:
                 _take(scan, found, match.start(), match.end(), hit)
 
 
+_PREP_WORDS = frozenset({"at", "around", "about", "by", "circa", "from", "before", "after",
+                         "until", "till", "to", "approximately", "approx"})
+_DAYPART_SET = frozenset({"morning", "afternoon", "evening", "night", "tonight", "nite"})
+_DAYPART_TRIGGERS = _DAYPART_SET | frozenset(w + "s" for w in _DAYPART_SET)
+_EOD_WORDS = frozenset({"end", "eod", "cob", "close"})
+
+
 def find_bare_times(scan: Scan, found: Found) -> None:
     """Hours that are times only by context: "at 9", "around 7", "10, tonight", "5 in the morning"."""
+    if not scan.has_digit and scan.words.isdisjoint(NUMBER_WORDS):
+        return
+    dayparts = not scan.words.isdisjoint(_DAYPART_SET)
+    if not scan.words.isdisjoint(_PREP_WORDS):
+        _after_prepositions(scan, found)
+    if dayparts:
+        _before_dayparts(scan, found)
+
+
+def _after_prepositions(scan: Scan, found: Found) -> None:
     for prep in _PREP_RE.finditer(scan.text):
         if not scan.free(*prep.span()):
             continue
@@ -228,26 +264,31 @@ def find_bare_times(scan: Scan, found: Found) -> None:
             hit = _read_bare(match)
             if hit is not None:
                 _take(scan, found, prep.start(), match.end(), hit)
+
+
+def _before_dayparts(scan: Scan, found: Found) -> None:
     for match in _HOUR_BEFORE_DAYPART.finditer(scan.text):
         if scan.free(*match.span()):
             hit = _read_bare(match)
             if hit is not None:
                 _take(scan, found, match.start(), match.end(), hit)
-    for match in re.finditer(r"(?<![\w$:.,/])(\d{1,2}),?\s(?=tonight\b)", scan.text):
+    if "tonight" not in scan.words or not scan.has_digit:
+        return
+    for match in _HOUR_BEFORE_TONIGHT.finditer(scan.text):
         if scan.free(*match.span()) and int(match.group(1)) <= 12:
             hit = TimeHit(int(match.group(1)), 0, ambiguous=True, bare_hour=True)
             _take(scan, found, match.start(), match.end(), hit)
 
 
 def find_dayparts(scan: Scan, found: Found) -> None:
-    for match in _EOD_RE.finditer(scan.text):
-        if scan.free(*match.span()):
-            found.dayparts.append("end_of_day")
-            scan.consume(*match.span())
-    for match in _EOD_OF_DATE.finditer(scan.text):
-        if scan.free(*match.span()):
-            found.dayparts.append("end_of_day")
-            scan.consume(*match.span())
+    if not scan.words.isdisjoint(_EOD_WORDS):
+        for pattern in (_EOD_RE, _EOD_OF_DATE):
+            for match in pattern.finditer(scan.text):
+                if scan.free(*match.span()):
+                    found.dayparts.append("end_of_day")
+                    scan.consume(*match.span())
+    if scan.words.isdisjoint(_DAYPART_TRIGGERS):
+        return
     for match in _DAYPART_RE.finditer(scan.text):
         if not scan.free(*match.span()):
             continue

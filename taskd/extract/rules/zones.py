@@ -78,6 +78,7 @@ _NAMED_RE = re.compile(
     rf"\b(?:in )?({_alt(CITIES)}|{_alt(REGIONS)})(?:'s)? (?:standard |daylight )?time\b"
     rf"(?: zone)?|\b(?:in|at) ({_alt(CITIES)})(?= time\b)")
 _UTC_RE = re.compile(r"\b(?:utc|gmt)\b")
+_CAPITALS = re.compile(r"[A-Z]{2}")  # every abbreviation that counts has two capitals in a row
 
 
 def find_zone(scan: Scan, found: Found, raw: str) -> None:
@@ -89,7 +90,7 @@ def find_zone(scan: Scan, found: Found, raw: str) -> None:
         scan.consume(*match.span())
         found.assumptions.append(f"\"{name} time\" = {found.tz}")
         return
-    upper = _ABBR_RE.search(raw)
+    upper = _ABBR_RE.search(raw) if _CAPITALS.search(raw) else None
     if upper and upper.group(1) != "Z":
         abbr = upper.group(1).lower()
         local = re.search(rf"(?<![\w'])(?:in )?{abbr}(?![\w'])", scan.text)

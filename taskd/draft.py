@@ -28,6 +28,7 @@ DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
 RRULE_PART_RE = re.compile(r"^[A-Z]+=[A-Z0-9,+\-T]+$")
 RRULE_FORBIDDEN = ("DTSTART", "RRULE:", "\n")
+RRULE_BODY_RE = re.compile(r"[A-Z]+=[A-Z0-9,+\-T]+(?:;[A-Z]+=[A-Z0-9,+\-T]+)*\Z")
 
 
 class _Strict(BaseModel):
@@ -94,6 +95,9 @@ class Schedule(_Strict):
     def _rrule_shape(cls, value: str | None) -> str | None:
         if value is None:
             return None
+        if RRULE_BODY_RE.match(value) and "DTSTART" not in value and (
+                value.startswith("FREQ=") or ";FREQ=" in value):
+            return value  # already in the normal form the steps below produce (the common case)
         rule = value.strip().upper().removeprefix("RRULE:")
         if any(bad in rule for bad in RRULE_FORBIDDEN):
             raise ValueError("rrule must be a single RRULE body without DTSTART")

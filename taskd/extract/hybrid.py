@@ -1,43 +1,42 @@
 """Model and code together: the model reads intent and words, code does the calendar.
 
-The model returns a `Reading`: title, kind, the time phrase copied verbatim, and its own reading of
-that phrase. The deterministic rules extractor parses the text (and, if that fails, the phrase
-alone); its schedule wins. The model's reading is used only where the parser understands nothing,
-and only when the phrase really occurs in the text (an invented time is never scheduled). When the
-two disagree, the parser's time is kept and the disagreement becomes a visible assumption.
+The model returns a `Reading`: the time phrase copied verbatim (`when`), the same phrase rewritten
+in plain words (`plain`: spelling fixed, holidays and vague times spelled out), a title, a kind
+and any habit the user stated. It never returns a date. The deterministic rules extractor parses
+the whole text; where it understood the whole phrase its schedule wins. Where it did not (it
+asked, or left words of the phrase in its title), it parses the model's plain phrase instead, so
+every date is still computed by code. A phrase that does not occur in the text is never
+scheduled, and whenever the plain words differ from the user's, the preview says how they were
+read.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
 from taskd.draft import Draft, Schedule
-from taskd.errors import BadInput, NeedsClarification, PastTime, TaskdError
+from taskd.errors import BadInput, PastTime, TaskdError
 from taskd.resolve import resolve
 from taskd.resolve.zones import get_zone, wall
 
 if TYPE_CHECKING:
     from taskd.extract import Extractor
-    from taskd.extract.model.schema import Reading
+    from taskd.extract.model.schema import Reading, SaidPreference
     from taskd.resolve.dayparts import TimePref
 
 DEFAULT_QUESTION = "When should this happen?"
-TIMEISH = re.compile(
-    r"\d|\b(?:today|tonight|tomorrow|morning|afternoon|evening|night|noon|midnight|week|weekend|"
-    r"month|year|day|days|hour|hours|minute|minutes|daily|weekly|monthly|yearly|annually|hourly|"
-    r"fortnight|every|next|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
-    r"dec)[a-z]*\b", re.IGNORECASE)
 LEAD = re.compile(r"^(?:please\s+)?(?:remind me (?:to|about|of)\s+|remember to\s+|don't forget to\s+)",
                   re.IGNORECASE)
-
-
-class ReadingInvalid(ValueError):
-    """The model's reading was needed but does not validate; the model is asked again."""
+# Words a parser may leave in a title without having missed any part of the time.
+GLUE = frozenset(["a", "an", "the", "on", "at", "in", "by", "of", "for", "to", "from", "and",
+                  "this", "that", "next", "every", "each"])
+WORD = re.compile(r"[\w':.]+")
+SIMILAR = 0.8  # difflib ratio at which two words count as the same word misspelt
 
 
 def rules_extractor() -> Extractor | None:
@@ -49,14 +48,34 @@ def rules_extractor() -> Extractor | None:
 
 
 def verbatim(phrase: str | None, text: str) -> str | None:
-    """The phrase as it occurs in `text` (case and spacing forgiven), else None."""
+    """The phrase as it occurs in `text`, else None. Case and spacing are forgiven, and so is a
+    misspelt word when the model quietly corrected it ("febuary" for "february")."""
     if not phrase or not phrase.strip():
         return None
     words = [re.escape(w) for w in phrase.strip().strip(".,;:!?").split()]
     if not words:
         return None
     match = re.search(r"\b" + r"\s+".join(words) + r"(?!\w)", text, re.IGNORECASE)
-    return match.group(0) if match else None
+    if match:
+        return match.group(0)
+    return _near(phrase.lower().strip(".,;:!?").split(), text)
+
+
+def _near(wanted: list[str], text: str) -> str | None:
+    spans = [(m.group(0).lower().strip(".,;:!?"), m.start(), m.end()) for m in WORD.finditer(text)]
+    for start in range(len(spans) - len(wanted) + 1):
+        window = spans[start:start + len(wanted)]
+        if all(_same(w, got) for w, (got, _, _) in zip(wanted, window, strict=True)):
+            return text[window[0][1]:window[-1][2]]
+    return None
+
+
+def _same(want: str, got: str) -> bool:
+    if want == got:
+        return True
+    if any(c.isdigit() for c in want + got) or min(len(want), len(got)) < 4:
+        return False  # numbers and short words must match exactly: "at 8" is not "at 9"
+    return difflib.SequenceMatcher(None, want, got).ratio() >= SIMILAR
 
 
 def _run(rules: Extractor | None, text: str, now: datetime, tz: str,
@@ -69,22 +88,9 @@ def _run(rules: Extractor | None, text: str, now: datetime, tz: str,
         return None, exc
 
 
-def reading_schedule(reading: Reading) -> Schedule | None:
-    """The model's own reading as a Schedule; raises ReadingInvalid when it does not validate."""
-    from taskd.extract.model.schema import parse_duration
-
-    try:
-        if reading.offset:
-            return Schedule(offset=parse_duration(reading.offset), time_source="explicit")
-        if not (reading.date or reading.time or reading.repeat):
-            return None
-        return Schedule(date=reading.date, time=reading.time, rrule=reading.repeat,
-                        time_source="explicit" if reading.time else "default")
-    except (ValidationError, ValueError) as exc:
-        raise ReadingInvalid(_short(exc)) from None
-
-
 def _short(exc: Exception) -> str:
+    from pydantic import ValidationError
+
     if isinstance(exc, ValidationError):
         return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {e['msg']}"
                          for e in exc.errors()[:3])
@@ -103,17 +109,36 @@ def _words(when: datetime, tz: str) -> str:
     return wall(when, get_zone(tz)).strftime("%a %Y-%m-%d %H:%M")
 
 
-def _title(reading: Reading, rules_draft: Draft | None, text: str) -> str | None:
+def _plain_words(text: str) -> list[str]:
+    return [w.strip(".,;:!?").lower() for w in WORD.findall(text)]
+
+
+def leaked(phrase: str | None, title: str | None) -> list[str]:
+    """Words of the time phrase that the parser left in its title: the parts it did not read."""
+    if not phrase or not title:
+        return []
+    in_title = set(_plain_words(title))
+    return [w for w in _plain_words(phrase) if w in in_title and w not in GLUE]
+
+
+def _grounded_title(reading: Reading, text: str) -> str | None:
+    """The model's title when it is made of the user's words (a paraphrase is not a title)."""
     title = (reading.title or "").strip()
-    if title and verbatim(title, text) is None:
-        # A paraphrase: keep it only if most of its words are the user's.
-        said = set(re.findall(r"\w+", text.lower()))
-        words = re.findall(r"\w+", title.lower())
-        if not words or sum(w in said for w in words) < len(words) * 0.75:
-            title = ""
-    if not title and rules_draft is not None:
-        return rules_draft.title
-    return title[:200] or None
+    if not title:
+        return None
+    said = set(_plain_words(text))
+    words = _plain_words(title)
+    if not words or sum(w in said for w in words) < len(words) * 0.75:
+        return None
+    return (title[0].upper() + title[1:])[:200]  # as the parser writes titles
+
+
+def _without(title: str | None, words: list[str]) -> str | None:
+    if not title:
+        return None
+    drop = set(words)
+    kept = [w for w in title.split() if w.strip(".,;:!?").lower() not in drop]
+    return " ".join(kept) or None
 
 
 def _message(kind: str, title: str | None, text: str, phrase: str | None) -> str | None:
@@ -124,74 +149,111 @@ def _message(kind: str, title: str | None, text: str, phrase: str | None) -> str
     return rest[:4000] or title
 
 
+@dataclass(frozen=True)
+class Said:
+    """A habit the user stated in passing, with the clock time code read from their words."""
+
+    key: str
+    value: str  # HH:MM
+    words: str
+
+
+def said_preference(said: SaidPreference | None, text: str, rules: Extractor | None,
+                    now: datetime, tz: str) -> Said | None:
+    """Only a statement that is really in the text and names a clock time the parser can read."""
+    if said is None or rules is None:
+        return None
+    words = verbatim(said.words, text)
+    if words is None:
+        return None
+    draft, _ = _run(rules, words, now, tz, None)
+    schedule = draft.schedule if draft is not None else None
+    if schedule is None or schedule.time is None or schedule.time_source != "explicit":
+        return None
+    if schedule.date or schedule.rrule or schedule.offset:
+        return None
+    return Said(said.key, schedule.time, words)
+
+
 def combine(text: str, reading: Reading, *, now: datetime, tz: str,
             prefs: Mapping[str, TimePref] | None = None,
-            rules: Extractor | None = None) -> Draft:
-    """One Draft from the model's reading and the parser. Raises ReadingInvalid (re-ask)."""
-    phrase = verbatim(reading.when, text)
-    rules_draft, rules_error = _run(rules, text, now, tz, prefs)
-    if isinstance(rules_error, PastTime):
-        raise rules_error
+            rules: Extractor | None = None, said: Said | None = None) -> Draft:
+    """One Draft from the model's reading and the parser; `said` is the habit the text states,
+    whose words are no part of the task."""
+    spoken = text.replace(said.words, " ", 1) if said else text
+    phrase = verbatim(reading.when, spoken)
+    plain = (reading.plain or "").strip() or None if phrase else None
+    rules_draft, rules_error = _run(rules, spoken, now, tz, prefs)
+    missed = leaked(phrase, rules_draft.title if rules_draft else None)
+    understood = rules_draft is not None and rules_draft.schedule is not None and not missed
     notes: list[str] = []
     schedule: Schedule | None = None
     named_tz: str | None = None
-    question: str | None = None
-    if rules_draft is not None and rules_draft.schedule is not None:
+    from_plain = False
+    if understood:
+        assert rules_draft is not None
         schedule, named_tz = rules_draft.schedule, rules_draft.tz
         notes.extend(rules_draft.assumptions)
-    elif phrase and TIMEISH.search(phrase) and not isinstance(rules_error, BadInput):
-        alone, _ = _run(rules, phrase, now, tz, prefs)
+    elif isinstance(rules_error, PastTime) and not missed:
+        raise rules_error
+    elif phrase and plain and (missed or rules_draft is None) \
+            and not isinstance(rules_error, BadInput):
+        # The parser missed words of the phrase (or could not run): read the plain words. When it
+        # consumed every word and still found no time ("sometime"), there is none to find.
+        alone, alone_error = _run(rules, plain, now, tz, prefs)
+        if isinstance(alone_error, PastTime):
+            raise alone_error
         if alone is not None and alone.schedule is not None:
-            schedule, named_tz = alone.schedule, alone.tz
+            schedule, named_tz, from_plain = alone.schedule, alone.tz, True
             notes.extend(alone.assumptions)
-        else:
-            schedule = reading_schedule(reading)
-            if schedule is not None:
-                probe = Draft(title=reading.title, schedule=schedule)
-                try:
-                    resolve(probe, now, tz, prefs, count=1)
-                except PastTime as exc:
-                    raise ReadingInvalid(f"{exc.message}; now is {_words(now, tz)}") from None
-                except (BadInput, NeedsClarification) as exc:
-                    raise ReadingInvalid(exc.message) from None
-                notes.append(f"the parser did not understand “{phrase}”; the model read it")
+            if _plain_words(plain) != _plain_words(phrase):
+                notes.append(f"read “{phrase}” as “{plain}”")
+    if schedule is None and rules_draft is not None and rules_draft.schedule is not None:
+        schedule, named_tz = rules_draft.schedule, rules_draft.tz  # the parser's partial reading
+        notes.extend(rules_draft.assumptions)
+        notes.append(f"did not understand “{' '.join(missed)}”")
+    question: str | None = None
     if schedule is None:
         if isinstance(rules_error, BadInput):
             question = f"{rules_error.message.rstrip('.')}; when should it be?"
+        elif isinstance(rules_error, PastTime):
+            raise rules_error
         else:
             question = ((rules_draft.question if rules_draft else None) or reading.question
                         or DEFAULT_QUESTION)
-    # The parser's title and kind when it produced them (measured: it is exact on the project's
-    # cases); the model's where it understood nothing.
-    kind = rules_draft.kind if rules_draft is not None else reading.kind
-    title = (rules_draft.title if rules_draft is not None and rules_draft.title
-             else _title(reading, None, text))
+    kind = "agent" if reading.kind == "agent" or (rules_draft and rules_draft.kind == "agent") \
+        else "reminder"
+    if rules_draft is not None and rules_draft.title and not missed and not from_plain:
+        title: str | None = rules_draft.title  # measured: exact on the project's cases
+    else:
+        title = _grounded_title(reading, spoken) or _without(
+            rules_draft.title if rules_draft else None, missed)
     message = (rules_draft.message if rules_draft is not None and rules_draft.message
-               else _message(kind, title, text, phrase))
+               and kind == rules_draft.kind and title == rules_draft.title
+               else _message(kind, title, spoken, phrase))
+    if said is not None:
+        notes.append(f"you said “{said.words}”: your {said.key.replace('_', ' ')} is {said.value}")
     draft = Draft(title=title, kind=kind, message=message,
                   schedule=schedule, tz=named_tz, question=question, assumptions=notes)
-    if schedule is not None and rules_draft is not None and rules_draft.schedule is schedule:
-        _cross_check(draft, reading, now, tz, prefs, phrase, notes)
+    if understood and plain and phrase:
+        _cross_check(draft, plain, phrase, now, tz, prefs, rules, notes)
         draft = draft.model_copy(update={"assumptions": notes})
     return draft
 
 
-def _cross_check(draft: Draft, reading: Reading, now: datetime, tz: str,
-                 prefs: Mapping[str, TimePref] | None, phrase: str | None, notes: list[str]) -> None:
-    """The parser decided; when the model read the same words differently, say so."""
-    if reading.offset is None and reading.time is None:
-        return  # the model read no clock time: nothing to compare that the parser did not own
-    try:
-        theirs = reading_schedule(reading)
-    except ReadingInvalid:
+def _cross_check(draft: Draft, plain: str, phrase: str, now: datetime, tz: str,
+                 prefs: Mapping[str, TimePref] | None, rules: Extractor | None,
+                 notes: list[str]) -> None:
+    """The parser decided; when the model's plain words read differently, say so."""
+    if _plain_words(plain) == _plain_words(phrase):
         return
-    if theirs is None:
+    theirs, _ = _run(rules, plain, now, tz, prefs)
+    if theirs is None or theirs.schedule is None:
         return
     ours = _first(draft, now, tz, prefs)
-    other = _first(draft.model_copy(update={"schedule": theirs}), now, tz, prefs)
+    other = _first(draft.model_copy(update={"schedule": theirs.schedule}), now, tz, prefs)
     if ours is None or other is None or ours == other:
         return
-    if wall(ours, get_zone(tz)).time() != wall(other, get_zone(tz)).time():
-        said = f"“{phrase}”" if phrase else "the time"
-        notes.append(f"read {said} as {_words(ours, draft.tz or tz)}; the model read "
-                     f"{_words(other, draft.tz or tz)}")
+    zone = draft.tz or tz
+    notes.append(f"read “{phrase}” as {_words(ours, zone)}; the model read “{plain}” "
+                 f"({_words(other, zone)})")

@@ -20,7 +20,13 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from taskd.draft import Draft
 from taskd.errors import BadInput, ExtractionFailed, NeedsClarification, PastTime
-from taskd.extract.hybrid import ReadingInvalid, _short, combine, rules_extractor
+from taskd.extract.hybrid import (
+    Said,
+    _short,
+    combine,
+    rules_extractor,
+    said_preference,
+)
 from taskd.extract.model import prompt as prompts
 from taskd.extract.model.client import ChatClient, Reply
 from taskd.extract.model.schema import Reading, draft_schema, reading_schema
@@ -33,7 +39,7 @@ if TYPE_CHECKING:
     from taskd.settings import Settings
 
 MAX_REASKS = 2
-MODES = {"hybrid": ("extract-v1", 200), "direct": ("direct-v1", 400)}
+MODES = {"hybrid": ("extract-v2", 200), "direct": ("direct-v1", 400)}
 FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")
 
 
@@ -77,6 +83,7 @@ class ModelExtractor:
         self.rules = rules if rules is not None else (
             rules_extractor() if self.mode == "hybrid" else None)
         self.calls: list[Reply] = []
+        self.last_said: Said | None = None  # a habit stated in the last text ("I start work at 8")
 
     # -- the conversation -------------------------------------------------------------------
     def _ask(self, prompt_name: str, values: Mapping[str, str], schema: dict[str, Any],
@@ -96,7 +103,7 @@ class ModelExtractor:
                 raise ExtractionFailed("the model's content filter stopped the answer")
             try:
                 return accept(_loads(reply.content, reply.finish_reason))
-            except (Invalid, ReadingInvalid) as exc:
+            except Invalid as exc:
                 problem = str(exc)
             except ValidationError as exc:
                 problem = _short(exc)
@@ -111,6 +118,7 @@ class ModelExtractor:
     def extract(self, text: str, *, now: datetime, tz: str,
                 prefs: Mapping[str, TimePref] | None = None) -> Draft:
         prompt_name, max_tokens = MODES[self.mode]
+        self.last_said = None
         values = prompts.now_values(text, now, tz, prefs)
         if self.mode == "direct":
             def accept(data: Any) -> Draft:
@@ -119,7 +127,9 @@ class ModelExtractor:
         else:
             def accept(data: Any) -> Draft:
                 reading = Reading.model_validate(data)
-                return combine(text, reading, now=now, tz=tz, prefs=prefs, rules=self.rules)
+                self.last_said = said_preference(reading.preference, text, self.rules, now, tz)
+                return combine(text, reading, now=now, tz=tz, prefs=prefs, rules=self.rules,
+                               said=self.last_said)
             schema = reading_schema()
         draft: Draft = self._ask(prompt_name, values, schema, max_tokens, accept)
         return draft

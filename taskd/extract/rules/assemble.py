@@ -24,7 +24,7 @@ from dateutil.rrule import rrulestr
 from taskd.draft import Offset, Schedule
 from taskd.extract.rules import calendar as cal
 from taskd.extract.rules.scan import DateHit, Found, TimeHit
-from taskd.resolve.dayparts import TimePref, choose
+from taskd.resolve.dayparts import DEFAULT_TIMES, TimePref, choose
 
 _PM_DAYPARTS = ("afternoon", "evening", "tonight", "night")
 _PRIORITY = ["full", "monthdate", "special", "anchored", "monthday", "week", "relative", "weekday"]
@@ -61,15 +61,20 @@ def _clock(hit: TimeHit) -> str:
     return text + (f":{hit.second:02d}" if hit.second else "")
 
 
+_DEFAULT_CLOCKS = {key: choose(key, None).as_time for key in DEFAULT_TIMES}
+_RANK = {kind: rank for rank, kind in enumerate(_PRIORITY)}
+
+
 def _pref_time(key: str, prefs: Mapping[str, TimePref] | None) -> time:
-    return choose(key, prefs).as_time
+    if prefs and key in prefs:
+        return choose(key, prefs).as_time
+    return _DEFAULT_CLOCKS[key]  # parsed once: this runs for most sentences
 
 
 def _best(hits: list[DateHit]) -> DateHit | None:
-    if not hits:
-        return None
-    return min(hits, key=lambda h: (_PRIORITY.index(h.kind) if h.kind in _PRIORITY else 99,
-                                    h.start))
+    if len(hits) < 2:
+        return hits[0] if hits else None
+    return min(hits, key=lambda h: (_RANK.get(h.kind, 99), h.start))
 
 
 def _pick_date(found: Found, on_hits: list[DateHit]) -> date | None:
@@ -237,8 +242,8 @@ def build_schedule(found: Found, prefs: Mapping[str, TimePref] | None) -> Schedu
         rolling = on_hits[0] if len(on_hits) == 1 and on_hits[0].rolls and \
             on_hits[0].day == day == found.today else None
         # With no time, the day's usual time decides: "Friday" said on Friday at 14:00 is next week.
-        due = fire if fire is not None else _pref_time("default_time", prefs)
-        if rolling is not None and due <= found.now.time():
+        if rolling is not None and (fire if fire is not None else _pref_time(
+                "default_time", prefs)) <= found.now.time():
             # "Friday at 9" on a Friday at 10, "on the 15th at 9" on the 15th: the next one.
             day = day + timedelta(days=7) if rolling.kind == "weekday" else \
                 cal.next_day_of_month(day + timedelta(days=1), day.day, f"the {day.day}th")

@@ -26,6 +26,14 @@ def month_name(month: int) -> str:
     return _MONTH_NAMES[month]
 
 
+_DAY_ABBR = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def short_date(day: date) -> str:
+    """"Fri 27 Nov", the same in every locale (strftime's %a and %b follow LC_TIME)."""
+    return f"{_DAY_ABBR[day.weekday()]} {day.day:02d} {_MONTH_NAMES[day.month][:3]}"
+
+
 def valid(year: int, month: int, day: int) -> bool:
     return 1 <= month <= 12 and 1 <= day <= _calendar.monthrange(year, month)[1]
 

@@ -35,7 +35,7 @@ from taskd.extract.rules.lexicon import (
     weekday_number,
     year_number,
 )
-from taskd.extract.rules.scan import DateHit, Found, Scan
+from taskd.extract.rules.scan import DateHit, Found, Scan, lead_start
 
 _NOT_AFTER_DAY = (r"(?![\w:]|\s?(?:am|pm|a\.m|p\.m)\b|\s(?:minutes?|mins?|hours?|hrs?|days?|"
                   r"weeks?|months?|years?|times|people|percent)\b|[./-]\d)")
@@ -95,7 +95,8 @@ _ANCHOR = re.compile(
 _ROLE_START = re.compile(r"\b(?:starting|start|beginning|begin|from|as\sof|effective|commencing)"
                          r"(?:\s(?:on|from|at))?\s$")
 _ROLE_UNTIL = re.compile(r"\b(?:until|till|through|to|ending|ends|up\sto)(?:\s(?:on|the))?\s$")
-_LEAD = re.compile(r"\b(?:(?:on|by|for|this|sometime|due|around)\s)+$")
+_ANCHOR_ENDS = ("from ", "after ", "before ", "from the ", "after the ", "before the ")
+_LEAD_WORDS = frozenset({"on", "by", "for", "this", "sometime", "due", "around"})
 
 
 class DateReader:
@@ -114,14 +115,14 @@ class DateReader:
                 if match:
                     role, start = name, match.start()
                     break
-        anchor = _ANCHOR.search(scan.text[:start])
-        if anchor and role == "on":
+        head = scan.text[:start]
+        # "2 weeks from ...": only worth the (slow, end-anchored) search when the word is there.
+        anchor = _ANCHOR.search(head) if role == "on" and head.endswith(_ANCHOR_ENDS) else None
+        if anchor:
             day = self._shift(day, anchor)
             start = anchor.start()
             kind = "anchored"
-        lead = _LEAD.search(scan.text[:start])
-        if lead:
-            start = lead.start()
+        start = lead_start(scan.text, start, _LEAD_WORDS)
         hit = DateHit(day, start, kind, role, **extra)  # type: ignore[arg-type]
         found.dates.append(hit)
         scan.consume(start, end)
@@ -292,7 +293,7 @@ class DateReader:
                 value = cal.weekday_of_next_week(self.today, wd)
                 plain = False
                 self.found.assumptions.append(
-                    f"next {match.group('wd').capitalize()} = {value:%a %d %b} (next week)")
+                    f"next {match.group('wd').capitalize()} = {cal.short_date(value)} (next week)")
             elif mod in ("coming", "upcoming", "this coming", "this upcoming"):
                 value = cal.next_weekday(self.today, wd, include_today=False)
                 plain = False
@@ -383,9 +384,13 @@ class DateReader:
 
 
 _WEEKDAY_WORDS = frozenset(WEEKDAY_NAMES)
-# A holiday can only match when every word of its name is in the text.
-_HOLIDAY_NEEDS = [frozenset(re.findall(r"[a-z]+", name)) for name in cal.HOLIDAYS]
-_HOLIDAY_WORDS = frozenset().union(*_HOLIDAY_NEEDS)
+# A holiday can only match when every word of its name is in the text; each name is filed under
+# its longest word, so a sentence is checked against the few names that word starts.
+_HOLIDAY_NEEDS: dict[str, list[frozenset[str]]] = {}
+for _name in cal.HOLIDAYS:
+    _needs = frozenset(re.findall(r"[a-z]+", _name))
+    _HOLIDAY_NEEDS.setdefault(max(sorted(_needs), key=len), []).append(_needs)
+_HOLIDAY_KEYS = frozenset(_HOLIDAY_NEEDS)
 _RELATIVE_WORDS = frozenset({"today", "tomorrow", "otd", "overmorrow", "day"})
 _WEEK_WORDS_SET = frozenset({"week", "weekend", "month", "year"})
 _NTH_LEADS = frozenset({"the", "on", "by", "for", "around", "before", "until", "till"})
@@ -395,7 +400,7 @@ _DIGIT_SEP_DIGIT = re.compile(r"\d[/.\-]\d")
 
 
 def _holiday_possible(words: frozenset[str]) -> bool:
-    return not words.isdisjoint(_HOLIDAY_WORDS) and any(need <= words for need in _HOLIDAY_NEEDS)
+    return any(need <= words for key in _HOLIDAY_KEYS & words for need in _HOLIDAY_NEEDS[key])
 
 
 def find_dates(scan: Scan, found: Found, day_first: bool) -> None:

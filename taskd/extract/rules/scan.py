@@ -103,7 +103,7 @@ def _normalize(text: str) -> tuple[str, frozenset[str]]:
     return out, frozenset(_WORD.findall(out)) if changed else words
 
 
-@dataclass
+@dataclass(slots=True)
 class DateHit:
     """A calendar day named in the text. `kind` says what was named, so that recurrence can turn
     "on the 15th" into BYMONTHDAY and "June 14" into BYMONTH/BYMONTHDAY."""
@@ -119,7 +119,7 @@ class DateHit:
     rolls: bool = False  # "Friday"/"this Friday" today, but the time has passed: next week
 
 
-@dataclass
+@dataclass(slots=True)
 class TimeHit:
     hour: int
     minute: int = 0
@@ -129,7 +129,7 @@ class TimeHit:
     start: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Found:
     """Everything the recognizers understood, before it becomes a Draft."""
 
@@ -186,3 +186,20 @@ class Scan:
         head = self.text[:start]
         cut = head.rfind(BLANK)
         return head[cut + 1:] if cut >= 0 else head
+
+
+def lead_start(text: str, start: int, words: frozenset[str], repeat: bool = True) -> int:
+    """Where the lead words ("on", "by this"...) directly before `start` begin: each is a whole
+    word followed by one space; `repeat=False` takes one at most. Read backwards by hand, because
+    a regex search anchored at the end of the text still tries every position before it."""
+    while start > 1 and text[start - 1] == " ":
+        begin = end = start - 1
+        while begin > 0 and text[begin - 1].isalpha():
+            begin -= 1
+        if begin == end or text[begin:end] not in words or (begin > 0 and
+                                                            text[begin - 1].isdigit()):
+            break
+        start = begin
+        if not repeat:
+            break
+    return start

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 
 from taskd.extract.rules.lexicon import NUM_WORD, NUMBER_WORDS, QTY, WEEKDAY, cardinal, quantity
-from taskd.extract.rules.scan import BLANK, Found, Scan, TimeHit
+from taskd.extract.rules.scan import BLANK, Found, Scan, TimeHit, lead_start
 
 PREP = r"(?:\b(?:at|around|about|by|circa|from|before|after|until|till|to|approximately|approx)\s+)"
 _AP = r"(?:\s?(?P<ap>am|pm)\b|(?P<ap1>[ap])\b)"
@@ -41,6 +41,8 @@ _BARE = re.compile(
     rf"forty|twenty|ten|five|o'?\s?five))?(?:\so'clock)?(?![\w:/%.\-]|\s?(?:st|nd|rd|th)\b|"
     r"\s(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|times|people|of)\b)")
 _PREP_RE = re.compile(PREP)
+_PREP_LEADS = frozenset({"at", "around", "about", "by", "circa", "from", "before", "after",
+                         "until", "till", "to", "approximately", "approx"})
 _SEPARATOR = re.compile(r"\s?(?:,\s?and|,|and|&|or)\s")
 _HOUR_BEFORE_DAYPART = re.compile(
     rf"(?<![\w:.])(?P<h>\d{{1,2}}|{NUM_WORD})(?:\so'clock)?(?=,?\s(?:in\sthe\s(?:morning|"
@@ -185,9 +187,7 @@ def _atom_at(scan: Scan, found: Found, pos: int) -> tuple[TimeHit, int] | None:
 
 
 def _take(scan: Scan, found: Found, start: int, end: int, hit: TimeHit) -> None:
-    prep = re.search(rf"{PREP}$", scan.text[:start])
-    if prep:
-        start = prep.start()
+    start = lead_start(scan.text, start, _PREP_LEADS, repeat=False)
     hit.start = start
     found.times.append(hit)
     scan.consume(start, end)
@@ -207,15 +207,29 @@ _NEEDS_DIGIT = frozenset({"clock", "meridiem", "compact", "oclock"})
 _NUMBERS_OR_HALVES = NUMBER_WORDS | {"quarter", "half"}
 
 
+_DIGIT_AP = re.compile(r"\d[ap]\b")  # "8a", "9p"
+_THREE_DIGITS = re.compile(r"\d{3}")
+_DIR_HOUR = re.compile(rf"\b(?:past|after|to|before|till)\s(?:\d|{NUM_WORD})")
+
+
 def _may_match(scan: Scan, kind: str) -> bool:
     """Whether the text has what atom `kind` needs: its trigger words and digits or numbers."""
     needs = _ATOM_WORDS.get(kind)
     if needs is not None and scan.words.isdisjoint(needs):
         return False
     if kind in _NEEDS_DIGIT:
-        return scan.has_digit and (kind != "clock" or ":" in scan.text)
+        if not scan.has_digit:
+            return False
+        if kind == "clock":
+            return ":" in scan.text
+        if kind == "meridiem":
+            return not scan.words.isdisjoint(_MERIDIEM) or _DIGIT_AP.search(scan.text) is not None
+        if kind == "compact":
+            return _THREE_DIGITS.search(scan.text) is not None
+        return True
     if kind == "words":
-        return scan.has_digit or not scan.words.isdisjoint(_NUMBERS_OR_HALVES)
+        return (scan.has_digit or not scan.words.isdisjoint(_NUMBERS_OR_HALVES)) and \
+            _DIR_HOUR.search(scan.text) is not None
     if kind == "spoken":
         return not scan.words.isdisjoint(NUMBER_WORDS)
     return True

@@ -37,9 +37,6 @@ _LEADING = [re.compile(p) for p in (
 _VAGUE = re.compile(r"\s?\b(?:sometime|some\stime|someday|some\sday|at\ssome\spoint|eventually|"
                     r"whenever(?:\si\s(?:can|get\sa\schance))?|when\si\s(?:have|get)\s(?:the\s)?"
                     r"(?:time|a\schance)|later|soon|one\sday)\b")
-_TRAILING = re.compile(r"(?:\s(?:please|pls|thanks|thank\syou|ok|okay|thx))?[\s,.;:!?\-]*$")
-_DANGLING = re.compile(r"\s(?:on|at|by|every|each|from|until|till|starting|beginning|the|and|"
-                       r"around|this|next)$")
 _REMINDER_WORDS = re.compile(r"^(?:.*\b)?(?:remind|ping|nudge|buzz|alert)\s(?:me|us)\b|"
                              r"\b(?:don'?t|do\snot)\s(?:let\sme\s)?forget\b|^remember\b|"
                              r"\bnote\sto\sself\b|\b(?:set|create|add)\s(?:me\s)?an?\sreminder\b|"
@@ -77,29 +74,56 @@ def leftover(scan_text: str) -> str:
     return _GAP.sub(" | ", scan_text).strip(" |")
 
 
+_VAGUE_TRIGGERS = ("some", "eventually", "when", "later", "soon", "one")
+_DANGLING_WORDS = frozenset({"on", "at", "by", "every", "each", "from", "until", "till", "starting",
+                             "beginning", "the", "and", "around", "this", "next"})
+_POLITE_ENDINGS = (" thank you", " please", " thanks", " okay", " pls", " thx", " ok")
+_END_PUNCTUATION = " \t\n\r\f\v,.;:!?-"
+
+
+def _drop_dangling(text: str) -> str:
+    """Without a last word that only made sense next to a date ("call mom on")."""
+    head, space, last = text.rpartition(" ")
+    return head if space and last in _DANGLING_WORDS else text
+
+
+def _drop_trailing(text: str) -> str:
+    """Without closing politeness and punctuation ("call mom, please." -> "call mom,")."""
+    text = text.rstrip(_END_PUNCTUATION)
+    for ending in _POLITE_ENDINGS:
+        if text.endswith(ending):
+            return text[:-len(ending)]
+    return text
+
+
 def plain_words(text: str) -> str:
     """Filler-free remaining words in lower case, gaps closed."""
+    vague = any(trigger in text for trigger in _VAGUE_TRIGGERS)
     parts = [_strip_filler(part.strip(" ,")) for part in text.split(" | ")]
     cleaned: list[str] = []
+    last = len(parts) - 1
     for index, part in enumerate(parts):
-        part = _VAGUE.sub("", part).strip(" ,")
-        if index < len(parts) - 1:
-            part = _DANGLING.sub("", part)
+        if vague:
+            part = _VAGUE.sub("", part).strip(" ,")
+        if index < last:
+            part = _drop_dangling(part)
         if index > 0:
             part = _PART_HEAD.sub("", part)
         if part:
             cleaned.append(part)
-    joined = " ".join(cleaned)
-    joined = _strip_filler(joined)
-    joined = _TRAILING.sub("", joined)
-    return _DANGLING.sub("", joined).strip(" ,.;:-")
+    joined = _strip_filler(" ".join(cleaned))
+    return _drop_dangling(_drop_trailing(joined)).strip(" ,.;:-")
 
 
 def recase(words: str, original: str) -> str:
     """Give each word the capitalisation it had in the user's text."""
+    lower = original.lower()
+    at = lower.find(words)
+    if at >= 0 and lower.find(words.split(" ", 1)[0]) == at and (
+            at == 0 or not lower[at - 1].isalnum()):
+        return original[at:at + len(words)]  # the title is one stretch of the text, as usual
     out: list[str] = []
     cursor = 0
-    lower = original.lower()
     for word in words.split():
         at = lower.find(word, cursor)
         if at >= 0 and (at == 0 or not lower[at - 1].isalnum()):

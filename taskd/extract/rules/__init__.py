@@ -81,13 +81,15 @@ class RulesExtractor:
         relative.find_now(scan, found)
         schedule = assemble.build_schedule(found, prefs)
 
-        words = wording.plain_words(wording.leftover(scan.text))
+        words = wording.plain_words(scan.text)
         kind = wording.kind_of(words, scan.original, scan.words)
         message = wording.capitalize(wording.recase(words, text))[:4000] if words else None
         title = wording.shorten(message) if message else None
         # No task words ("every Friday at 6pm"): the draft says so with a null title; showing a
         # placeholder is the CLI's business, and `edit` then keeps the task's own title.
         question = None if schedule is not None else wording.question_for(title, kind)
+        # One validation for the draft and its schedule (given as fields): drafts from here are
+        # checked like any other, at the cost of one pydantic call instead of two.
         return Draft(title=title, kind=kind, message=message,  # type: ignore[arg-type]
                      schedule=schedule, tz=found.tz, question=question,
                      assumptions=list(dict.fromkeys(found.assumptions)))

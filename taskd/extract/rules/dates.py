@@ -395,7 +395,6 @@ _RELATIVE_WORDS = frozenset({"today", "tomorrow", "otd", "overmorrow", "day"})
 _WEEK_WORDS_SET = frozenset({"week", "weekend", "month", "year"})
 _NTH_LEADS = frozenset({"the", "on", "by", "for", "around", "before", "until", "till"})
 _ORDINALS = ORDINAL_TOKENS | {"last"}
-_FOUR_DIGITS = re.compile(r"\d{4}")
 _DIGIT_SEP_DIGIT = re.compile(r"\d[/.\-]\d")
 
 
@@ -412,9 +411,9 @@ def find_dates(scan: Scan, found: Found, day_first: bool) -> None:
     weekdays = not words.isdisjoint(_WEEKDAY_WORDS)
     ordinals = not words.isdisjoint(_ORDINALS)
     if scan.has_digit:
-        if _FOUR_DIGITS.search(text):
+        if scan.longest_number >= 4:
             reader.iso()
-        if _DIGIT_SEP_DIGIT.search(text):
+        if ("/" in text or "." in text or "-" in text) and _DIGIT_SEP_DIGIT.search(text):
             reader.numeric()
     if months:
         if "/" in text or "-" in text:

@@ -60,7 +60,7 @@ _SUBSTITUTIONS: list[tuple[re.Pattern[str], str, frozenset[str], str] |
     (re.compile(r"\btil+\b"), "till", frozenset({"til", "till", "tilll", "tillll"}), ""),
 ]
 _WORD = re.compile(r"[a-z]+")
-_DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"\d+")
 
 
 def normalize(text: str) -> str:
@@ -163,7 +163,9 @@ class Scan:
         self.text = self.original
         # Word set and digit flag: cheap checks that let recognizers skip regexes that cannot match.
         self.words = words
-        self.has_digit = _DIGIT.search(self.original) is not None
+        numbers = _NUMBER.findall(self.original)
+        self.has_digit = bool(numbers)
+        self.longest_number = max(map(len, numbers)) if numbers else 0
         self.raw = text
 
     @property

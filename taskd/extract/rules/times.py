@@ -208,7 +208,6 @@ _NUMBERS_OR_HALVES = NUMBER_WORDS | {"quarter", "half"}
 
 
 _DIGIT_AP = re.compile(r"\d[ap]\b")  # "8a", "9p"
-_THREE_DIGITS = re.compile(r"\d{3}")
 _DIR_HOUR = re.compile(rf"\b(?:past|after|to|before|till)\s(?:\d|{NUM_WORD})")
 
 
@@ -223,9 +222,10 @@ def _may_match(scan: Scan, kind: str) -> bool:
         if kind == "clock":
             return ":" in scan.text
         if kind == "meridiem":
-            return not scan.words.isdisjoint(_MERIDIEM) or _DIGIT_AP.search(scan.text) is not None
+            return not scan.words.isdisjoint(_MERIDIEM) or (
+                ("a" in scan.words or "p" in scan.words) and _DIGIT_AP.search(scan.text) is not None)
         if kind == "compact":
-            return _THREE_DIGITS.search(scan.text) is not None
+            return scan.longest_number >= 3
         return True
     if kind == "words":
         return (scan.has_digit or not scan.words.isdisjoint(_NUMBERS_OR_HALVES)) and \

@@ -15,7 +15,6 @@ import re
 from taskd.extract.rules.scan import BLANK
 
 MAX_TITLE = 120
-_GAP = re.compile(rf"[\s{BLANK}]*{BLANK}[\s{BLANK}]*")
 _LEADING = [re.compile(p) for p in (
     r"^(?:hey|hi|hello|ok|okay|yo|so|um|uh|please|pls|plz|kindly|cortana|siri|alexa|google|"
     r"assistant|taskd)\b[,!.:]?\s*",
@@ -58,10 +57,22 @@ _AGENT_ANYWHERE = re.compile(
 # One alternation, tried at the start only: stripping "hey, could you please remind me to" takes
 # one match per filler instead of a pass over every pattern.
 _LEADING_ANY = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in _LEADING))
-_PART_HEAD = re.compile(r"^(?:to|and|at|on|,)\s")
+
+
+# The first words the patterns above can start with: any other first word skips the regex.
+_FILLER_STARTS = frozenset({
+    "hey", "hi", "hello", "ok", "okay", "yo", "so", "um", "uh", "please", "pls", "plz", "kindly",
+    "cortana", "siri", "alexa", "google", "assistant", "taskd", "can", "could", "would", "will",
+    "wo", "remind", "ping", "nudge", "alert", "notify", "text", "message", "buzz", "tell", "ask",
+    "set", "create", "add", "make", "schedule", "reminder", "note", "todo", "to-do", "task",
+    "don't", "dont", "do", "remember", "be", "i", "we", "i'd", "id", "we'd", "to", "and", "then",
+    "that", "about", "also", "sometime", "some", "someday", "at", "eventually", "whenever", ""})
+_PART_HEADS = ("to ", "and ", "at ", "on ", ", ")
 
 
 def _strip_filler(text: str) -> str:
+    if text.split(" ", 1)[0].rstrip(",!.:;-") not in _FILLER_STARTS:
+        return text
     match = _LEADING_ANY.match(text)
     while match is not None and match.end() > 0:
         text = text[match.end():].lstrip(" ,")
@@ -69,9 +80,6 @@ def _strip_filler(text: str) -> str:
     return text
 
 
-def leftover(scan_text: str) -> str:
-    """What the recognizers did not consume, with each gap as one ' | '."""
-    return _GAP.sub(" | ", scan_text).strip(" |")
 
 
 _VAGUE_TRIGGERS = ("some", "eventually", "when", "later", "soon", "one")
@@ -96,10 +104,12 @@ def _drop_trailing(text: str) -> str:
     return text
 
 
-def plain_words(text: str) -> str:
-    """Filler-free remaining words in lower case, gaps closed."""
-    vague = any(trigger in text for trigger in _VAGUE_TRIGGERS)
-    parts = [_strip_filler(part.strip(" ,")) for part in text.split(" | ")]
+def plain_words(scan_text: str) -> str:
+    """Filler-free words that the recognizers did not consume (the blanks in `scan_text`), in
+    lower case, the gaps closed."""
+    vague = any(trigger in scan_text for trigger in _VAGUE_TRIGGERS)
+    parts = [_strip_filler(piece.strip().strip(" ,")) for piece in scan_text.split(BLANK)
+             if piece and not piece.isspace()]
     cleaned: list[str] = []
     last = len(parts) - 1
     for index, part in enumerate(parts):
@@ -107,8 +117,8 @@ def plain_words(text: str) -> str:
             part = _VAGUE.sub("", part).strip(" ,")
         if index < last:
             part = _drop_dangling(part)
-        if index > 0:
-            part = _PART_HEAD.sub("", part)
+        if index > 0 and part.startswith(_PART_HEADS):
+            part = part.split(" ", 1)[1] if " " in part else ""
         if part:
             cleaned.append(part)
     joined = _strip_filler(" ".join(cleaned))

@@ -14,6 +14,7 @@ from taskd.resolve.zones import get_zone
 
 if TYPE_CHECKING:
     from taskd.draft import Draft
+    from taskd.extract.hybrid import Said
     from taskd.resolve.dayparts import TimePref
 
 
@@ -24,6 +25,7 @@ class Parsed:
     backend: str
     tz: str
     resolved: Resolved | None  # None when the extractor asks a question
+    said: Said | None = None  # a habit the text stated ("I start work at 8"), for `add` to keep
 
     @property
     def question(self) -> str | None:
@@ -50,10 +52,15 @@ def parse(text: str, *, extractor: Extractor, now: datetime, tz: str,
     get_zone(tz)  # an unknown zone is bad input before any work is done
     cleaned = clean_text(text)
     draft = extractor.extract(cleaned, now=now, tz=tz, prefs=prefs)
+    said: Said | None = getattr(extractor, "last_said", None)
+    if said is not None:  # what the user just said about themselves outranks anything learned
+        from taskd.resolve.dayparts import TimePref
+
+        prefs = {**(prefs or {}), said.key: TimePref(said.value, "explicit")}
     if draft.schedule is None:
-        return Parsed(cleaned, draft, extractor.name, tz, None)
+        return Parsed(cleaned, draft, extractor.name, tz, None, said)
     resolved = resolve(draft, now, tz, prefs, count=count)
-    return Parsed(cleaned, draft, extractor.name, tz, resolved)
+    return Parsed(cleaned, draft, extractor.name, tz, resolved, said)
 
 
 def require_schedule(parsed: Parsed) -> Resolved:

@@ -91,7 +91,7 @@ def main() -> int:
     modes = [m for m in args.modes.split(",") if m]
     results = {mode: run_mode(mode, cases, settings) for mode in modes}
     statics = {name: _tokens(settings.openai_base_url, prompts.load(name).static)
-               for name in ("direct-v1", "extract-v1")}
+               for name in ("direct-v1", "extract-v2")}
     categories = sorted({c.get("category", "?") for c in cases})
     head = f"{'category':<22}{'n':>4}" + "".join(f"{m:>11}" for m in modes)
     lines = [f"model: {settings.model or 'server default'} at {settings.openai_base_url}", head]
@@ -107,7 +107,7 @@ def main() -> int:
         if mode == "rules":
             continue
         r = results[mode]
-        static = statics["direct-v1" if mode == "baseline" else "extract-v1"]
+        static = statics["direct-v1" if mode == "baseline" else "extract-v2"]
         dynamic = round(r["prompt_tokens_mean"] - static, 1) if static else None
         lines.append(f"{mode}: latency median {r['latency_s']['median']}s p90 {r['latency_s']['p90']}s; "
                      f"{r['model_calls']} calls; prompt tokens static {static} + dynamic {dynamic} "

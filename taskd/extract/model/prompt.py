@@ -45,7 +45,7 @@ class Prompt:
 
 @cache
 def load(name: str) -> Prompt:
-    """`load("extract-v1")` reads taskd/prompts/extract-v1.md."""
+    """`load("extract-v2")` reads taskd/prompts/extract-v2.md."""
     text = resources.files("taskd").joinpath("prompts", f"{name}.md").read_text(encoding="utf-8")
     if MARKER not in text:
         raise ValueError(f"prompt {name} has no {MARKER} line")

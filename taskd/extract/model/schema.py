@@ -2,8 +2,9 @@
 
 Two shapes:
 * `Reading`, the model's part in the pipeline: intent and words. `when` is the time phrase copied
-  verbatim from the text (code parses it); `date`/`time`/`repeat`/`offset` are the model's own
-  reading, used only where the deterministic parser understands nothing.
+  verbatim from the text (code parses it) and `plain` is that phrase in plain words (spelling
+  fixed, holidays and vague times spelled out), parsed by code where it cannot read the original.
+  No dates: small models get date arithmetic wrong (measured), code does not.
 * the full `Draft` (schema/task.schema.json), for the direct mode where the model alone computes
   the schedule (the "prompted baseline").
 """

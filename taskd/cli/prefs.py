@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from taskd.settings import Settings
 
 
-def _rows(settings: Settings) -> tuple[list[dict[str, object]], list[str]]:
+def _rows(settings: Settings, ask: bool) -> tuple[list[dict[str, object]], list[str]]:
     """Every key, even untouched ones: nothing learned is hidden, and neither is a default."""
     from taskd.learn.learner import USE_BAR, explain, refresh
     from taskd.learn.prefs import defaults
@@ -23,7 +23,7 @@ def _rows(settings: Settings) -> tuple[list[dict[str, object]], list[str]]:
 
     moment = now()
     with db(settings, write=True) as handle:
-        questions = refresh(handle, moment, settings.timezone)
+        questions = refresh(handle, moment, settings.timezone, ask=ask)
         stored = {p.key: p for p in repo.preferences(handle)}
     rows: list[dict[str, object]] = []
     for key, default in defaults().items():
@@ -57,7 +57,7 @@ def prefs(ctx: click.Context, as_json: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     settings = load_settings()
-    rows, questions = _rows(settings)
+    rows, questions = _rows(settings, ask=not as_json)
     if as_json:
         emit_json(rows)
         return

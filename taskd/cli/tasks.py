@@ -76,6 +76,11 @@ def add(text: str, tz: str | None, dry_run: bool, as_json: bool) -> None:
                 message=parsed.draft.message, resolved=resolved,
                 time_source=schedule.time_source, daypart=schedule.daypart, now=moment)
             task_id = task.id
+            if parsed.said is not None:  # "I start work at 8": an explicit statement, kept
+                from taskd.learn.prefs import set_explicit
+
+                set_explicit(handle, parsed.said.key, parsed.said.value, moment,
+                             said=parsed.said.words)
         notify_service(settings)
     words = render.schedule_words(resolved.rrule, resolved.first, resolved.zone)
     # An agent task without a model would only ever fail: say so now, not at its first run.
@@ -90,6 +95,9 @@ def add(text: str, tz: str | None, dry_run: bool, as_json: bool) -> None:
         out.print(f"  [dim]· {render._escape(note)}[/dim]")
     for warning in warnings:
         out.print(f"  [yellow]! {render._escape(warning)}[/yellow]")
+    if parsed.said is not None and not dry_run:
+        out.print(f"  [dim]· saved as your {parsed.said.key.replace('_', ' ')} "
+                  f"(`taskd prefs forget {parsed.said.key}` undoes it)[/dim]")
 
 
 def _prefs_if_any(settings: Settings) -> dict[str, TimePref] | None:
@@ -231,7 +239,7 @@ def edit(task_id: int, text: str | None, title: str | None, at_text: str | None,
             repo.reschedule(handle, task, parsed.resolved, moment, **changes)
             from taskd.learn.learner import refresh
 
-            refresh(handle, moment, settings.timezone)
+            refresh(handle, moment, settings.timezone, ask=False)
         elif title:
             if not title.strip():
                 raise BadInput("the title is empty")

@@ -1,12 +1,13 @@
 """The learner: turns recorded events into preference rows. Cheap enough to run after every answer.
 
 Rules (README, "Preferences"):
-- a learned value is used once its confidence reaches USE_BAR; below that it is shown as
-  "learning" and the default still applies;
+- a learned value is used once its confidence reaches USE_BAR (and kept while it stays above
+  KEEP_BAR); below that it is shown as "learning" and the default still applies;
 - evidence halves in weight every HALF_LIFE_DAYS (taskd.learn.stats), so habits can change;
 - an explicit value is never overwritten; evidence against it raises a question instead;
-- questions are rare: at most one per key per QUESTION_COOLDOWN, and only when the evidence is
-  strong (conflicts with what the user stated) or plentiful but contradictory.
+- questions are rare: about a stated value at most once per statement, and only when strong
+  evidence since then points elsewhere; about a learned one when evidence is plentiful but
+  contradictory, at most once per key per QUESTION_COOLDOWN.
 """
 
 from __future__ import annotations
@@ -33,11 +34,14 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 USE_BAR = 0.55
-HORIZON = timedelta(days=365)  # older evidence weighs < 1/4000 at a 30-day half-life
+# Once in use, a learned value stays until its confidence falls below this: a value that flips
+# between learned and default from one day to the next is worse than either.
+KEEP_BAR = 0.45
+HORIZON = timedelta(days=180)  # older evidence weighs < 1/60 at a 30-day half-life
 QUESTION_COOLDOWN = timedelta(days=30)
 CONFLICT_CONFIDENCE = 0.65
 CONFLICT_MINUTES = 30
-SNOOZE_SPREAD_MINUTES = 15.0
+SNOOZE_SPREAD_MINUTES = 10.0
 QUIET_MIN_DAYS = 7
 QUIET_MIN_HOURS = 4
 QUIET_SHARE = 0.01  # an hour holding less than this share of all activity counts as silent
@@ -143,22 +147,28 @@ def load_events(db: Session, now: datetime) -> list[Happened]:
 
     kinds = {"edited", "snoozed", "done", "created", "paused", "resumed", "removed", "pref_set",
              "pref_forgotten", "pref_question"}
-    rows = db.exec(select(Event).where(col(Event.kind).in_(kinds), Event.at > now - HORIZON)
+    # Plain columns, not ORM rows: this runs after every answer and reads months of events.
+    rows = db.exec(select(Event.kind, Event.at, Event.task_id, col(Event.data_json))
+                   .where(col(Event.kind).in_(kinds), Event.at > now - HORIZON)
                    .order_by(col(Event.at), col(Event.id))).all()
-    return [Happened.decode(r.kind, r.at, r.task_id, r.data_json) for r in rows]
+    return [Happened.decode(kind, at, task_id, data) for kind, at, task_id, data in rows]
 
 
-def refresh(db: Session, now: datetime, zone_name: str) -> list[str]:
+def refresh(db: Session, now: datetime, zone_name: str, *, ask: bool = True) -> list[str]:
     """Re-learn every key from the events and store it. Returns the questions to ask now (each is
-    recorded as asked, so it is not asked again within QUESTION_COOLDOWN)."""
+    recorded as asked, so it is not asked again within QUESTION_COOLDOWN); `ask=False` where the
+    caller has nowhere to show one (JSON output)."""
+    from sqlmodel import select
+
     from taskd.store.repo import record
     from taskd.store.tables import Preference
 
     events = load_events(db, now)
     learned = learn_all(events, zone_name, now)
+    stored = {row.key: row for row in db.exec(select(Preference)).all()}
     questions: list[str] = []
     for key in (*DEFAULT_TIMES, "snooze", "channel", "quiet_hours"):
-        row = db.get(Preference, key)
+        row = stored.get(key)
         found = learned.get(key)
         if row is not None and row.source == "explicit":
             detail = _loads(row.detail_json)
@@ -166,8 +176,8 @@ def refresh(db: Session, now: datetime, zone_name: str) -> list[str]:
                                 "confidence": round(found.confidence, 3)} if found else None
             row.detail_json = json.dumps(detail)
             db.add(row)
-            question = _conflict(key, row, events, zone_name, now)
-            if question and _may_ask(events, key, now):
+            question = _conflict(key, row, events, zone_name, now) if ask else None
+            if question and _may_ask(events, key, now, since=row.updated_at):
                 questions.append(question)
                 record(db, "pref_question", now, key=key, text=question)
             continue
@@ -175,7 +185,8 @@ def refresh(db: Session, now: datetime, zone_name: str) -> list[str]:
             if row is not None:  # its evidence was forgotten or faded away
                 db.delete(row)
             continue
-        source = "learned" if found.confidence >= USE_BAR else "learning"
+        bar = KEEP_BAR if row is not None and row.source == "learned" else USE_BAR
+        source = "learned" if found.confidence >= bar else "learning"
         if row is None:
             row = Preference(key=key, value=found.value, source=source, updated_at=now)
         if (row.value, row.source, row.evidence) != (found.value, source, found.evidence):
@@ -184,7 +195,7 @@ def refresh(db: Session, now: datetime, zone_name: str) -> list[str]:
         row.confidence = round(found.confidence, 4)
         row.detail_json = json.dumps(found.detail)
         db.add(row)
-        question = _unsure(key, found)
+        question = _unsure(key, found) if ask else None
         if question and _may_ask(events, key, now):
             questions.append(question)
             record(db, "pref_question", now, key=key, text=question)
@@ -199,9 +210,12 @@ def _loads(text: str | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _may_ask(events: list[Happened], key: str, now: datetime) -> bool:
+def _may_ask(events: list[Happened], key: str, now: datetime,
+             since: datetime | None = None) -> bool:
+    """Not again within QUESTION_COOLDOWN; about a stated value, once at all (`since` it was set)."""
     return not any(e.kind == "pref_question" and e.data.get("key") == key
-                   and now - e.at < QUESTION_COOLDOWN for e in events)
+                   and (now - e.at < QUESTION_COOLDOWN or (since is not None and e.at > since))
+                   for e in events)
 
 
 def _conflict(key: str, row: Any, events: list[Happened], zone_name: str,

@@ -3,11 +3,13 @@
 Signals, strongest first:
 - an edit that moves a task whose time came from a daypart word (or from nothing: the default time)
   to a clock time is evidence for that word: weight 1;
-- snoozes of such a task on the day it fired, beyond the user's habitual snooze on tasks with a
-  clock time, shift that word: weight 0.5 (everyone snoozes a little; only the extra says "later");
-- snooze durations the user typed (not the default) give the default snooze;
-- the channel through which the user answers (`via`), else the channels that had delivered the
-  reminder being answered, split between them;
+- snoozing such a task further than the user ever snoozes a clock-time task by habit (90th
+  percentile, at least 20 min) moves that word to where the snoozes ended: weight 0.5 (everyone
+  snoozes a little; only the unusual says "later");
+- snooze durations the user typed (not the default) on clock-time tasks give the default snooze
+  (on daypart tasks they are about the daypart);
+- the channel through which the user answers (`via`: channel integrations report it, e.g.
+  `taskd done 3 --via hook` from a notification action);
 - the local hours at which the user does anything give quiet hours.
 Evidence older than a key's last `prefs forget` is ignored: forgetting must not be undone by
 re-reading the same old events.
@@ -23,12 +25,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from taskd.learn.stats import Observation, circular_gap, minutes_of, weighted_median
+from taskd.learn.stats import Observation, circular_gap, minutes_of
 
 EDIT_WEIGHT = 1.0
 SNOOZE_SHIFT_WEIGHT = 0.5
 # A snooze more than this after the fire answers something else (the next day's catch-up).
 SNOOZE_WINDOW = timedelta(hours=8)
+HABIT_FLOOR_MINUTES = 20.0
 
 # Where each word can plausibly land. An edit outside it is a different plan ("tomorrow morning"
 # moved to 15:00 because the meeting moved), not a statement about what "morning" means.
@@ -123,14 +126,12 @@ def _edit(event: Happened, evidence: Evidence) -> None:
         evidence.kinds[key]["moved"] += 1
 
 
-def _snooze_shifts(snoozes: list[Happened], evidence: Evidence) -> None:
-    """The last snooze of each fired occurrence, minus the user's habitual delay on clock tasks."""
+def _occurrence_delays(snoozes: list[Happened]) -> list[tuple[str | None, float, Happened]]:
+    """Each fired occurrence's total snooze: from its scheduled time to its last snooze's end."""
     final: dict[tuple[int | None, str], Happened] = {}
-    habitual: dict[tuple[int | None, str], float] = {}
     for event in snoozes:
-        fired_local, until_local = event.data.get("fired_local"), event.data.get("until_local")
-        fired_at = event.data.get("fired_at")
-        if not (fired_local and until_local and fired_at):
+        fired_local, fired_at = event.data.get("fired_local"), event.data.get("fired_at")
+        if not (fired_local and fired_at and event.data.get("until_local")):
             continue
         try:
             if event.at - datetime.fromisoformat(fired_at) > SNOOZE_WINDOW:
@@ -140,38 +141,41 @@ def _snooze_shifts(snoozes: list[Happened], evidence: Evidence) -> None:
         occurrence = (event.task_id, str(fired_local))
         if occurrence not in final or final[occurrence].at < event.at:
             final[occurrence] = event
-    delays: list[tuple[str | None, float, Happened]] = []
+    delays = []
     for event in final.values():
         start, end = _minutes(event.data.get("fired_local")), _minutes(event.data.get("until_local"))
-        if start is None or end is None:
-            continue
-        delay = circular_gap(end, start)
-        key = _word_key(event.data.get("time_source"), event.data.get("daypart"))
-        if key is None and event.data.get("time_source") == "explicit":
-            habitual[(event.task_id, str(event.data.get("fired_local")))] = delay
-        delays.append((key, delay, event))
-    baseline = weighted_median(list(habitual.values()), [1.0] * len(habitual)) if habitual else 0.0
+        if start is not None and end is not None:
+            key = _word_key(event.data.get("time_source"), event.data.get("daypart"))
+            delays.append((key, circular_gap(end, start) % 1440, event))
+    return delays
+
+
+def _snooze_shifts(snoozes: list[Happened], evidence: Evidence) -> None:
+    """A daypart reminder snoozed further than the user ever snoozes a clock-time one by habit says
+    "this word means later": its final time is evidence. Within the habitual range it says nothing
+    (the chronic snoozer snoozes everything; that is not about what "morning" means)."""
+    delays = _occurrence_delays(snoozes)
+    habitual = sorted(delay for key, delay, event in delays
+                      if key is None and event.data.get("time_source") == "explicit")
+    limit = max(HABIT_FLOOR_MINUTES, habitual[int(0.9 * (len(habitual) - 1))] if habitual else 0.0)
     for key, delay, event in delays:
         start = _minutes(event.data.get("fired_local"))
-        if key is None or start is None:
+        if key is None or start is None or delay <= limit:
             continue
-        shifted = (start + max(0.0, delay - baseline)) % 1440
+        shifted = (start + delay) % 1440
         if in_window(key, int(shifted)):
             evidence.times[key].append(Observation(shifted, event.at, SNOOZE_SHIFT_WEIGHT))
             evidence.kinds[key]["snoozed later"] += 1
 
 
 def _answer(event: Happened, evidence: Evidence) -> None:
+    # Only an answer that came back through a channel says which one the user answers. An answer
+    # typed at the CLI does not: the reminder may have been seen on any device that showed it, and
+    # crediting them all would only favour whichever channel is always on.
     via = event.data.get("via")
     if isinstance(via, str) and via and via != "cli":
         evidence.channels[via].append(Observation(1.0, event.at, 1.0))
         evidence.kinds["channel"][f"answered via {via}"] += 1
-        return
-    delivered = [c for c in event.data.get("channels") or [] if isinstance(c, str)]
-    for name in delivered:
-        evidence.channels[name].append(Observation(1.0, event.at, 1.0 / len(delivered)))
-    if delivered:
-        evidence.kinds["channel"]["answered after delivery"] += 1
 
 
 def gather(events: Iterable[Happened], zone: ZoneInfo) -> Evidence:
@@ -195,7 +199,7 @@ def gather(events: Iterable[Happened], zone: ZoneInfo) -> Evidence:
             snoozes.append(event)
             seconds = event.data.get("seconds")
             if event.data.get("chosen", True) and isinstance(seconds, int | float) and seconds > 0 \
-                    and fresh("snooze", event):
+                    and event.data.get("time_source") == "explicit" and fresh("snooze", event):
                 evidence.snooze.append(Observation(seconds / 60, event.at))
                 evidence.kinds["snooze"]["snoozed"] += 1
         if event.kind in ANSWER_KINDS and fresh("channel", event):

@@ -16,8 +16,11 @@ DAY = 1440
 HALF_LIFE_DAYS = 30.0
 # Evidence mass at which confidence reaches one half when the evidence agrees perfectly.
 PRIOR_MASS = 2.0
-# Spread (weighted median absolute deviation) at which consistent evidence loses half its weight.
+# Uncertainty of the median (minutes) at which confidence is halved. The uncertainty is the standard
+# error of a median, 1.25 sigma / sqrt(n), with sigma estimated robustly as 1.4826 * MAD: many noisy
+# observations can be as trustworthy as a few that agree exactly.
 SPREAD_SCALE_MINUTES = 30.0
+MEDIAN_ERROR_PER_MAD = 1.25 * 1.4826
 
 
 @dataclass(frozen=True)
@@ -72,10 +75,11 @@ class Estimate:
 
 
 def confidence(mass: float, spread: float, spread_scale: float = SPREAD_SCALE_MINUTES) -> float:
-    """Grows with consistent evidence (mass / (mass + PRIOR_MASS)), shrinks with its spread."""
+    """Grows with the amount of evidence (mass / (mass + PRIOR_MASS)) and shrinks with how uncertain
+    its median is (spread / sqrt(mass))."""
     amount = mass / (mass + PRIOR_MASS)
-    agreement = 1.0 / (1.0 + (spread / spread_scale) ** 2)
-    return amount * agreement
+    uncertainty = MEDIAN_ERROR_PER_MAD * spread / math.sqrt(mass)
+    return amount / (1.0 + (uncertainty / spread_scale) ** 2)
 
 
 def estimate(observations: Sequence[Observation], now: datetime, *, circular: bool = True,
@@ -88,6 +92,12 @@ def estimate(observations: Sequence[Observation], now: datetime, *, circular: bo
     mass = sum(weights)
     if mass <= 1e-9:
         return None
+    # How much evidence there is, for confidence: the effective number of observations (Kish),
+    # (sum w)^2 / sum w^2, times their average strength. Decay changes who dominates the median,
+    # not how sure consistent evidence is: a habit shown thirty times and then left alone for a
+    # month is still known; one contradicted by recent evidence shows it in the spread.
+    effective = mass * mass / sum(w * w for w in weights)
+    strength = sum(o.weight for o in observations) / len(observations)
     if circular:
         middle = circular_median(values, weights)
         deviations = [abs(circular_gap(v, middle)) for v in values]
@@ -96,7 +106,8 @@ def estimate(observations: Sequence[Observation], now: datetime, *, circular: bo
         deviations = [abs(v - middle) for v in values]
     spread = weighted_median(deviations, weights)
     return Estimate(middle, mass, len(observations), spread,
-                    confidence(mass, spread, spread_scale), max(o.at for o in observations))
+                    confidence(effective * strength, spread, spread_scale),
+                    max(o.at for o in observations))
 
 
 def round_to(minutes: float, step: int = 5, period: int | None = DAY) -> int:

@@ -11,6 +11,17 @@ from pathlib import Path
 
 from evals.learning.report import failures, run_all, table
 
+HEADER = """# Learning eval: error per preference per week
+
+`python -m evals.learning --markdown evals/learning/RESULTS.md`. Each cell: how far the value taskd
+uses is from the persona's hidden truth, in minutes (snooze: minutes of snooze length; quiet hours:
+mean error of the two edges; channel: ok/wrong; `—`: nothing learned yet and no default). `(def)`:
+the default is still in use, `(set)`: the user stated it; no mark: learned. The job changer's truth
+moves on day 28 (morning 07:00 -> 08:30), so its week-4 morning is measured against the new truth
+on the day it changed. Gate: `thresholds.json` (weeks 4 and 8).
+
+"""
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.learning", description=__doc__)
@@ -27,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, default=str) + "\n")
     if args.markdown:
-        args.markdown.write_text(text + "\n")
+        args.markdown.write_text(HEADER + text + "\n")
     broken = failures(results)
     for line in broken:
         print(f"FAIL {line}", file=sys.stderr)

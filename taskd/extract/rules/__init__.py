@@ -90,6 +90,7 @@ class RulesExtractor:
         question = None if schedule is not None else wording.question_for(title, kind)
         # One validation for the draft and its schedule (given as fields): drafts from here are
         # checked like any other, at the cost of one pydantic call instead of two.
-        return Draft(title=title, kind=kind, message=message,  # type: ignore[arg-type]
-                     schedule=schedule, tz=found.tz, question=question,
-                     assumptions=list(dict.fromkeys(found.assumptions)))
+        return Draft.model_validate({
+            "title": title, "kind": kind, "message": message, "schedule": schedule,
+            "tz": found.tz, "question": question,
+            "assumptions": list(dict.fromkeys(found.assumptions))})

@@ -234,7 +234,8 @@ class DateReader:
             self.add(*match.span(), day, "special")
 
     def weekday_day(self) -> None:
-        for match in _WEEKDAY_DAY.finditer(self.scan.text):
+        text = self.scan.text
+        for match in _WEEKDAY_DAY.finditer(text, self.scan.start_of(_WEEKDAY_WORDS, 3)):
             if not self.scan.free(*match.span()):
                 continue
             wd = weekday_number(match.group("wd"))
@@ -245,7 +246,8 @@ class DateReader:
             self.add(*match.span(), value, "special")
 
     def nth_of_month(self) -> None:
-        for match in _THE_NTH.finditer(self.scan.text):
+        text = self.scan.text
+        for match in _THE_NTH.finditer(text, self.scan.start_of(_ORDINALS, 30)):
             if not self.scan.free(*match.span()):
                 continue
             day = ordinal(match.group("d"))
@@ -262,7 +264,8 @@ class DateReader:
             self.add(*match.span(), value, "monthday", monthday=day, rolls=not which)
 
     def relative_words(self) -> None:
-        for match in _RELATIVE.finditer(self.scan.text):
+        text = self.scan.text
+        for match in _RELATIVE.finditer(text, self.scan.start_of(_RELATIVE_WORDS, 8)):
             if not self.scan.free(*match.span()):
                 continue
             word = match.group(0)
@@ -277,7 +280,8 @@ class DateReader:
             self.found.weak_today = True
 
     def weekdays(self) -> None:
-        for match in _WEEKDAY_ONLY.finditer(self.scan.text):
+        text = self.scan.text
+        for match in _WEEKDAY_ONLY.finditer(text, self.scan.start_of(_WEEKDAY_WORDS, 16)):
             if not self.scan.free(*match.span()):
                 continue
             mod = match.group("mod").strip()

@@ -143,7 +143,7 @@ def _ordinals(text: str) -> list[int]:
 
 
 def _every_unit(scan: Scan, found: Found) -> None:
-    for match in _EVERY_UNIT.finditer(scan.text):
+    for match in _EVERY_UNIT.finditer(scan.text, scan.start_of(_EVERY_WORDS, 0)):
         if not scan.free(*match.span()):
             continue
         unit = match.group("unit").replace("\n", " ")
@@ -167,7 +167,7 @@ def _every_unit(scan: Scan, found: Found) -> None:
 
 
 def _weekdays(scan: Scan, found: Found) -> None:
-    for match in _WEEKDAYS.finditer(scan.text):
+    for match in _WEEKDAYS.finditer(scan.text, scan.start_of(_LEADS_AND_DAYS, 0)):
         if not scan.free(*match.span()):
             continue
         items = re.split(r",\s?|\s?,?\s(?:and|or)\s", match.group("list"))
@@ -345,6 +345,7 @@ _FREQ_WORDS = frozenset(_WORDS) | {"biweekly", "bimonthly"}
 _NTH_WORDS = frozenset({"month", "quarter", "every", "each"}) | MONTH_WORDS
 _ORDINALS = ORDINAL_TOKENS | {"last"}
 _PLURAL_DAYPARTS = frozenset({"mornings", "afternoons", "evenings", "nights"})
+_LEADS_AND_DAYS = _EVERY_WORDS | {"on"} | WEEKDAY_WORDS
 
 
 def _weekday_rule_possible(scan: Scan, every: bool) -> bool:

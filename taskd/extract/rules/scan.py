@@ -76,17 +76,20 @@ def _index(position: int) -> dict[str, list[int]]:
 
 
 _BY_WORD, _BY_CHAR = _index(2), _index(3)
+_TRIGGER_WORDS = frozenset(_BY_WORD)
+_TRIGGER_CHAR = re.compile("[" + re.escape("".join(_BY_CHAR)) + "]")
 
 
 def _normalize(text: str) -> tuple[str, frozenset[str]]:
     """The normalized text and its words."""
     out = text.lower()
     words = frozenset(_WORD.findall(out))
+    hit_words = _TRIGGER_WORDS & words
+    if not hit_words and _TRIGGER_CHAR.search(out) is None:
+        return " ".join(out.split()), words  # most sentences: nothing to rewrite
     chars = _BY_CHAR.keys() & frozenset(out)
-    candidates = {n for word in _BY_WORD.keys() & words for n in _BY_WORD[word]}
+    candidates = {n for word in hit_words for n in _BY_WORD[word]}
     candidates.update(n for char in chars for n in _BY_CHAR[char])
-    if not candidates:
-        return " ".join(out.split()), words
     changed = False
     for number in sorted(candidates):
         pattern, replacement, trigger_words, trigger_chars, *more = _SUBSTITUTIONS[number]
@@ -172,6 +175,16 @@ class Scan:
     def raw_words(self) -> frozenset[str]:
         """The words as the user wrote them (capitals tell "Sun" the day from "sun")."""
         return frozenset(re.findall(r"[A-Za-z]+", self.raw))
+
+    def start_of(self, words: frozenset[str], margin: int) -> int:
+        """Where a pattern led by one of `words` can start: `margin` characters before the first
+        of them in the text, so that finditer skips the positions where it cannot match."""
+        first = len(self.original)
+        for word in self.words & words:
+            at = self.original.find(word)
+            if 0 <= at < first:
+                first = at
+        return max(0, first - margin)
 
     def has(self, words: frozenset[str] | set[str]) -> bool:
         return not self.words.isdisjoint(words)

@@ -256,6 +256,9 @@ _PREP_WORDS = frozenset({"at", "around", "about", "by", "circa", "from", "before
 _DAYPART_SET = frozenset({"morning", "afternoon", "evening", "night", "tonight", "nite"})
 _DAYPART_TRIGGERS = _DAYPART_SET | frozenset(w + "s" for w in _DAYPART_SET)
 _EOD_WORDS = frozenset({"end", "eod", "cob", "close"})
+# The words _DAYPART_RE can start with.
+_DAYPART_LEADS = _DAYPART_TRIGGERS | frozenset({"later", "this", "in", "early", "late", "on", "by",
+                                                "at", "during", "every", "each", "the"})
 
 
 def find_bare_times(scan: Scan, found: Found) -> None:
@@ -303,7 +306,7 @@ def find_dayparts(scan: Scan, found: Found) -> None:
                     scan.consume(*match.span())
     if scan.words.isdisjoint(_DAYPART_TRIGGERS):
         return
-    for match in _DAYPART_RE.finditer(scan.text):
+    for match in _DAYPART_RE.finditer(scan.text, scan.start_of(_DAYPART_LEADS, 0)):
         if not scan.free(*match.span()):
             continue
         head = scan.text[:match.start()].rstrip(" ,")

@@ -397,6 +397,10 @@ for _name in cal.HOLIDAYS:
 _HOLIDAY_KEYS = frozenset(_HOLIDAY_NEEDS)
 _RELATIVE_WORDS = frozenset({"today", "tomorrow", "otd", "overmorrow", "day"})
 _WEEK_WORDS_SET = frozenset({"week", "weekend", "month", "year"})
+_WEEK_SHIFTS = frozenset({"next", "this", "following", "coming", "end", "beginning", "start"})
+_RELATIVE_DAYS = frozenset({"today", "tomorrow", "otd", "overmorrow"})
+# "the day after", "on this day", "for the day", "of the day", "my day"
+_DAY_COMPANIONS = frozenset({"after", "this", "for", "of", "my"})
 _NTH_LEADS = frozenset({"the", "on", "by", "for", "around", "before", "until", "till"})
 _ORDINALS = ORDINAL_TOKENS | {"last"}
 _DIGIT_SEP_DIGIT = re.compile(r"\d[/.\-]\d")
@@ -432,11 +436,13 @@ def find_dates(scan: Scan, found: Found, day_first: bool) -> None:
         reader.nth_of_month()
     if months and "week" in words:
         reader.nth_week()
-    if not words.isdisjoint(_RELATIVE_WORDS):
+    if not words.isdisjoint(_RELATIVE_DAYS) or ("day" in words and not words.isdisjoint(
+            _DAY_COMPANIONS)):
         reader.relative_words()
     if "month" in words and "last" in words:
         reader.last_day_of()
-    if not words.isdisjoint(_WEEK_WORDS_SET):
+    if not words.isdisjoint(_WEEK_WORDS_SET) and ("weekend" in words or not words.isdisjoint(
+            _WEEK_SHIFTS)):
         reader.week_words()
     if weekdays:
         reader.weekdays()

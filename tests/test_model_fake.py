@@ -231,3 +231,24 @@ def test_cli_add_faults_persist_nothing_and_key_never_stored(tmp_path: Path) -> 
         with sqlite3.connect(db) as conn:
             dump = "\n".join(conn.iterdump())
         assert SECRET not in dump
+
+
+def test_a_habit_said_in_an_add_is_kept_as_an_explicit_preference(
+        env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from taskd.clock import FakeClock
+    from tests.cli import taskd
+
+    said = reading(when="tomorrow morning", plain="tomorrow morning", title="check the team chat",
+                   preference={"key": "morning", "words": "I start work at 8"})
+    clock = FakeClock(NOW)
+    with fake_server(ok(said)) as fake:
+        env.setenv("OPENAI_BASE_URL", fake.base_url)
+        env.setenv("TASKD_BACKEND", "openai")
+        added = taskd(capsys, clock, "add",
+                      "I start work at 8, remind me tomorrow morning to check the team chat")
+    assert added.code == 0, added.err
+    assert "Fri 20 Nov" in added.out and "08:00" in added.out
+    assert "your morning is 08:00" in added.out and "prefs forget morning" in added.out
+    prefs = taskd(capsys, clock, "prefs", "--json").json()
+    morning = next(p for p in prefs if p["key"] == "morning")
+    assert morning["value"] == "08:00" and morning["source"] == "explicit"

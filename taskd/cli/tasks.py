@@ -12,18 +12,37 @@ from taskd.cli.common import db, emit_json, json_option, load_settings, notify_s
 from taskd.errors import BadInput, NeedsClarification
 
 if TYPE_CHECKING:
+    from taskd.extract.edits import ChangeRequest
     from taskd.pipeline import Parsed
     from taskd.resolve.dayparts import TimePref
     from taskd.settings import Settings
+    from taskd.store.tables import Task
 
 
 def extract(settings: Settings, text: str, moment: datetime, tz: str,
-            prefs: dict[str, TimePref] | None, count: int = 3) -> Parsed:
+            prefs: dict[str, TimePref] | None, count: int = 3, *,
+            backend: str | None = None) -> Parsed:
     from taskd.extract import get_extractor
     from taskd.pipeline import parse
 
-    extractor = get_extractor(settings.effective_backend(), settings)
+    extractor = get_extractor(backend or settings.effective_backend(), settings)
     return parse(text, extractor=extractor, now=moment, tz=tz, prefs=prefs, count=count)
+
+
+def extract_time(settings: Settings, words: str, moment: datetime, tz: str,
+                 prefs: dict[str, TimePref] | None) -> Parsed:
+    """Words that only say when ("7pm", "Friday morning"): the parser reads them without a
+    model round trip; the model is asked only when the parser cannot."""
+    from taskd.errors import TaskdError
+
+    if settings.effective_backend() != "rules":
+        try:
+            parsed = extract(settings, words, moment, tz, prefs, backend="rules")
+            if parsed.resolved is not None:
+                return parsed
+        except TaskdError:
+            pass
+    return extract(settings, words, moment, tz, prefs)
 
 
 def stored_prefs(settings: Settings) -> dict[str, TimePref]:
@@ -54,8 +73,19 @@ def _title(parsed: Parsed) -> str:
 @click.option("--dry-run", is_flag=True, help="Show what would be stored; store nothing.")
 @json_option
 def add(text: str, tz: str | None, dry_run: bool, as_json: bool) -> None:
-    """Add a task from one line of text."""
+    """Add a task from one line of text ("move my gym reminder to 7pm" changes that task)."""
     settings = load_settings(tz=tz)
+    from taskd.extract.edits import change_request
+
+    request = change_request(text)
+    if request is not None and not request.points_at_it and not dry_run:
+        target = _pick_target(settings, text, request)
+        if target is not None:
+            apply_edit(settings, target, None, None, request.when, as_json, keep_day=True)
+            return
+        if request.names_a_task:
+            raise BadInput(f"no task matches “{request.what}”: `taskd list` shows your tasks, "
+                           "`taskd edit ID` changes one")
     moment = now()
     prefs = _prefs_if_any(settings)
     parsed = extract(settings, text, moment, settings.timezone, prefs)
@@ -100,13 +130,36 @@ def add(text: str, tz: str | None, dry_run: bool, as_json: bool) -> None:
                   f"(`taskd prefs forget {parsed.said.key}` undoes it)[/dim]")
 
 
-def _prefs_if_any(settings: Settings) -> dict[str, TimePref] | None:
+def _pick_target(settings: Settings, text: str, request: ChangeRequest) -> int | None:
+    """The one active task a change request is about: the model picks when there is one, else
+    the task whose title holds every word of the request's object."""
+    from taskd.extract.edits import matching_tasks
+    from taskd.store import repo
+
+    if not _have_database(settings):
+        return None
+    with db(settings) as handle:
+        tasks = [(t.id, t.title) for t in repo.list_tasks(handle) if t.id is not None]
+    if not tasks:
+        return None
+    if settings.effective_backend() == "openai":
+        from taskd.extract.model import ModelExtractor
+
+        return ModelExtractor(settings).pick_task(text, tasks)
+    found = matching_tasks(request.what, tasks)
+    return found[0] if len(found) == 1 else None
+
+
+def _have_database(settings: Settings) -> bool:
     if settings.database_url.startswith("sqlite:///"):
         from pathlib import Path
 
-        if not Path(settings.database_url.removeprefix("sqlite:///")).exists():
-            return None
-    return stored_prefs(settings)
+        return Path(settings.database_url.removeprefix("sqlite:///")).exists()
+    return True
+
+
+def _prefs_if_any(settings: Settings) -> dict[str, TimePref] | None:
+    return stored_prefs(settings) if _have_database(settings) else None
 
 
 @click.command()
@@ -204,14 +257,49 @@ def show(task_id: int, count: int, as_json: bool) -> None:
 @json_option
 def edit(task_id: int, text: str | None, title: str | None, at_text: str | None,
          as_json: bool) -> None:
-    """Change a task: by new text, or by --title / --at."""
-    from taskd.store import repo
-
+    """Change a task: by new text ("move it to 7pm" keeps the title), or by --title / --at."""
     if not (text or title or at_text):
         raise click.UsageError("give new TEXT, --title or --at")
     if text and at_text:
         raise click.UsageError("give either TEXT or --at, not both")
-    settings = load_settings()
+    if text:
+        from taskd.extract.edits import change_request
+
+        request = change_request(text)
+        if request is not None and request.names_a_task:
+            apply_edit(load_settings(), task_id, None, title, request.when, as_json, keep_day=True)
+            return
+    apply_edit(load_settings(), task_id, text, title, at_text, as_json)
+
+
+def _same_day(task: Task, parsed: Parsed, moment: datetime,
+              prefs: dict[str, TimePref] | None) -> Parsed:
+    """"move it to 7pm" changes the clock time only: the task keeps its day or its rule."""
+    from dataclasses import replace
+
+    from taskd.resolve import resolve
+    from taskd.resolve.zones import get_zone, wall
+
+    new = parsed.draft.schedule
+    if new is None or new.date or new.rrule or new.offset or not (new.time or new.daypart):
+        return parsed
+    if task.rrule:  # the stored rule carries the old clock time in BYHOUR/BYMINUTE: drop it
+        day = None
+        rule = ";".join(part for part in task.rrule.split(";")
+                        if part.split("=")[0] not in ("BYHOUR", "BYMINUTE", "BYSECOND"))
+    elif task.next_fire_at is not None:
+        day, rule = wall(task.next_fire_at, get_zone(task.tz)).date().isoformat(), None
+    else:
+        return parsed
+    schedule = new.model_copy(update={"date": day, "rrule": rule})
+    draft = parsed.draft.model_copy(update={"schedule": schedule})
+    return replace(parsed, draft=draft, resolved=resolve(draft, moment, task.tz, prefs))
+
+
+def apply_edit(settings: Settings, task_id: int, text: str | None, title: str | None,
+               at_text: str | None, as_json: bool, *, keep_day: bool = False) -> None:
+    from taskd.store import repo
+
     moment = now()
     with db(settings, write=True) as handle:
         task = repo.get(handle, task_id, live_only=True)
@@ -221,9 +309,12 @@ def edit(task_id: int, text: str | None, title: str | None, at_text: str | None,
         source = text or at_text
         changes: dict[str, Any] = {}
         if source:
-            parsed = extract(settings, source, moment, task.tz, prefs)
+            parsed = (extract(settings, source, moment, task.tz, prefs) if text
+                      else extract_time(settings, source, moment, task.tz, prefs))
             if parsed.resolved is None:
                 raise NeedsClarification(parsed.draft.question or "When should this happen?")
+            if keep_day:
+                parsed = _same_day(task, parsed, moment, prefs)
             if text:
                 changes = {"source_text": parsed.text, "draft_json": parsed.draft.model_dump_json()}
                 if parsed.draft.title:  # "every Friday at 6pm" names no task: keep this one's

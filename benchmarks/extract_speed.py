@@ -4,9 +4,10 @@
 
 Sentences are the texts of every eval case (evals/cases/*.jsonl and the shared recognizers corpus
 when present). Each extractor is warmed on all sentences first, then each sentence is timed
-individually (best of 3 runs, to keep scheduler noise out); prints median and p95 per sentence and
-the ratio. Also prints the import time of taskd.extract.rules and checks that extracting ordinary
-sentences does not import dateparser.
+individually (best of 3 runs, to keep scheduler noise out), the two extractors taking turns
+sentence by sentence; prints median and p95 per sentence and the ratio. Also prints the import
+time of taskd.extract.rules and checks that extracting ordinary sentences does not import
+dateparser.
 """
 
 from __future__ import annotations
@@ -57,17 +58,21 @@ def dateparser_free() -> bool:
     return out == "False"
 
 
-def per_sentence(fn: Callable[[str], object], texts: list[str]) -> list[float]:
-    for text in texts:  # warm-up
-        fn(text)
-    timings: list[float] = []
-    for text in texts:
-        best = float("inf")
-        for _ in range(3):
-            start = time.perf_counter()
+def per_sentence(fns: list[Callable[[str], object]], texts: list[str]) -> list[list[float]]:
+    """Best-of-3 time of each function on each sentence. The functions take turns sentence by
+    sentence, so a change in the machine's load during the run touches both alike."""
+    for fn in fns:  # warm-up
+        for text in texts:
             fn(text)
-            best = min(best, time.perf_counter() - start)
-        timings.append(best)
+    timings: list[list[float]] = [[] for _ in fns]
+    for text in texts:
+        for fn, out in zip(fns, timings, strict=True):
+            best = float("inf")
+            for _ in range(3):
+                start = time.perf_counter()
+                fn(text)
+                best = min(best, time.perf_counter() - start)
+            out.append(best)
     return timings
 
 
@@ -109,8 +114,9 @@ def main(argv: list[str]) -> int:
     def run_dateparser(text: str) -> object:
         return dateparser.search.search_dates(text, languages=["en"], settings=settings)
 
-    rules_median, rules_p95 = summary(per_sentence(run_rules, texts))
-    dp_median, dp_p95 = summary(per_sentence(run_dateparser, texts))
+    rules_times, dp_times = per_sentence([run_rules, run_dateparser], texts)
+    rules_median, rules_p95 = summary(rules_times)
+    dp_median, dp_p95 = summary(dp_times)
     print(f"{'':28}{'median':>12}{'p95':>12}")
     print(f"{'rules extractor':28}{rules_median * 1000:>10.3f}ms{rules_p95 * 1000:>10.3f}ms")
     print(f"{'dateparser.search_dates':28}{dp_median * 1000:>10.3f}ms{dp_p95 * 1000:>10.3f}ms")

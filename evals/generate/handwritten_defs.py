@@ -65,6 +65,8 @@ R(A, "on the twenty-second of every month at 9am back up the laptop", "2026-11-2
 R(A, "on the thirtieth of every month review the budget", "2027-01-31T10:00:00", "UTC", "FREQ=MONTHLY;BYMONTHDAY=30;" + hms(9), title="review budget")
 O(A, "the eleventh of December at 7pm buy the tree", "2026-11-19T10:00:00", "Europe/Vienna", ndate(12, 11, 19), title="buy tree")
 O(A, "on the seventeenth at 8:30 pick up the new glasses", "2026-11-19T10:00:00", "Asia/Kolkata", mday(17, 8, 30), title="pick new glasses")
+O(A, "on the 19th renew the permit", "2026-11-19T10:30:00", "Europe/Berlin", mday(19), date_only=True, title="renew permit")
+O(A, "on the nineteenth at 11am water the ferns", "2026-11-19T10:30:00", "Europe/Berlin", mday(19, 11), title="water ferns")
 
 # ---------------------------------------------------------------- day after tomorrow, fortnight, a week from, tmrw, this weekend, end of month
 A = "weekend-fortnight"
@@ -101,6 +103,10 @@ O(A, "on Thu morning call the garage", "2026-11-16T10:00:00", "Europe/Amsterdam"
 O(A, "Mon 8:30am stand-up with the design team", "2026-11-19T10:00:00", "Asia/Tokyo", wd("MO", 8, 30), title="design team")
 R(A, "every Sat at 11am clean the flat", "2026-11-21T11:30:00", "Europe/Paris", "FREQ=WEEKLY;BYDAY=SA;" + hms(11), title="clean flat")
 O(A, "Thu at 9pm take out the recycling", "2026-11-19T20:00:00", "America/Denver", wd("TH", 21), title="recycling")
+O(A, "On Sat call grandma", "2027-10-20T10:00:00", "Europe/Berlin", wd("SA"), date_only=True, title="call grandma")
+O(A, "clean the fridge Sun", "2028-12-27T10:00:00", "America/New_York", wd("SU"), date_only=True, title="clean fridge")
+O(A, "Thursday water the plants", "2026-11-19T14:00:00", "Europe/Berlin", wd("TH"), date_only=True, title="water plants")
+O(A, "this Thu at 8pm call Ines", "2026-11-19T14:00:00", "Europe/Berlin", wd("TH", 20), title="call ines")
 
 # ---------------------------------------------------------------- numeric dates (month-first by default; day-first when the first number > 12; dotted = day-first)
 A = "numeric-dates"
@@ -118,6 +124,7 @@ O(A, "2/29 celebrate the leap day", "2027-06-01T10:00:00", "UTC", ndate(2, 29), 
 O(A, "on 12/31/2026 at 11pm open the champagne", "2026-11-21T10:00:00", "America/Chicago", day("2026-12-31", 23), title="open champagne")
 O(A, "1/15 at 7:30am flight to Denver", "2026-11-21T10:00:00", "America/Los_Angeles", ndate(1, 15, 7, 30), title="flight denver")
 O(A, "on 10/10 water the bonsai", "2026-11-21T10:00:00", "America/New_York", ndate(10, 10), date_only=True, title="water bonsai")
+O(A, "24.12.2027 wrap the presents", "2026-11-21T10:00:00", "Europe/Berlin", day("2027-12-24"), date_only=True, title="wrap presents")
 
 # ---------------------------------------------------------------- explicit zones (first is on the user's clock, tz)
 A = "zones"
@@ -188,6 +195,7 @@ R(A, "every third Wednesday of the month at 7pm neighbourhood meeting", "2026-11
 R(A, "on the 15th and the last day of every month pay the contractors", "2026-11-16T10:00:00", "Europe/Berlin", "FREQ=MONTHLY;BYMONTHDAY=15,-1;" + hms(9), n=3, title="pay contractors")
 R(A, "every quarter on the 1st at 10am review the roadmap", "2026-11-19T10:00:00", "Asia/Tokyo", "FREQ=MONTHLY;BYMONTH=1,4,7,10;BYMONTHDAY=1;" + hms(10), n=2, title="review roadmap")
 R(A, "every weekday at 9am and 5pm check the ticket queue", "2026-11-20T17:30:00", "America/New_York", f"FREQ=WEEKLY;BYDAY={WKD};" + hms([9, 17]), n=3, title="ticket queue")
+R(A, "quarterly on the 15th at 9am pay the estimated tax", "2026-11-19T10:00:00", "America/New_York", "FREQ=MONTHLY;BYMONTH=1,4,7,10;BYMONTHDAY=15;" + hms(9), n=2, title="pay estimated tax")
 
 # ---------------------------------------------------------------- DST days: New York, Berlin, Lord Howe, Santiago
 A = "dst-more"
@@ -213,6 +221,8 @@ R(A, "every day at 00:30 take the pill", "2027-09-03T12:00:00", "America/Santiag
 O(A, "tonight at 23:30 close the shop", "2027-04-03T20:00:00", "America/Santiago", rel(0, 23, 30), title="close shop")
 O(A, "in 2 hours send the file", "2027-09-04T23:30:00", "America/Santiago", el(7200), title="send file")
 O(A, "tomorrow at 00:15 call the bakery", "2027-09-04T10:00:00", "America/Santiago", rel(1, 0, 15), title="call bakery")
+R(A, "every 10 hours check the sensor", "2026-10-31T18:59:00", "America/Los_Angeles", "FREQ=HOURLY;INTERVAL=10", n=2, anchor=36000, title="check sensor")
+R(A, "every 6 hours turn the compost", "2027-03-28T00:59:00", "Europe/London", "FREQ=HOURLY;INTERVAL=6", n=2, anchor=21600, title="turn compost")
 
 # ---------------------------------------------------------------- month ends and leap days
 A = "month-end-leap"
@@ -232,3 +242,6 @@ R(A, "every month on the 29th at noon water the cactus", "2027-01-30T10:00:00", 
 R(A, "every month on the 30th send the newsletter", "2028-01-31T10:00:00", "Asia/Kolkata", "FREQ=MONTHLY;BYMONTHDAY=30;" + hms(9), n=2, title="newsletter")
 O(A, "on Feb 29 at 10am celebrate the leap day", "2027-03-01T10:00:00", "UTC", ndate(2, 29, 10), title="leap day")
 O(A, "at 23:30 write the month-end summary", "2027-04-30T23:45:00", "Europe/Madrid", time_(23, 30), title="summary")
+O(A, "by the last day of next month renew the lease", "2026-11-19T10:00:00", "Europe/Berlin", day("2026-12-31"), date_only=True, title="renew lease")
+O(A, "at the end of the month do the bookkeeping", "2026-11-19T10:00:00", "Europe/Berlin", lastday(), date_only=True, title="do bookkeeping")
+O(A, "at the end of the month send me the top headlines", "2027-03-03T10:00:00", "UTC", lastday(), date_only=True, kind="agent", title="send top headlines")

@@ -2,7 +2,7 @@
 
 Weekday words (the week starts on Monday):
 - "Friday", "on Friday", "this Friday": the next Friday, today included when the time asked for
-  is still ahead today (with no time at all, today counts).
+  is still ahead today (with no time at all, the usual time, 09:00 unless learned, decides).
 - "next Friday", "following Friday": the Friday of NEXT week (Monday-based). On a Thursday,
   "next Friday" is eight days away; on a Sunday, "next Monday" is tomorrow.
 - "coming Friday", "upcoming Friday": the next Friday strictly after today.

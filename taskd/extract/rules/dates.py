@@ -4,7 +4,8 @@
 January 15", "3 days after Christmas", "a week from Monday").
 
 Numeric dates are month-first (12/25) unless the extractor is built with day_first=True; a first
-number above 12 is always read day-first (22/04). Weekday words: see `calendar`.
+number above 12 is always read day-first (22/04), and so is d.m.yyyy (1.3.2027). "on the 15th"
+said on the 15th after its time is next month's (`assemble`). Weekday words: see `calendar`.
 """
 
 from __future__ import annotations

@@ -239,6 +239,42 @@ def test_ordinary_sentences_do_not_load_dateparser() -> None:
     assert done.returncode == 0, done.stderr
 
 
+def test_speed_benchmark_runs_and_prints_both_extractors_and_the_ratio(tmp_path: Path) -> None:
+    """Behaviour only (timings are the benchmark's business, never a test's)."""
+    cases = tmp_path / "few.jsonl"
+    cases.write_text("".join(json.dumps({"text": t}) + "\n" for t in (
+        "remind me to call mom every Sunday at 6pm", "in 20 minutes check the oven", "buy milk")))
+    script = Path(__file__).parent.parent / "benchmarks" / "extract_speed.py"
+    done = subprocess.run([sys.executable, str(script), str(cases)], capture_output=True,
+                          text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "sentences: 3" in done.stdout
+    assert "dateparser loaded after ordinary sentences: False" in done.stdout
+    assert "rules extractor" in done.stdout and "dateparser.search_dates" in done.stdout
+    assert "ratio (dateparser / rules): median" in done.stdout
+
+
+@pytest.mark.parametrize(("given", "stored"), [
+    ("FREQ=WEEKLY;BYDAY=MO,TU;BYHOUR=9", "FREQ=WEEKLY;BYDAY=MO,TU;BYHOUR=9"),
+    ("BYDAY=-1FR;FREQ=MONTHLY", "BYDAY=-1FR;FREQ=MONTHLY"),
+    (" rrule:freq=daily;;byhour=9 ", "FREQ=DAILY;BYHOUR=9"),
+])
+def test_rrule_is_kept_in_one_normal_form(given: str, stored: str) -> None:
+    from taskd.draft import Schedule
+
+    assert Schedule(rrule=given).rrule == stored
+
+
+@pytest.mark.parametrize("rule", ["BYDAY=MO", "FREQ=DAILY;DTSTART=20260101", "FREQ=DAILY;BYHOUR=9:30"])
+def test_malformed_rrules_are_rejected(rule: str) -> None:
+    from pydantic import ValidationError
+
+    from taskd.draft import Schedule
+
+    with pytest.raises(ValidationError):
+        Schedule(rrule=rule)
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=200))
 def test_random_text_only_raises_taskd_errors(text: str) -> None:

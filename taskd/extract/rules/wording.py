@@ -98,6 +98,8 @@ def _drop_dangling(text: str) -> str:
 def _drop_trailing(text: str) -> str:
     """Without closing politeness and punctuation ("call mom, please." -> "call mom,")."""
     text = text.rstrip(_END_PUNCTUATION)
+    if not text.endswith(_POLITE_ENDINGS):
+        return text
     for ending in _POLITE_ENDINGS:
         if text.endswith(ending):
             return text[:-len(ending)]

@@ -70,6 +70,8 @@ CASES = [
     ("every Sunday at 6pm call mom", "2026-11-22T18:00:00", "WEEKLY", "mom"),
     ("in 20 minutes check the oven", "2026-11-19T10:20:00", None, "oven"),
     ("every weekday at 8am give me a news briefing", "2026-11-20T08:00:00", "WEEKLY", "briefing"),
+    # beyond the parser: the model's plain words ("Wednesday") are what code reads
+    ("remind me to call mom on wendsday at 3pm", "2026-11-25T15:00:00", None, "mom"),
 ]
 
 

@@ -7,8 +7,8 @@
 * rules:    the offline RulesExtractor alone.
 * pipeline: ModelExtractor(mode="hybrid"): the model's reading + the deterministic parser/resolver.
 Prints a table per category, latency per model extraction (median, p90) and prompt tokens
-(static system prompt vs dynamic part). Exit 1 if the pipeline falls below --min-pipeline or
-scores below the rules extractor overall.
+(static system prompt vs dynamic part). Exit 1 if the pipeline falls below --min-pipeline, does
+not beat each other mode overall, or scores below either in any category.
 """
 
 from __future__ import annotations
@@ -117,12 +117,31 @@ def main() -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps({"table": lines, "static_tokens": statics,
                                         "results": results}, indent=1, default=str))
-    if "pipeline" in results:
-        rate = results["pipeline"]["pass_rate"]
-        if rate < args.min_pipeline or ("rules" in results and rate < results["rules"]["pass_rate"]):
-            print(f"compare: pipeline pass rate {rate:.2%} is below the floor", file=sys.stderr)
-            return 1
-    return 0
+    return _gate(results, categories, args.min_pipeline)
+
+
+def _gate(results: dict[str, Any], categories: list[str], floor: float) -> int:
+    """The pipeline must clear the floor and never score below either other mode, overall or in
+    any category (it cannot beat a mode that is already perfect in a category: ties are fine)."""
+    if "pipeline" not in results:
+        return 0
+    pipeline = results["pipeline"]
+    problems = []
+    if pipeline["pass_rate"] < floor:
+        problems.append(f"pipeline pass rate {pipeline['pass_rate']:.2%} is below {floor:.0%}")
+    for mode in ("baseline", "rules"):
+        if mode not in results:
+            continue
+        if pipeline["passed"] <= results[mode]["passed"]:
+            problems.append(f"pipeline does not beat {mode} overall")
+        for cat in categories:
+            ours = pipeline["by_category"].get(cat, {}).get("passed", 0)
+            theirs = results[mode]["by_category"].get(cat, {}).get("passed", 0)
+            if ours < theirs:
+                problems.append(f"pipeline below {mode} in {cat} ({ours} < {theirs})")
+    for problem in problems:
+        print(f"compare: {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

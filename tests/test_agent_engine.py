@@ -104,7 +104,7 @@ def test_briefing_is_delivered_and_the_run_keeps_prompt_answer_tokens_latency(
     assert "You have no tools" in system["content"]
     assert "Now: Monday 2026-03-02 08:00 (Europe/Berlin)" in user["content"]
     assert "<task>\ngive me a briefing on my day\n</task>" in user["content"]
-    assert "Conditional: no" in user["content"]
+    assert "Conditional task: no" in user["content"]
     assert run.prompt is not None and "give me a briefing on my day" in run.prompt
 
 
@@ -135,7 +135,7 @@ def test_condition_not_met_delivers_nothing_but_records_the_run(
     assert (quiet.state, quiet.notify, quiet.outcome) == ("quiet", False,
                                                            "quiet: the condition does not hold")
     assert quiet.output == "No rain expected in Berlin today." and quiet.prompt_tokens == 100
-    assert "Conditional: yes" in sent_prompt(model.requests[0])
+    assert "Conditional task: yes" in sent_prompt(model.requests[0])
     next_day(engine, fake)
     assert [m.message for m in rec.sent] == ["Rain from 14:00 in Berlin."]
     assert [r.state for r in runs(engine, task)] == ["quiet", "delivered"]
@@ -310,3 +310,25 @@ def test_manual_run_of_an_agent_task(taskd_home: Path, fake: FakeClock, rec: Rec
     (run,) = runs(engine, task)
     assert run.id == run_id and run.state == "delivered" and run.model == "fake-model"
     assert [m.message for m in rec.sent] == ["Right now: all quiet."]
+
+
+def test_allowlisted_file_is_read_and_any_other_is_not(
+        taskd_home: Path, tmp_path: Path, fake: FakeClock, rec: RecordingChannel,
+        model: FakeServer) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("- shipped the importer\n- hired Ana\n")
+    secret = tmp_path / "secret.md"
+    secret.write_text("do not send this anywhere")
+    model.default = answer(True, "This week: the importer shipped and Ana joined.")
+    engine = make_engine(taskd_home, fake, rec, f'[agent]\nread_files = ["{notes}"]\n')
+    add_task(engine.url, START, title=f"draft my weekly review from notes.md and {secret}",
+             kind="agent", first=START + timedelta(minutes=1))
+    fire_at_8(engine, fake)
+    user = sent_prompt(model.requests[0])
+    assert '<file name="notes.md">\n- shipped the importer\n- hired Ana\n\n</file>' in user
+    assert "do not send this anywhere" not in user
+    assert f"The task names {secret}, which taskd may not read" in user
+    (message,) = rec.sent
+    assert message.message == (f"This week: the importer shipped and Ana joined.\n(taskd did not "
+                               f"read {secret}: only files listed in [agent] read_files of "
+                               "config.toml can be read.)")

@@ -17,6 +17,9 @@ from taskd.resolve.zones import get_zone, wall
 NAME = "agent-v1"
 _TAGS = re.compile(r"<(/?)(task|file|earlier)\b", re.IGNORECASE)
 EARLIER_CHARS = 600
+CONDITIONAL = ("Conditional task: yes. Decide whether its condition holds right now: notify true "
+               "if it does, false if it does not or you cannot tell.")
+UNCONDITIONAL = "Conditional task: no (notify is true)."
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,10 @@ def _files_block(files: Files) -> str:
 
 
 def _earlier_block(earlier: Sequence[Earlier], tz: str) -> str:
+    if not earlier:
+        return ""
     zone = get_zone(tz)
-    parts = []
+    parts = ["\nEarlier outputs of this task, oldest first:"]
     for item in earlier:
         when = wall(item.at, zone).strftime("%a %Y-%m-%d %H:%M")
         text = " ".join(item.text.split())[:EARLIER_CHARS]
@@ -58,7 +63,7 @@ def messages(text: str, *, now: datetime, tz: str, conditional: bool, files: Fil
     local = wall(now, get_zone(tz))
     values = {"weekday": local.strftime("%A"), "date": local.date().isoformat(),
               "clock": local.strftime("%H:%M"), "zone": tz,
-              "conditional": "yes" if conditional else "no",
+              "conditional": CONDITIONAL if conditional else UNCONDITIONAL,
               "text": inert(text.strip()), "files": _files_block(files),
               "earlier": _earlier_block(earlier, tz)}
     return prompts.load(NAME).messages(values, schema)

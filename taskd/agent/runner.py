@@ -21,9 +21,11 @@ from taskd.agent.config import AgentConfig
 
 MAX_REASKS = 1
 MESSAGE_CHARS = 4000  # what a channel gets at most, whatever the model wrote
+# The message comes first: a small model that has written "Today is Monday, not a weekend day"
+# then answers notify=false; asked for the verdict first, it said true and explained it after.
 SCHEMA: dict[str, Any] = {
-    "type": "object", "additionalProperties": False, "required": ["notify", "message"],
-    "properties": {"notify": {"type": "boolean"}, "message": {"type": "string"}},
+    "type": "object", "additionalProperties": False, "required": ["message", "notify"],
+    "properties": {"message": {"type": "string"}, "notify": {"type": "boolean"}},
 }
 
 

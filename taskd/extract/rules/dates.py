@@ -98,6 +98,15 @@ _ROLE_START = re.compile(r"\b(?:starting|start|beginning|begin|from|as\sof|effec
 _ROLE_UNTIL = re.compile(r"\b(?:until|till|through|to|ending|ends|up\sto)(?:\s(?:on|the))?\s$")
 _ANCHOR_ENDS = ("from ", "after ", "before ", "from the ", "after the ", "before the ")
 _LEAD_WORDS = frozenset({"on", "by", "for", "this", "sometime", "due", "around"})
+# How the words that can open a match of each pattern begin (Scan.finditer tries it there only).
+_WEEKDAY_STARTS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_MONTH_STARTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_WEEKDAY_DAY_LEADS = ("on", *_WEEKDAY_STARTS)
+_WEEKDAY_ONLY_LEADS = ("this", "next", "coming", "upcoming", "the", "following", "last", "past",
+                       "previous", *_WEEKDAY_STARTS)
+_THE_NTH_LEADS = ("on", "by", "for", "around", "before", "until", "till", "the")
+_RELATIVE_LEADS = ("the", "day", "overmorrow", "tomorrow", "today", "otd", "on")
+_MONTH_DAY_LEADS = ("next", *_MONTH_STARTS)
 
 
 class DateReader:
@@ -203,7 +212,9 @@ class DateReader:
 
     def named(self) -> None:
         for pattern in (_MONTH_DAY, _DAY_MONTH):
-            for match in pattern.finditer(self.scan.text):
+            matches = self.scan.finditer(pattern, _MONTH_DAY_LEADS) if pattern is _MONTH_DAY \
+                else pattern.finditer(self.scan.text)
+            for match in matches:
                 if not self.scan.free(*match.span()):
                     continue
                 month = month_number(match.group("m"))
@@ -235,8 +246,7 @@ class DateReader:
             self.add(*match.span(), day, "special")
 
     def weekday_day(self) -> None:
-        text = self.scan.text
-        for match in _WEEKDAY_DAY.finditer(text, self.scan.start_of(_WEEKDAY_WORDS, 3)):
+        for match in self.scan.finditer(_WEEKDAY_DAY, _WEEKDAY_DAY_LEADS):
             if not self.scan.free(*match.span()):
                 continue
             wd = weekday_number(match.group("wd"))
@@ -247,8 +257,7 @@ class DateReader:
             self.add(*match.span(), value, "special")
 
     def nth_of_month(self) -> None:
-        text = self.scan.text
-        for match in _THE_NTH.finditer(text, self.scan.start_of(_ORDINALS, 30)):
+        for match in self.scan.finditer(_THE_NTH, _THE_NTH_LEADS):
             if not self.scan.free(*match.span()):
                 continue
             day = ordinal(match.group("d"))
@@ -265,8 +274,7 @@ class DateReader:
             self.add(*match.span(), value, "monthday", monthday=day, rolls=not which)
 
     def relative_words(self) -> None:
-        text = self.scan.text
-        for match in _RELATIVE.finditer(text, self.scan.start_of(_RELATIVE_WORDS, 8)):
+        for match in self.scan.finditer(_RELATIVE, _RELATIVE_LEADS):
             if not self.scan.free(*match.span()):
                 continue
             word = match.group(0)
@@ -281,8 +289,7 @@ class DateReader:
             self.found.weak_today = True
 
     def weekdays(self) -> None:
-        text = self.scan.text
-        for match in _WEEKDAY_ONLY.finditer(text, self.scan.start_of(_WEEKDAY_WORDS, 16)):
+        for match in self.scan.finditer(_WEEKDAY_ONLY, _WEEKDAY_ONLY_LEADS):
             if not self.scan.free(*match.span()):
                 continue
             mod = match.group("mod").strip()

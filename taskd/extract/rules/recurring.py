@@ -143,7 +143,7 @@ def _ordinals(text: str) -> list[int]:
 
 
 def _every_unit(scan: Scan, found: Found) -> None:
-    for match in _EVERY_UNIT.finditer(scan.text, scan.start_of(_EVERY_WORDS, 0)):
+    for match in scan.finditer(_EVERY_UNIT, _EVERY_LEADS):
         if not scan.free(*match.span()):
             continue
         unit = match.group("unit").replace("\n", " ")
@@ -167,7 +167,7 @@ def _every_unit(scan: Scan, found: Found) -> None:
 
 
 def _weekdays(scan: Scan, found: Found) -> None:
-    for match in _WEEKDAYS.finditer(scan.text, scan.start_of(_LEADS_AND_DAYS, 0)):
+    for match in scan.finditer(_WEEKDAYS, _WEEKDAYS_LEADS):
         if not scan.free(*match.span()):
             continue
         items = re.split(r",\s?|\s?,?\s(?:and|or)\s", match.group("list"))
@@ -336,6 +336,9 @@ def _between(scan: Scan, found: Found) -> None:
 
 
 _EVERY_WORDS = frozenset({"every", "each", "any", "all"})
+# How the words that can open _EVERY_UNIT / _WEEKDAYS begin (Scan.finditer tries them there only).
+_EVERY_LEADS = ("every", "each", "any", "all")
+_WEEKDAYS_LEADS = (*_EVERY_LEADS, "on", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _UNIT_WORDS = frozenset({"minute", "min", "hour", "hr", "day", "night", "week", "fortnight",
                          "month", "year", "quarter", "weekday", "business", "working", "work",
                          "workday", "weekend"})

@@ -210,6 +210,18 @@ class Scan:
                     end = match.end()
                     yield match
 
+    def finditer_numbers(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        """Scan.finditer for a pattern that can only match where a run of digits starts."""
+        text = self.text
+        end = -1
+        for number in _NUMBER.finditer(text):
+            at = number.start()
+            if at >= end:
+                match = pattern.match(text, at)
+                if match is not None:
+                    end = match.end()
+                    yield match
+
     def has(self, words: frozenset[str] | set[str]) -> bool:
         return not self.words.isdisjoint(words)
 

@@ -203,8 +203,11 @@ _ATOM_WORDS = {
     "spoken": frozenset({"am", "pm", "clock"}),
     "named": frozenset({"noon", "midday", "midnight"}),
 }
+# These atoms open with a run of digits (their lookbehind rules out a digit before it).
 _NEEDS_DIGIT = frozenset({"clock", "meridiem", "compact", "oclock"})
 _NUMBERS_OR_HALVES = NUMBER_WORDS | {"quarter", "half"}
+_NUMBER_LEADS = tuple(sorted(NUMBER_WORDS))  # the "spoken" atom opens with a number word
+_PREP_LEADS_TUPLE = tuple(sorted(_PREP_LEADS))
 
 
 _DIGIT_AP = re.compile(r"\d[ap]\b")  # "8a", "9p"
@@ -240,7 +243,9 @@ def find_explicit_times(scan: Scan, found: Found) -> None:
     for pattern, kind in _ATOMS:
         if not _may_match(scan, kind):
             continue
-        for match in pattern.finditer(scan.text):
+        matches = scan.finditer_numbers(pattern) if kind in _NEEDS_DIGIT else \
+            scan.finditer(pattern, _NUMBER_LEADS) if kind == "spoken" else pattern.finditer(scan.text)
+        for match in matches:
             if not scan.free(*match.span()):
                 continue
             before = scan.text[max(0, match.start() - 2):match.start()]
@@ -273,7 +278,7 @@ def find_bare_times(scan: Scan, found: Found) -> None:
 
 
 def _after_prepositions(scan: Scan, found: Found) -> None:
-    for prep in _PREP_RE.finditer(scan.text):
+    for prep in scan.finditer(_PREP_RE, _PREP_LEADS_TUPLE):
         if not scan.free(*prep.span()):
             continue
         match = _BARE.match(scan.text, prep.end())

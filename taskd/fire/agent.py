@@ -18,17 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from taskd.errors import TaskdError
-
 if TYPE_CHECKING:
     from taskd.agent.prompt import Earlier
     from taskd.agent.runner import AgentRun
     from taskd.settings import Settings
     from taskd.store.tables import Task
-
-
-class AgentUnavailable(TaskdError):
-    """An agent task cannot run: no model endpoint."""
 
 
 NO_MODEL = "agent tasks need a model endpoint"
@@ -59,7 +53,7 @@ class AgentStep:
 
 
 def _failed(task: Task, reason: str, context: AgentContext, agent: AgentRun | None) -> AgentStep:
-    hint = f" ({NO_MODEL_HINT})" if reason == NO_MODEL else ""
+    hint = f": {NO_MODEL_HINT}" if reason == NO_MODEL else ""
     body = (f"could not run: {reason}{hint}. You will not be told again until it works; "
             f"see `taskd history {task.id}`.") if context.tell_failure else None
     return AgentStep(body, error=reason + hint, agent=agent,

@@ -79,6 +79,8 @@ def _index(position: int) -> dict[str, list[int]]:
 _BY_WORD, _BY_CHAR = _index(2), _index(3)
 _TRIGGER_WORDS = frozenset(_BY_WORD)
 _TRIGGER_CHAR = re.compile("[" + re.escape("".join(_BY_CHAR)) + "]")
+# Every substitution as (pattern, replacement, words, chars, substrings), unpacked without a star.
+_ENTRIES = [(*entry, ()) if len(entry) == 4 else entry for entry in _SUBSTITUTIONS]
 
 
 def _normalize(text: str) -> tuple[str, frozenset[str]]:
@@ -86,19 +88,23 @@ def _normalize(text: str) -> tuple[str, frozenset[str]]:
     out = text.lower()
     words = frozenset(_WORD.findall(out))
     hit_words = _TRIGGER_WORDS & words
-    if not hit_words and _TRIGGER_CHAR.search(out) is None:
-        return " ".join(out.split()), words  # most sentences: nothing to rewrite
-    chars = _BY_CHAR.keys() & frozenset(out)
-    candidates = {n for word in hit_words for n in _BY_WORD[word]}
-    candidates.update(n for char in chars for n in _BY_CHAR[char])
+    if _TRIGGER_CHAR.search(out) is None:
+        if not hit_words:
+            return " ".join(out.split()), words  # most sentences: nothing to rewrite
+        chars: frozenset[str] = frozenset()
+        candidates = {n for word in hit_words for n in _BY_WORD[word]}
+    else:
+        chars = frozenset(char for char in _BY_CHAR if char in out)
+        candidates = {n for word in hit_words for n in _BY_WORD[word]}
+        candidates.update(n for char in chars for n in _BY_CHAR[char])
     changed = False
-    for number in sorted(candidates):
-        pattern, replacement, trigger_words, trigger_chars, *more = _SUBSTITUTIONS[number]
+    for number in sorted(candidates) if len(candidates) > 1 else candidates:
+        pattern, replacement, trigger_words, trigger_chars, more = _ENTRIES[number]
         if trigger_words and words.isdisjoint(trigger_words):
             continue
         if trigger_chars and chars.isdisjoint(trigger_chars):
             continue
-        if more and not any(part in out for part in more[0]):
+        if more and not any(part in out for part in more):
             continue
         new = pattern.sub(replacement, out)
         if new != out:

@@ -332,3 +332,16 @@ def test_allowlisted_file_is_read_and_any_other_is_not(
     assert message.message == (f"This week: the importer shipped and Ana joined.\n(taskd did not "
                                f"read {secret}: only files listed in [agent] read_files of "
                                "config.toml can be read.)")
+
+
+def test_no_re_ask_once_the_run_timeout_is_spent(taskd_home: Path, fake: FakeClock,
+                                                 rec: RecordingChannel, model: FakeServer) -> None:
+    # Each read comes quickly (under the request timeout); the whole answer takes ~0.6 s.
+    model.default = Step(body=completion("not json"), trickle_s=0.002)
+    engine = make_engine(taskd_home, fake, rec, "[agent]\ntimeout = 0.35\n")
+    task = add_task(engine.url, START, title="a slow mumble", kind="agent",
+                    first=START + timedelta(minutes=1))
+    fire_at_8(engine, fake)
+    (run,) = runs(engine, task)
+    assert run.state == "failed" and run.error and "no usable answer in 1 try" in run.error
+    assert len(model.requests) == 1

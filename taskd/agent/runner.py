@@ -121,8 +121,10 @@ def run(task_text: str, source_text: str, *, settings: Any, config: AgentConfig,
             if answer is not None:
                 result.notify, result.message = answer.notify, answer.message
                 break
-            if attempt == MAX_REASKS:
-                result.error = (f"the model gave no usable answer in {1 + MAX_REASKS} tries "
+            # The timeout bounds the run, not only each request: no re-ask once it is spent.
+            if attempt == MAX_REASKS or time.monotonic() - started >= config.timeout:
+                result.error = (f"the model gave no usable answer in {attempt + 1} "
+                                f"{'try' if attempt == 0 else 'tries'} "
                                 f"(last problem: {client.scrub(problem)})")
                 break
             messages = [*messages, {"role": "assistant", "content": reply.content or ""},

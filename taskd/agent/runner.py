@@ -71,10 +71,10 @@ def _flatten(messages: Sequence[dict[str, str]]) -> str:
 
 
 def _problem(content: str | None, finish_reason: str | None) -> tuple[Answer | None, str]:
-    from taskd.extract.model.extractor import Invalid, _loads
+    from taskd.extract.model.extractor import Invalid, loads_answer
 
     try:
-        return Answer.model_validate(_loads(content, finish_reason)), ""
+        return Answer.model_validate(loads_answer(content, finish_reason)), ""
     except Invalid as exc:
         return None, str(exc)
     except ValidationError as exc:

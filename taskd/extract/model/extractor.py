@@ -53,7 +53,8 @@ class _Pick(BaseModel):
     change: str | None
 
 
-def _loads(content: str | None, finish_reason: str | None) -> Any:
+def loads_answer(content: str | None, finish_reason: str | None) -> Any:
+    """A model answer as JSON; fences and chatter around one object forgiven. Raises Invalid."""
     if content is None or not content.strip():
         raise Invalid("the answer was empty; answer with the JSON object")
     text = FENCE.sub("", content.strip())
@@ -102,7 +103,7 @@ class ModelExtractor:
             if reply.finish_reason == "content_filter":
                 raise ExtractionFailed("the model's content filter stopped the answer")
             try:
-                return accept(_loads(reply.content, reply.finish_reason))
+                return accept(loads_answer(reply.content, reply.finish_reason))
             except Invalid as exc:
                 problem = str(exc)
             except ValidationError as exc:

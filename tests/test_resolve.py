@@ -182,3 +182,11 @@ def test_localize_matches_dateutil_on_ordinary_times() -> None:
     zone = get_zone("Asia/Tokyo")
     assert str(localize(datetime(2026, 1, 1, 9), zone)) == "2026-01-01 09:00:00+09:00"
     assert recurrence.split_rule("RRULE:FREQ=DAILY;BYHOUR=9") == {"FREQ": "DAILY", "BYHOUR": "9"}
+
+
+def test_a_sub_daily_rule_that_never_meets_its_grid_is_refused_not_searched_forever() -> None:
+    # Whole hours from 10:00 never land on minute 30: this used to spin for a century of hours.
+    draft = Draft(title="x", schedule=Schedule(
+        rrule="FREQ=HOURLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=17;BYMINUTE=30", time_source="explicit"))
+    with pytest.raises(BadInput, match="never fires"):
+        resolve(draft, local("2026-11-21T10:00:00"), "Europe/Berlin")

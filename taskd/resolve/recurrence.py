@@ -23,6 +23,9 @@ MIN_INTERVAL = timedelta(minutes=1)
 # A rule that matches nothing for this long is treated as empty. 100 years holds 10 fires of
 # "every February 29" (24 leap days), which the eval's 10-fire comparison needs.
 SEARCH_HORIZON = timedelta(days=366 * 100)
+# Sub-daily candidates are filtered one by one; a year of misses in a row means the BY parts can
+# never meet the elapsed-time grid ("every hour at 17:30" on whole hours from 10:00).
+MISS_SPAN = timedelta(days=366)
 
 
 def split_rule(rule: str) -> dict[str, str]:
@@ -120,14 +123,20 @@ def _elapsed_instants(rule: str, start: datetime, zone: ZoneInfo) -> Iterator[da
     if "UNTIL" in parts:
         until = datetime.strptime(_until_local(parts["UNTIL"], zone), "%Y%m%dT%H%M%S")
     count = int(parts["COUNT"]) if "COUNT" in parts else None
-    emitted = 0
+    emitted = misses = 0
+    step = {"HOURLY": 3600, "MINUTELY": 60, "SECONDLY": 1}[parts["FREQ"]] * interval
+    max_misses = int(MISS_SPAN.total_seconds()) // step
     for utc_naive in base:
         instant = utc_naive.replace(tzinfo=UTC)
         local = wall(instant, zone)
         if until is not None and local > until:
             return
         if not _matches_local(local, parts):
+            misses += 1
+            if misses > max_misses:
+                raise BadInput("that recurrence never fires")
             continue
+        misses = 0
         yield instant.astimezone(zone)
         emitted += 1
         if count is not None and emitted >= count:

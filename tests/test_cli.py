@@ -162,3 +162,10 @@ def test_history_of_a_removed_task_stays_visible(run) -> None:  # type: ignore[n
     result = run("history", "1", "--json")
     assert result.code == 0, result.err
     assert [r["state"] for r in result.json()] == ["delivered"]
+
+
+def test_next_of_a_snoozed_one_time_task_is_when_it_will_fire(run, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    run("add", "remind me to call mom on Friday at 9am")
+    snoozed = run("snooze", "1", "2h", "--json").json()
+    assert snoozed["next"] == ["2026-11-21T12:00:00+01:00"]  # the store fires it then, not Friday
+    assert run("show", "1", "--json").json()["next"] == snoozed["next"]

@@ -37,6 +37,8 @@ def schedule_words(rrule: str | None, first: datetime, zone_name: str) -> str:
 def task_next(task: Task, moment: datetime, count: int) -> list[datetime]:
     if task.status not in ("active", "paused"):
         return []
+    if not task.rrule and task.next_fire_at is not None:
+        return [task.next_fire_at]  # one-time: snoozed or not, the store knows its one fire
     dtstart = datetime.fromisoformat(task.dtstart) if task.dtstart else None
     fires = upcoming(task.rrule, dtstart, task.tz, task.first_at, moment, count)
     if task.next_fire_at and (not fires or task.next_fire_at < fires[0]):

@@ -278,15 +278,17 @@ def _same_day(task: Task, parsed: Parsed, moment: datetime,
     from dataclasses import replace
 
     from taskd.resolve import resolve
+    from taskd.resolve.recurrence import join_rule, split_rule
     from taskd.resolve.zones import get_zone, wall
 
     new = parsed.draft.schedule
     if new is None or new.date or new.rrule or new.offset or not (new.time or new.daypart):
         return parsed
     if task.rrule:  # the stored rule carries the old clock time in BYHOUR/BYMINUTE: drop it
-        day = None
-        rule = ";".join(part for part in task.rrule.split(";")
-                        if part.split("=")[0] not in ("BYHOUR", "BYMINUTE", "BYSECOND"))
+        parts = split_rule(task.rrule)
+        for name in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+            parts.pop(name, None)
+        day, rule = None, join_rule(parts)
     elif task.next_fire_at is not None:
         day, rule = wall(task.next_fire_at, get_zone(task.tz)).date().isoformat(), None
     else:

@@ -104,35 +104,36 @@ _ENTRIES = [(*entry, None) if len(entry) == 4 else entry for entry in _SUBSTITUT
 # trigger characters. It looks at three groups: characters that trigger on their own, words that
 # do, and the pairs (a word of an entry and a character of the same entry). "am" and "pm" are no
 # triggers there: without "." the meridiem rewrite only turns "a m" into "am", which needs the
-# word "m", or collapses white space, as the final join does anyway. White space other than the
-# space (clean_text has turned it into spaces, but Scan takes any text) takes the full path too.
+# word "m", or collapses white space, as the final join does anyway. White space other than
+# single spaces (clean_text leaves no other, but Scan takes any text) takes the full path too.
 _ODD_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + \
-    "".join(map(chr, range(0x2000, 0x200b)))  # what str.split and \\s take for white space, but " "
+    "".join(map(chr, range(0x2000, 0x200b)))  # what str.split and \s take for white space, but " "
 
 
 def _any_char(chars: str) -> re.Pattern[str]:
-    return re.compile("[" + re.escape("".join(dict.fromkeys(chars))) + "]")
+    return re.compile("[" + re.escape(chars) + "]")
 
 
-_LONE_CHAR_OR_ODD_SPACE = _any_char("".join(entry[3] for entry in _SUBSTITUTIONS if not entry[2]) +
-                                    _ODD_SPACES)
+_LONE_CHARS = "".join(entry[3] for entry in _SUBSTITUTIONS if not entry[2]) + _ODD_SPACES
+# Runs of digits and of lone trigger characters: in a sentence without the latter, as nearly all
+# are, one pass finds its numbers too.
+_DIGITS_OR_LONE_CHARS = re.compile(r"[\d" + re.escape(_LONE_CHARS) + "]+")
 _LONE_WORDS = frozenset(word for entry in _SUBSTITUTIONS if not entry[3]
                         for word in entry[2] if word not in ("am", "pm"))
 _PAIRED_WORDS = frozenset(word for entry in _SUBSTITUTIONS if entry[3] for word in entry[2])
-_TRIGGER_CHAR = _any_char("".join(_BY_CHAR))
 _PAIRED_CHAR = _any_char("".join(entry[3] for entry in _SUBSTITUTIONS if entry[2]))
+_TRIGGER_CHAR = _any_char("".join(_BY_CHAR))
 
 
-def _normalize(text: str) -> tuple[str, frozenset[str]]:
-    """The normalized text and its words."""
+def _normalize(text: str) -> tuple[str, frozenset[str], list[str]]:
+    """The normalized text, its words and its numbers (runs of digits)."""
     out = text.lower()
     words = frozenset(_WORD.findall(out))
-    if _LONE_CHAR_OR_ODD_SPACE.search(out) is None and words.isdisjoint(_LONE_WORDS) and (
-            words.isdisjoint(_PAIRED_WORDS) or _PAIRED_CHAR.search(out) is None):
-        # Most sentences: nothing to rewrite, and only single spaces (as clean_text leaves them).
-        if "  " in out or out.startswith(" ") or out.endswith(" "):
-            out = " ".join(out.split())
-        return out, words
+    runs = _DIGITS_OR_LONE_CHARS.findall(out)  # all digits: no lone trigger character
+    if (not runs or "".join(runs).isdigit()) and words.isdisjoint(_LONE_WORDS) and (
+            words.isdisjoint(_PAIRED_WORDS) or _PAIRED_CHAR.search(out) is None) and \
+            "  " not in out and not out.startswith(" ") and not out.endswith(" "):
+        return out, words, runs  # most sentences: nothing to rewrite, single spaces already
     chars = frozenset(_TRIGGER_CHAR.findall(out))
     candidates = {n for word in _TRIGGER_WORDS & words for n in _BY_WORD[word]}
     candidates.update(n for char in chars for n in _BY_CHAR[char])
@@ -149,7 +150,7 @@ def _normalize(text: str) -> tuple[str, frozenset[str]]:
         if new != out:
             out, changed = new, True
     out = " ".join(out.split())
-    return out, frozenset(_WORD.findall(out)) if changed else words
+    return out, frozenset(_WORD.findall(out)) if changed else words, _NUMBER.findall(out)
 
 
 @dataclass(slots=True)
@@ -210,11 +211,10 @@ class Scan:
     __slots__ = ("has_digit", "longest_number", "original", "raw", "text", "words")
 
     def __init__(self, text: str) -> None:
-        original, words = _normalize(text)
+        original, words, numbers = _normalize(text)
         self.original = self.text = original
         # Word set and digit flag: cheap checks that let recognizers skip regexes that cannot match.
         self.words = words
-        numbers = _NUMBER.findall(original)
         self.has_digit = bool(numbers)
         self.longest_number = max(map(len, numbers)) if numbers else 0
         self.raw = text

@@ -127,8 +127,18 @@ def _join_parts(parts: list[str], vague: bool) -> str:
 def plain_words(scan_text: str) -> str:
     """Filler-free words that the recognizers did not consume (the blanks in `scan_text`), in
     lower case, the gaps closed."""
+    # Usually the consumed text is all at one end (BLANK is white space to isspace): one piece.
+    first, last = scan_text.find(BLANK), scan_text.rfind(BLANK)
+    if first < 0:
+        pieces = [scan_text]
+    elif scan_text[first:].isspace():
+        pieces = [scan_text[:first]]
+    elif scan_text[:last + 1].isspace():
+        pieces = [scan_text[last + 1:]]
+    else:
+        pieces = _GAPS.split(scan_text)
     parts: list[str] = []  # a loop, not a comprehension: on 3.11 that is one more function call
-    for piece in _GAPS.split(scan_text):
+    for piece in pieces:
         if piece and not piece.isspace():
             parts.append(_strip_filler(piece.strip().strip(" ,")))
     # A vague time word ("sometime", "later") needs one of these; `in` beats a regex or any().

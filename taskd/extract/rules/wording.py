@@ -127,25 +127,27 @@ def _join_parts(parts: list[str], vague: bool) -> str:
 def plain_words(scan_text: str) -> str:
     """Filler-free words that the recognizers did not consume (the blanks in `scan_text`), in
     lower case, the gaps closed."""
-    # Usually the consumed text is all at one end (BLANK is white space to isspace): one piece.
-    first, last = scan_text.find(BLANK), scan_text.rfind(BLANK)
-    if first < 0:
-        pieces = [scan_text]
-    elif scan_text[first:].isspace():
-        pieces = [scan_text[:first]]
-    elif scan_text[:last + 1].isspace():
-        pieces = [scan_text[last + 1:]]
-    else:
-        pieces = _GAPS.split(scan_text)
-    parts: list[str] = []  # a loop, not a comprehension: on 3.11 that is one more function call
-    for piece in pieces:
-        if piece and not piece.isspace():
-            parts.append(_strip_filler(piece.strip().strip(" ,")))
     # A vague time word ("sometime", "later") needs one of these; `in` beats a regex or any().
     vague = "some" in scan_text or "eventually" in scan_text or "when" in scan_text or \
         "later" in scan_text or "soon" in scan_text or "one" in scan_text
-    # The usual title is one piece, already without filler: _strip_filler gives the same again.
-    text = parts[0] if len(parts) == 1 and not vague else _join_parts(parts, vague)
+    # Usually the consumed text is all at one end (BLANK is white space to isspace): one piece.
+    first = scan_text.find(BLANK)
+    if first < 0:
+        piece: str | None = scan_text
+    elif scan_text[first:].isspace():
+        piece = scan_text[:first]
+    else:
+        last = scan_text.rfind(BLANK)
+        piece = scan_text[last + 1:] if scan_text[:last + 1].isspace() else None
+    if piece is not None and not vague:
+        # What _join_parts makes of one piece: _strip_filler gives the same again.
+        text = _strip_filler(piece.strip().strip(" ,"))
+    else:
+        parts: list[str] = []  # a loop, not a comprehension: on 3.11 that is one more function call
+        for each in [piece] if piece is not None else _GAPS.split(scan_text):
+            if each and not each.isspace():
+                parts.append(_strip_filler(each.strip().strip(" ,")))
+        text = _join_parts(parts, vague)
     text = text.rstrip(_END_PUNCTUATION)
     if text.endswith(_POLITE_ENDINGS):
         text = _drop_polite(text)

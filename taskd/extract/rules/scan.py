@@ -28,9 +28,10 @@ def _single_spaced(text: str) -> bool:
 
 
 def _meridiem_may_change(text: str) -> bool:
-    """Whether the "5 p m" -> "5 pm" rewrite below can change `text`. In single-spaced text it
-    only changes "a m"/"p m" with a space and a dot after "am"/"pm"; it needs " am", " pm", " a m"
-    or " p m" anywhere. Most times are "5 pm" or "5pm", and the pattern is among the slowest."""
+    """Whether the "5 p m" -> "5 pm" rewrite below can change `text`. It needs " am", " pm",
+    " a m" or " p m"; in single-spaced text "5 pm" is already what it makes, so it can only join
+    "a m"/"p m" or drop a dot after "am"/"pm". Most times are written "5 pm" or "5pm", and the
+    pattern is among the slowest to run."""
     if " a m" in text or " p m" in text:
         return True
     return (" am" in text or " pm" in text) and (
@@ -207,8 +208,6 @@ class Found:
 
 class Scan:
     """The normalized text with consumed spans blanked out."""
-
-    __slots__ = ("has_digit", "longest_number", "original", "raw", "text", "words")
 
     def __init__(self, text: str) -> None:
         original, words, numbers = _normalize(text)

@@ -108,8 +108,8 @@ def _drop_polite(text: str) -> str:
 
 
 def _join_parts(parts: list[str], vague: bool) -> str:
-    """The unconsumed pieces as one text, minus what only made sense next to the words between
-    them: "call mom on <date> and <time> about the car" -> "call mom about the car"."""
+    """The pieces joined: one before a gap loses a last word that went with what was consumed
+    there ("call mom on"), one after a gap its linking first word ("to", "and", "at", "on")."""
     cleaned: list[str] = []
     last = len(parts) - 1
     for index, part in enumerate(parts):

@@ -31,13 +31,19 @@ class Extractor(Protocol):
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# A control character or white space other than the space (all that str.split splits at).
+_CONTROL_OR_ODD_SPACE = re.compile(r"[\x00-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
 
 
 def clean_text(text: str) -> str:
     """The checks every backend shares: bad input stops here, before any parsing or model call."""
-    if _CONTROL.search(text):
-        raise BadInput("the text contains control characters; give plain text")
-    stripped = " ".join(text.split())
+    if _CONTROL_OR_ODD_SPACE.search(text) is None and "  " not in text and \
+            not text.startswith(" ") and not text.endswith(" "):
+        stripped = text  # already single-spaced, as typed text nearly always is
+    else:
+        if _CONTROL.search(text):
+            raise BadInput("the text contains control characters; give plain text")
+        stripped = " ".join(text.split())
     if not stripped:
         raise BadInput("the text is empty; say what and when, e.g. \"call mom tomorrow at 6pm\"")
     if len(stripped) > MAX_TEXT:

@@ -9,7 +9,7 @@ title is simply what is left.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -19,12 +19,31 @@ BLANK = "\x1f"
 
 _DASHES = "-\u2013\u2014"
 
-# (pattern, replacement, words, chars[, substrings]): a substitution runs only when the text has
-# one of its trigger words (if any are given), one of its trigger characters (if any are given)
-# and one of its substrings (if given). Words and characters are checked against sets built once,
-# so an ordinary sentence costs a few set look-ups here; some of these patterns are slow to run.
+
+def _single_spaced(text: str) -> bool:
+    """Whether the only white space in `text` is single spaces between words, as `clean_text`
+    leaves it. Every white space character but the space is unprintable, so no regex is needed."""
+    return text.isprintable() and "  " not in text and not text.startswith(" ") and \
+        not text.endswith(" ")
+
+
+def _meridiem_may_change(text: str) -> bool:
+    """Whether the "5 p m" -> "5 pm" rewrite below can change `text`. It needs " am", " pm",
+    " a m" or " p m"; in single-spaced text "5 pm" is already what it makes, so it can only join
+    "a m"/"p m" or drop a dot after "am"/"pm". Most times are written "5 pm" or "5pm", and the
+    pattern is among the slowest to run."""
+    if " a m" in text or " p m" in text:
+        return True
+    return (" am" in text or " pm" in text) and (
+        "am." in text or "pm." in text or not _single_spaced(text))
+
+
+# (pattern, replacement, words, chars[, guard]): a substitution runs only when the text has one of
+# its trigger words (if any are given), one of its trigger characters (if any are given) and the
+# guard (if given) says yes. Words and characters are checked against sets built once, so an
+# ordinary sentence costs a few set look-ups here; some of these patterns are slow to run.
 _SUBSTITUTIONS: list[tuple[re.Pattern[str], str, frozenset[str], str] |
-                     tuple[re.Pattern[str], str, frozenset[str], str, tuple[str, ...]]] = [
+                     tuple[re.Pattern[str], str, frozenset[str], str, Callable[[str], bool]]] = [
     (re.compile(r"[\u2018\u2019\u02bc`]"), "'", frozenset(), "\u2018\u2019\u02bc`"),
     (re.compile(r"[\u201c\u201d]"), '"', frozenset(), "\u201c\u201d"),
     (re.compile(r"[\u2013\u2014]"), "-", frozenset(), "\u2013\u2014"),
@@ -32,7 +51,7 @@ _SUBSTITUTIONS: list[tuple[re.Pattern[str], str, frozenset[str], str] |
     (re.compile(rf"(\d|\b{NUM_WORD})\s*\.?\s*([ap])\s?\.\s?m\b\.?"), r"\1 \2m", frozenset({"m"}),
      "."),
     (re.compile(rf"(\d|\b{NUM_WORD})\s+([ap])\s?m\b\.?"), r"\1 \2m", frozenset({"am", "pm", "m"}),
-     "", (" am", " pm", " a m", " p m")),
+     "", _meridiem_may_change),
     (re.compile(r"\b(?:tmrw|tmr|tmrow|tmw|tomorow|tommorow|tommorrow|2morrow|tomm)\b"),
      "tomorrow", frozenset({"tmrw", "tmr", "tmrow", "tmw", "tomorow", "tommorow", "tommorrow",
                             "morrow", "tomm"}), ""),
@@ -54,7 +73,8 @@ _SUBSTITUTIONS: list[tuple[re.Pattern[str], str, frozenset[str], str] |
     (re.compile(r"\bbi-weekly\b"), "biweekly", frozenset({"bi"}), _DASHES),
     (re.compile(r"\bst\.? patrick'?s?\b|\bsaint patrick'?s?\b"), "saint patrick",
      frozenset({"patrick", "patricks"}), ""),
-    (re.compile(r"(?<=\w)'s\b(?= time\b)"), "", frozenset({"s"}), "'\u2018\u2019\u02bc`"),
+    (re.compile(r"(?<=\w)'s\b(?= time\b)"), "", frozenset({"s"}), "'\u2018\u2019\u02bc`",
+     lambda text: "'s time" in text),  # "it's" and "mom's" are common, "it's time" is not
     (re.compile(r"\s*@\s*"), " at ", frozenset(), "@"),
     (re.compile(r"\s+&\s+"), " and ", frozenset(), "&"),
     (re.compile(r"\bthru\b"), "through", frozenset({"thru"}), ""),
@@ -78,39 +98,60 @@ def _index(position: int) -> dict[str, list[int]]:
 
 _BY_WORD, _BY_CHAR = _index(2), _index(3)
 _TRIGGER_WORDS = frozenset(_BY_WORD)
-_TRIGGER_CHAR = re.compile("[" + re.escape("".join(_BY_CHAR)) + "]")
-# Every substitution as (pattern, replacement, words, chars, substrings), unpacked without a star.
-_ENTRIES = [(*entry, ()) if len(entry) == 4 else entry for entry in _SUBSTITUTIONS]
+# Every substitution as (pattern, replacement, words, chars, guard), unpacked without a star.
+_ENTRIES = [(*entry, None) if len(entry) == 4 else entry for entry in _SUBSTITUTIONS]
+
+# The quick test that most sentences pass: no substitution has both its trigger words and its
+# trigger characters. It looks at three groups: characters that trigger on their own, words that
+# do, and the pairs (a word of an entry and a character of the same entry). "am" and "pm" are no
+# triggers there: without "." the meridiem rewrite only turns "a m" into "am", which needs the
+# word "m", or collapses white space, as the final join does anyway. White space other than
+# single spaces (clean_text leaves no other, but Scan takes any text) takes the full path too.
+_ODD_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + \
+    "".join(map(chr, range(0x2000, 0x200b)))  # what str.split and \s take for white space, but " "
 
 
-def _normalize(text: str) -> tuple[str, frozenset[str]]:
-    """The normalized text and its words."""
+def _any_char(chars: str) -> re.Pattern[str]:
+    return re.compile("[" + re.escape(chars) + "]")
+
+
+_LONE_CHARS = "".join(entry[3] for entry in _SUBSTITUTIONS if not entry[2]) + _ODD_SPACES
+# Runs of digits and of lone trigger characters: in a sentence without the latter, as nearly all
+# are, one pass finds its numbers too.
+_DIGITS_OR_LONE_CHARS = re.compile(r"[\d" + re.escape(_LONE_CHARS) + "]+")
+_LONE_WORDS = frozenset(word for entry in _SUBSTITUTIONS if not entry[3]
+                        for word in entry[2] if word not in ("am", "pm"))
+_PAIRED_WORDS = frozenset(word for entry in _SUBSTITUTIONS if entry[3] for word in entry[2])
+_PAIRED_CHAR = _any_char("".join(entry[3] for entry in _SUBSTITUTIONS if entry[2]))
+_TRIGGER_CHAR = _any_char("".join(_BY_CHAR))
+
+
+def _normalize(text: str) -> tuple[str, frozenset[str], list[str]]:
+    """The normalized text, its words and its numbers (runs of digits)."""
     out = text.lower()
     words = frozenset(_WORD.findall(out))
-    hit_words = _TRIGGER_WORDS & words
-    if _TRIGGER_CHAR.search(out) is None:
-        if not hit_words:
-            return " ".join(out.split()), words  # most sentences: nothing to rewrite
-        chars: frozenset[str] = frozenset()
-        candidates = {n for word in hit_words for n in _BY_WORD[word]}
-    else:
-        chars = frozenset(char for char in _BY_CHAR if char in out)
-        candidates = {n for word in hit_words for n in _BY_WORD[word]}
-        candidates.update(n for char in chars for n in _BY_CHAR[char])
+    runs = _DIGITS_OR_LONE_CHARS.findall(out)  # all digits: no lone trigger character
+    if (not runs or "".join(runs).isdigit()) and words.isdisjoint(_LONE_WORDS) and (
+            words.isdisjoint(_PAIRED_WORDS) or _PAIRED_CHAR.search(out) is None) and \
+            "  " not in out and not out.startswith(" ") and not out.endswith(" "):
+        return out, words, runs  # most sentences: nothing to rewrite, single spaces already
+    chars = frozenset(_TRIGGER_CHAR.findall(out))
+    candidates = {n for word in _TRIGGER_WORDS & words for n in _BY_WORD[word]}
+    candidates.update(n for char in chars for n in _BY_CHAR[char])
     changed = False
     for number in sorted(candidates) if len(candidates) > 1 else candidates:
-        pattern, replacement, trigger_words, trigger_chars, more = _ENTRIES[number]
+        pattern, replacement, trigger_words, trigger_chars, guard = _ENTRIES[number]
         if trigger_words and words.isdisjoint(trigger_words):
             continue
         if trigger_chars and chars.isdisjoint(trigger_chars):
             continue
-        if more and not any(part in out for part in more):
+        if guard is not None and not guard(out):
             continue
         new = pattern.sub(replacement, out)
         if new != out:
             out, changed = new, True
     out = " ".join(out.split())
-    return out, frozenset(_WORD.findall(out)) if changed else words
+    return out, frozenset(_WORD.findall(out)) if changed else words, _NUMBER.findall(out)
 
 
 @dataclass(slots=True)
@@ -169,11 +210,10 @@ class Scan:
     """The normalized text with consumed spans blanked out."""
 
     def __init__(self, text: str) -> None:
-        self.original, words = _normalize(text)
-        self.text = self.original
+        original, words, numbers = _normalize(text)
+        self.original = self.text = original
         # Word set and digit flag: cheap checks that let recognizers skip regexes that cannot match.
         self.words = words
-        numbers = _NUMBER.findall(self.original)
         self.has_digit = bool(numbers)
         self.longest_number = max(map(len, numbers)) if numbers else 0
         self.raw = text

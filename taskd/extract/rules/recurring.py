@@ -21,17 +21,22 @@ own, else UNTIL; "for the next 30 days" -> UNTIL; "until <date>" -> UNTIL (see `
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from taskd.extract.rules import times
+from taskd.extract.rules.calendar import check_day, month_name
 from taskd.extract.rules.lexicon import (
     MONTH,
     MONTH_WORDS,
     NUM,
     ORD,
     ORDINAL_TOKENS,
+    ORDINAL_UNITS,
+    ORDINALS,
     QTY,
     RRULE_DAYS,
     WEEKDAY,
+    WEEKDAY_NAMES,
     WEEKDAY_WORDS,
     WEEKDAYS,
     WORKDAYS,
@@ -43,7 +48,8 @@ from taskd.extract.rules.lexicon import (
 )
 from taskd.extract.rules.scan import Found, Scan
 
-_FINENESS = ["SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"]
+_FINENESS = {freq: n for n, freq in enumerate(
+    ["SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"])}
 _UNIT_RULES: dict[str, tuple[str, int, dict[str, str]]] = {
     "minute": ("MINUTELY", 1, {}), "min": ("MINUTELY", 1, {}), "hour": ("HOURLY", 1, {}),
     "hr": ("HOURLY", 1, {}), "day": ("DAILY", 1, {}), "night": ("DAILY", 1, {}),
@@ -105,97 +111,162 @@ _FOR_SPAN = re.compile(
     rf"\bfor\s(?:the\s)?(?:next\s|following\s)?(?P<n>{QTY})\s(?P<unit>day|week|month|year)s?\b")
 
 
+_DAY_SPLIT = re.compile(r",\s?|\s?,?\s(?:and|or)\s")
+_ORDINAL_SPLIT = re.compile(r",\s?|\s(?:and|&|or)\s")
+_SECOND_TO_LAST = re.compile(r"second[\s-]to[\s-]last")
+_RANGE_SEP = re.compile(r"\s?(?:and|to|-|until|till)\s?")
+_NEXT = re.compile(r"\b(?:next|following|coming)\b")
+
+
 def merge(found: Found, freq: str, interval: int = 1, by: dict[str, str] | None = None) -> None:
     """Add a recurrence piece; the finer frequency wins and BY parts accumulate."""
     rule = found.rule
     if rule is None:
-        found.rule = {"FREQ": freq, **({"INTERVAL": str(interval)} if interval > 1 else {})}
-        rule = found.rule
+        found.rule = rule = {"FREQ": freq}
+        if interval > 1:
+            rule["INTERVAL"] = str(interval)
     else:
-        if _FINENESS.index(freq) < _FINENESS.index(rule["FREQ"]):
+        if _FINENESS[freq] < _FINENESS[rule["FREQ"]]:
             rule["FREQ"] = freq
         if interval > int(rule.get("INTERVAL", "1")):
             rule["INTERVAL"] = str(interval)
-    for name, value in (by or {}).items():
-        rule[name] = value
+    if by:
+        rule.update(by)
 
 
-def _days(text: str) -> list[str]:
-    out: list[str] = []
-    for word in re.split(r",\s?|\s?,?\s(?:and|or)\s", text):
-        number = weekday_number(word)
-        if number is not None and RRULE_DAYS[number] not in out:
-            out.append(RRULE_DAYS[number])
-    return out
+def _matches_at(pattern: re.Pattern[str], text: str, leads: Iterable[str]) -> list[re.Match[str]]:
+    """What `pattern.finditer(text)` finds, for a pattern that can only start where one of `leads` is
+    written: tried there only, because a complex pattern tried at every position of a sentence
+    costs several times more than a few anchored `match` calls (like `Scan.finditer`, without
+    its walk over every word of the sentence)."""
+    starts: list[int] = []
+    for lead in leads:
+        at = text.find(lead)
+        while at >= 0:
+            starts.append(at)
+            at = text.find(lead, at + 1)
+    if len(starts) > 1:
+        starts.sort()
+    found: list[re.Match[str]] = []
+    end = -1
+    for at in starts:
+        if at >= end:
+            match = pattern.match(text, at)
+            if match is not None:
+                end = match.end()
+                found.append(match)
+    return found
+
+
+def _day_form(item: str) -> tuple[str | None, bool]:
+    """One item of a weekday list: its RRULE day, and whether it is a plural ("Mondays")."""
+    number = weekday_number(item)
+    return (None if number is None else RRULE_DAYS[number]), item.endswith("s") and item[:-1] in WEEKDAYS
+
+
+# Every way _WEEKDAY_LIST writes one weekday, read once here instead of once per sentence.
+_DAY_FORMS = {form: _day_form(form) for name in WEEKDAY_NAMES
+              for form in (name, f"{name}.", f"{name}s", f"{name}.s")}
+
+
+def _weekday_list(listed: str) -> tuple[list[str], bool]:
+    """The RRULE days of a weekday list, in order without repeats, and whether one is a plural."""
+    form = _DAY_FORMS.get(listed)
+    if form is not None:  # a single weekday, the usual case
+        return ([] if form[0] is None else [form[0]]), form[1]
+    days: list[str] = []
+    plural = False
+    for item in _DAY_SPLIT.split(listed):
+        code, item_plural = _DAY_FORMS.get(item) or _day_form(item)
+        plural = plural or item_plural
+        if code is not None and code not in days:
+            days.append(code)
+    return days, plural
+
+
+def _ordinal_value(word: str) -> int | None:
+    if _SECOND_TO_LAST.fullmatch(word):
+        return -2
+    return ordinal(word)
+
+
+# The usual ordinals, read once here ("15th", "first", "twenty first", "last"); others as they come.
+_ORDINAL_VALUES: dict[str, int] = {
+    **{f"{day}{suffix}": day for day in range(1, 32) for suffix in ("st", "nd", "rd", "th")},
+    **{word: ORDINALS[word] for word in ORDINALS},
+    **{f"{tens} {unit}": base + ORDINALS[unit] for tens, base in (("twenty", 20), ("thirty", 30))
+       for unit in ORDINAL_UNITS},
+}
 
 
 def _ordinals(text: str) -> list[int]:
     values: list[int] = []
-    for word in re.split(r",\s?|\s(?:and|&|or)\s", text):
+    for word in _ORDINAL_SPLIT.split(text):
         word = word.removeprefix("the ").strip()
-        if re.fullmatch(r"second[\s-]to[\s-]last", word):
-            values.append(-2)
-            continue
-        value = ordinal(word)
+        value = _ORDINAL_VALUES.get(word)
+        if value is None:
+            value = _ordinal_value(word)
         if value is not None:
             values.append(value)
     return values
 
 
-def _every_unit(scan: Scan, found: Found) -> None:
-    for match in scan.finditer(_EVERY_UNIT, _EVERY_LEADS):
-        if not scan.free(*match.span()):
+def _every_unit(scan: Scan, found: Found, leads: Iterable[str]) -> None:
+    for match in _matches_at(_EVERY_UNIT, scan.text, leads):
+        start, end = match.span()
+        if not scan.free(start, end):
             continue
-        unit = match.group("unit").replace("\n", " ")
-        freq, interval, by = _UNIT_RULES[" ".join(unit.split())]
-        if match.group("half"):
+        other, half, n, unit = match.groups()
+        # Scan.text has single spaces, so a unit matched by "business\sday" is written as the key.
+        freq, interval, by = _UNIT_RULES[unit]
+        if half:
             if unit not in ("hour", "hr"):
                 continue
             freq, interval = "MINUTELY", 30
-        elif match.group("other"):
+        elif other:
             interval *= 2
-        elif match.group("n"):
-            amount = quantity(match.group("n"))
+        elif n:
+            amount = quantity(n)
             if amount is None or amount < 1 or amount != int(amount):
                 continue
             interval *= int(amount)
         merge(found, freq, interval, by)
-        found.quarterly = found.quarterly or unit == "quarter"
-        if unit == "night":
+        if unit == "quarter":
+            found.quarterly = True
+        elif unit == "night":
             found.dayparts.append("night")
-        scan.consume(*match.span())
+        scan.consume(start, end)
 
 
-def _weekdays(scan: Scan, found: Found) -> None:
-    for match in scan.finditer(_WEEKDAYS, _WEEKDAYS_LEADS):
-        if not scan.free(*match.span()):
+def _weekdays(scan: Scan, found: Found, leads: Iterable[str]) -> None:
+    for match in _matches_at(_WEEKDAYS, scan.text, leads):
+        start, end = match.span()
+        if not scan.free(start, end):
             continue
-        items = re.split(r",\s?|\s?,?\s(?:and|or)\s", match.group("list"))
-        plural = any(w.endswith("s") and w[:-1] in WEEKDAYS for w in items)
-        lead = (match.group("lead") or "").strip()
-        days = _days(match.group("list"))
-        if not plural and lead in ("", "on") and not match.group("dp") and len(days) < 2:
+        lead, other, listed, daypart = match.groups()
+        days, plural = _weekday_list(listed)
+        if not plural and not daypart and len(days) < 2 and (lead is None or lead.strip() == "on"):
             continue
         if not days:
             continue
-        merge(found, "WEEKLY", 2 if match.group("other") else 1, {"BYDAY": ",".join(days)})
-        if match.group("dp"):
-            found.dayparts.append(match.group("dp").strip()[:-1])
-        scan.consume(*match.span())
+        merge(found, "WEEKLY", 2 if other else 1, {"BYDAY": ",".join(days)})
+        if daypart:
+            found.dayparts.append(daypart.strip()[:-1])
+        scan.consume(start, end)
 
 
 def _nth(scan: Scan, found: Found) -> None:
     for match in _NTH.finditer(scan.text):
-        if not scan.free(*match.span()):
+        start, end = match.span()
+        if not scan.free(start, end):
             continue
-        period = match.group("period")
+        ords_text, what, _, period = match.groups()
         has_every = match.group(0).startswith(("every", "each"))
         if period is None and not has_every:
             continue
         if period and period not in ("month", "quarter") and found.rule is None and not has_every:
             continue  # "the first Monday of September": a one-time date (dates.py)
-        ords = _ordinals(match.group("ords"))
-        what = match.group("what")
+        ords = _ordinals(ords_text)
         if not ords:
             continue
         by: dict[str, str] = {}
@@ -210,113 +281,130 @@ def _nth(scan: Scan, found: Found) -> None:
             freq = "YEARLY"
         number = weekday_number(what)
         if number is not None:
-            by["BYDAY"] = ",".join(f"{n}{RRULE_DAYS[number]}" for n in ords)
+            day = RRULE_DAYS[number]
+            by["BYDAY"] = ",".join(f"{n}{day}" for n in ords)
         elif what == "day":
-            by["BYMONTHDAY"] = ",".join(str(n) for n in ords)
+            by["BYMONTHDAY"] = ",".join(map(str, ords))
         else:
             by["BYDAY"] = "SA,SU" if what == "weekend day" else WORKDAYS
-            by["BYSETPOS"] = ",".join(str(n) for n in ords)
+            by["BYSETPOS"] = ",".join(map(str, ords))
         merge(found, freq, 1, by)
-        scan.consume(*match.span())
+        scan.consume(start, end)
 
 
 def _monthdays(scan: Scan, found: Found) -> None:
-    for match in _MONTHDAYS.finditer(scan.text):
-        if not scan.free(*match.span()):
+    text = scan.text
+    # Both forms say "every/each/a/per month"; it is usually gone already ("the first Monday of
+    # every month" is _nth's), and then the slow pattern need not run.
+    if not ("every month" in text or "each month" in text or "a month" in text or "per month" in text):
+        return
+    for match in _MONTHDAYS.finditer(text):
+        start, end = match.span()
+        if not scan.free(start, end):
             continue
-        days = _ordinals(match.group("ords") or match.group("ords2"))
+        days = _ordinals(match.group(1) or match.group(2))
         if not days or any(not 1 <= d <= 31 for d in days):
             continue
-        merge(found, "MONTHLY", 1, {"BYMONTHDAY": ",".join(str(d) for d in days)})
-        scan.consume(*match.span())
+        merge(found, "MONTHLY", 1, {"BYMONTHDAY": ",".join(map(str, days))})
+        scan.consume(start, end)
 
 
 def _every_date(scan: Scan, found: Found) -> None:
-    for match in _EVERY_DATE.finditer(scan.text):
-        if not scan.free(*match.span()):
+    for match in _matches_at(_EVERY_DATE, scan.text, ("every", "each")):
+        start, end = match.span()
+        if not scan.free(start, end):
             continue
-        month = month_number(match.group("m1") or match.group("m2"))
-        day_text = match.group("d1") or match.group("d2")
-        day = int(day_text) if day_text.isdigit() else ordinal(day_text)
+        m1, d1, d2, m2 = match.groups()
+        month = month_number(m1 or m2)
+        day_text = d1 or d2
+        if day_text.isdigit():
+            day = int(day_text)
+        else:
+            day = _ORDINAL_VALUES.get(day_text)
+            if day is None:
+                day = ordinal(day_text)
         if month is None or day is None:
             continue
-        from taskd.extract.rules.calendar import check_day, month_name
-
-        check_day(month, day, f"{month_name(month)} {day}")
+        if not 1 <= day <= 28:  # every month has the days up to the 28th
+            check_day(month, day, f"{month_name(month)} {day}")
         merge(found, "YEARLY", 1, {"BYMONTH": str(month), "BYMONTHDAY": str(day)})
-        scan.consume(*match.span())
+        scan.consume(start, end)
 
 
-def _freq_words(scan: Scan, found: Found) -> None:
-    for match in _FREQ_WORD.finditer(scan.text):
-        if not scan.free(*match.span()):
+def _freq_words(scan: Scan, found: Found, leads: Iterable[str]) -> None:
+    for match in _matches_at(_FREQ_WORD, scan.text, leads):
+        start, end = match.span()
+        if not scan.free(start, end):
             continue
-        word = (match.group("w") or "quarterly").replace("-", "").replace(" ", "")
+        word = (match.group(1) or "quarterly").replace("-", "").replace(" ", "")
         word = word.removeprefix("on").removeprefix("every")
         if word == "annual" and found.rule is not None:
             continue
         freq, interval, by = _WORDS[word]
-        if _ADJECTIVE.search(scan.text[:match.start()]):
+        # The longest adjective is 5 letters and a space; \b may look one character further back.
+        if _ADJECTIVE.search(scan.text, max(0, start - 6), start):
             # "the weekly newsletter": a recurrence only when nothing else schedules the task
             if found.rule is None and found.weak_rule is None:
                 found.weak_rule = {"FREQ": freq, **({"INTERVAL": str(interval)}
                                                     if interval > 1 else {}), **by}
             continue
         merge(found, freq, interval, by)
-        found.quarterly = found.quarterly or word == "quarterly"
-        if word == "nightly":
+        if word == "quarterly":
+            found.quarterly = True
+        elif word == "nightly":
             found.dayparts.append("night")
-        scan.consume(*match.span())
+        scan.consume(start, end)
+
+
+_PER_COUNTS = {"once": 1, "one": 1, "twice": 2, "thrice": 3}
+_PER_UNITS = {"daily": "day", "weekly": "week", "monthly": "month", "yearly": "year", "hourly": "hour"}
+_PER_FREQ = {"day": "DAILY", "week": "WEEKLY", "month": "MONTHLY", "year": "YEARLY", "hour": "HOURLY"}
+_PER_WEEK_DAYS = {2: "MO,TH", 3: "MO,WE,FR", 4: "MO,TU,TH,FR", 5: WORKDAYS, 6: "MO,TU,WE,TH,FR,SA"}
 
 
 def _per(scan: Scan, found: Found) -> None:
     for match in _PER.finditer(scan.text):
-        if not scan.free(*match.span()):
+        start, end = match.span()
+        if not scan.free(start, end):
             continue
-        word = match.group("n")
-        n = {"once": 1, "one": 1, "twice": 2, "thrice": 3}.get(word)
+        word, unit, ly = match.groups()
+        n = _PER_COUNTS.get(word)
         if n is None:
             n = cardinal(word.removesuffix(" times")) or 0
-        unit = match.group("unit") or {"daily": "day", "weekly": "week", "monthly": "month",
-                                        "yearly": "year", "hourly": "hour"}[match.group("ly")]
-        freq = {"day": "DAILY", "week": "WEEKLY", "month": "MONTHLY", "year": "YEARLY",
-                "hour": "HOURLY"}[unit]
+        unit = unit or _PER_UNITS[ly]
+        freq = _PER_FREQ[unit]
         if n < 1:
             continue
         by: dict[str, str] = {}
         if unit == "week" and n > 1:
-            by["BYDAY"] = {2: "MO,TH", 3: "MO,WE,FR", 4: "MO,TU,TH,FR", 5: WORKDAYS,
-                           6: "MO,TU,WE,TH,FR,SA"}.get(n, "MO,TU,WE,TH,FR,SA,SU")
+            by["BYDAY"] = _PER_WEEK_DAYS.get(n, "MO,TU,WE,TH,FR,SA,SU")
         elif unit == "day" and n > 1:
             found.per_day = n
         merge(found, freq, 1, by)
-        scan.consume(*match.span())
+        scan.consume(start, end)
 
 
-def _except(scan: Scan, found: Found) -> None:
-    if found.rule is None:
-        return
+def _except(scan: Scan, found: Found, rule: dict[str, str]) -> None:
     for match in _EXCEPT.finditer(scan.text):
-        if not scan.free(*match.span()):
+        start, end = match.span()
+        if not scan.free(start, end):
             continue
-        drop = set(_days(match.group("list")))
-        current = found.rule.get("BYDAY", ",".join(RRULE_DAYS)).split(",")
+        drop = set(_weekday_list(match.group(1))[0])
+        current = rule.get("BYDAY", ",".join(RRULE_DAYS)).split(",")
         kept = [d for d in current if d not in drop]
         if kept:
-            found.rule["BYDAY"] = ",".join(kept)
-            if found.rule["FREQ"] == "DAILY":
-                found.rule["FREQ"] = "WEEKLY"
-            scan.consume(*match.span())
+            rule["BYDAY"] = ",".join(kept)
+            if rule["FREQ"] == "DAILY":
+                rule["FREQ"] = "WEEKLY"
+            scan.consume(start, end)
 
 
-def _between(scan: Scan, found: Found) -> None:
-    if found.rule is None or found.rule["FREQ"] not in ("HOURLY", "MINUTELY"):
-        return
+def _between(scan: Scan, found: Found, rule: dict[str, str]) -> None:
     for match in _BETWEEN.finditer(scan.text):
         first = times._atom_at(scan, found, match.end())
         if first is None:
             continue
-        sep = re.compile(r"\s?(?:and|to|-|until|till)\s?").match(scan.text, first[1])
+        sep = _RANGE_SEP.match(scan.text, first[1])
         if sep is None:
             continue
         second = times._atom_at(scan, found, sep.end())
@@ -328,79 +416,105 @@ def _between(scan: Scan, found: Found) -> None:
             end += 12
         if end < start:
             continue
-        found.rule["BYHOUR"] = ",".join(str(h) for h in range(start, end + 1))
-        found.rule.setdefault("BYMINUTE", str(low.minute))
+        rule["BYHOUR"] = ",".join(map(str, range(start, end + 1)))
+        rule.setdefault("BYMINUTE", str(low.minute))
         found.window_start = (start, low.minute)
         scan.consume(match.start(), second[1])
         return
 
 
 _EVERY_WORDS = frozenset({"every", "each", "any", "all"})
-# How the words that can open _EVERY_UNIT / _WEEKDAYS begin (Scan.finditer tries them there only).
-_EVERY_LEADS = ("every", "each", "any", "all")
-_WEEKDAYS_LEADS = (*_EVERY_LEADS, "on", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# The words a _WEEKDAYS match can open with; with their prefixes, because Scan.finditer (which
+# this replaces) also tried the places where a prefix such as "sund" is written.
+_WEEKDAYS_OPENERS = _EVERY_WORDS | {"on"} | set(WEEKDAY_NAMES) | {f"{name}s" for name in WEEKDAY_NAMES}
+_WEEKDAYS_LEADS = frozenset(
+    word[:n] for word in _WEEKDAYS_OPENERS for n in range(1, len(word) + 1)
+    if word[:n].startswith(("every", "each", "any", "all", "on", "mon", "tue", "wed", "thu", "fri", "sat",
+                            "sun")))
+# The words a _FREQ_WORD match can open with ("bi" of "bi-weekly", "week" of "week days").
+_FREQ_LEADS = frozenset({"on", "every", "each", "daily", "nightly", "weekly", "bi", "biweekly",
+                         "fortnightly", "monthly", "bimonthly", "quarterly", "semiannually", "semiannual",
+                         "biannually", "yearly", "annually", "annual", "hourly", "week", "weekdays",
+                         "weekends"})
 _UNIT_WORDS = frozenset({"minute", "min", "hour", "hr", "day", "night", "week", "fortnight",
                          "month", "year", "quarter", "weekday", "business", "working", "work",
                          "workday", "weekend"})
 _UNIT_TRIGGERS = _UNIT_WORDS | frozenset(w + "s" for w in _UNIT_WORDS)
 _PER_WORDS = frozenset({"once", "one", "twice", "thrice", "times"})
+_PER_UNIT_WORDS = frozenset(_PER_FREQ) | frozenset(_PER_UNITS)
 _FREQ_WORDS = frozenset(_WORDS) | {"biweekly", "bimonthly"}
 _NTH_WORDS = frozenset({"month", "quarter", "every", "each"}) | MONTH_WORDS
+_NTH_WHAT = WEEKDAY_WORDS | {"weekday", "day"}  # what _NTH counts: a weekday, a (business) day
 _ORDINALS = ORDINAL_TOKENS | {"last"}
 _PLURAL_DAYPARTS = frozenset({"mornings", "afternoons", "evenings", "nights"})
-_LEADS_AND_DAYS = _EVERY_WORDS | {"on"} | WEEKDAY_WORDS
+_EXCEPT_WORDS = frozenset({"except", "but", "excluding", "other", "apart"})  # one opens every _EXCEPT
+_BETWEEN_WORDS = frozenset({"between", "from"})
 
 
-def _weekday_rule_possible(scan: Scan, every: bool) -> bool:
-    """A weekday recurs only as "every Monday", "Mondays", "Tuesdays and Thursdays", "Monday
-    mornings": one singular weekday word and nothing else is a date (dates.py)."""
-    days = scan.words & WEEKDAY_WORDS
-    if not days:
-        return False
-    return every or len(days) > 1 or any(d.endswith("s") and d[:-1] in WEEKDAYS for d in days) \
-        or not scan.words.isdisjoint(_PLURAL_DAYPARTS)
+_PLURAL_WEEKDAYS = frozenset(f"{name}s" for name in WEEKDAYS)
+# A sentence without one of these words has no recurrence phrase.
+_TRIGGERS = _EVERY_WORDS | _ORDINALS | WEEKDAY_WORDS | _PER_WORDS | _FREQ_WORDS | {"week"}
+# Every word the checks below ask about: the sentence's words are narrowed to these once, so that
+# each check looks through a few words instead of the whole sentence.
+_ASKED = _TRIGGERS | MONTH_WORDS | _UNIT_TRIGGERS | _NTH_WORDS | _NTH_WHAT | _PLURAL_DAYPARTS | \
+    _PER_UNIT_WORDS | _EXCEPT_WORDS | _WEEKDAYS_LEADS | _FREQ_LEADS | _BETWEEN_WORDS | \
+    {"month", "days", "ends", "quarter"}
 
 
 def find_recurrence(scan: Scan, found: Found) -> None:
-    words = scan.words
-    every = not words.isdisjoint(_EVERY_WORDS)
-    if every:
+    words = scan.words & _ASKED
+    if words.isdisjoint(_TRIGGERS):
+        return
+    every_words = words & _EVERY_WORDS
+    if every_words:
         if not words.isdisjoint(MONTH_WORDS):
             _every_date(scan, found)
         if not words.isdisjoint(_UNIT_TRIGGERS):
-            _every_unit(scan, found)
-    ordinals = not words.isdisjoint(_ORDINALS)
-    if ordinals and not words.isdisjoint(_NTH_WORDS):
-        _nth(scan, found)
-    if ordinals and "month" in words:
-        _monthdays(scan, found)
-    if _weekday_rule_possible(scan, every):
-        _weekdays(scan, found)
-    if not words.isdisjoint(_PER_WORDS):
+            _every_unit(scan, found, every_words)
+    if not words.isdisjoint(_ORDINALS):
+        if not words.isdisjoint(_NTH_WORDS) and not words.isdisjoint(_NTH_WHAT):
+            _nth(scan, found)
+        if "month" in words:
+            _monthdays(scan, found)
+    weekdays = words & WEEKDAY_WORDS
+    # A weekday recurs only as "every Monday", "Mondays", "Tuesdays and Thursdays", "Monday
+    # mornings": one singular weekday word and nothing else is a date (dates.py).
+    if weekdays and (every_words or len(weekdays) > 1 or not weekdays.isdisjoint(_PLURAL_WEEKDAYS)
+                     or not words.isdisjoint(_PLURAL_DAYPARTS)):
+        _weekdays(scan, found, words & _WEEKDAYS_LEADS)
+    if not words.isdisjoint(_PER_WORDS) and not words.isdisjoint(_PER_UNIT_WORDS):
         _per(scan, found)
-    if not words.isdisjoint(_FREQ_WORDS) or ("week" in words and ("days" in words or
-                                                                  "ends" in words)) or \
-            (every and "quarter" in words):
-        _freq_words(scan, found)
-    if found.rule is not None:
-        _except(scan, found)
-        _between(scan, found)
+    if not words.isdisjoint(_FREQ_WORDS) or ("week" in words and ("days" in words or "ends" in words)) \
+            or (every_words and "quarter" in words):
+        # Scan.words (which `words` narrows) holds every word a match can open with: the pattern
+        # opens at a word boundary, and nothing consumed so far started or ended inside a word.
+        _freq_words(scan, found, words & _FREQ_LEADS)
+    rule = found.rule
+    if rule is not None:
+        if not words.isdisjoint(_EXCEPT_WORDS):
+            _except(scan, found, rule)
+        if rule["FREQ"] in ("HOURLY", "MINUTELY") and not words.isdisjoint(_BETWEEN_WORDS):
+            _between(scan, found, rule)
 
 
 def find_bounds(scan: Scan, found: Found) -> None:
     """COUNT and 'for N days' spans; only meaningful once a rule exists."""
     if found.rule is None:
         return
-    for match in _COUNT.finditer(scan.text):
-        if scan.free(*match.span()):
-            n = cardinal(match.group("n"))
-            if n and n > 0:
-                found.count = n
-                scan.consume(*match.span())
-    for match in _FOR_SPAN.finditer(scan.text):
-        if scan.free(*match.span()):
-            amount = quantity(match.group("n"))
-            if amount and amount == int(amount):
-                next_word = re.search(r"\b(?:next|following|coming)\b", match.group(0))
-                found.span = (match.group("unit"), int(amount), bool(next_word))
-                scan.consume(*match.span())
+    text = scan.text
+    # Each pattern needs one of these words; checked first because both are slow to run.
+    if "times" in text or "occurrences" in text or "sessions" in text:
+        for match in _COUNT.finditer(text):
+            if scan.free(*match.span()):
+                n = cardinal(match.group(1))
+                if n and n > 0:
+                    found.count = n
+                    scan.consume(*match.span())
+    text = scan.text
+    if "for" in text:
+        for match in _FOR_SPAN.finditer(text):
+            if scan.free(*match.span()):
+                amount = quantity(match.group(1))
+                if amount and amount == int(amount):
+                    found.span = (match.group(2), int(amount), bool(_NEXT.search(match.group(0))))
+                    scan.consume(*match.span())

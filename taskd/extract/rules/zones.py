@@ -77,8 +77,10 @@ _ABBR_LOWER = {k.lower(): v for k, v in ABBREVIATIONS.items()}
 _NAMED_RE = re.compile(
     rf"\b(?:in )?({_alt(CITIES)}|{_alt(REGIONS)})(?:'s)? (?:standard |daylight )?time\b"
     rf"(?: zone)?|\b(?:in|at) ({_alt(CITIES)})(?= time\b)")
+# Where an abbreviation written in capitals stands in the (lower-cased) working text.
+_ABBR_LOCAL = {abbr: re.compile(rf"(?<![\w'])(?:in )?{abbr}(?![\w'])") for abbr in _ABBR_LOWER}
 _UTC_RE = re.compile(r"\b(?:utc|gmt)\b")
-_CAPITALS = re.compile(r"[A-Z]{2}")  # every abbreviation that counts has two capitals in a row
+_CAPITALS = re.compile(r"[A-Z][A-Z]")  # every abbreviation that counts has two capitals in a row
 
 
 def find_zone(scan: Scan, found: Found, raw: str) -> None:
@@ -90,16 +92,17 @@ def find_zone(scan: Scan, found: Found, raw: str) -> None:
         scan.consume(*match.span())
         found.assumptions.append(f"\"{name} time\" = {found.tz}")
         return
-    upper = _ABBR_RE.search(raw) if _CAPITALS.search(raw) else None
+    # Two capitals in a row need a capital after the first character: a cheap test first.
+    upper = _ABBR_RE.search(raw) if not raw[1:].islower() and _CAPITALS.search(raw) else None
     if upper and upper.group(1) != "Z":
         abbr = upper.group(1).lower()
-        local = re.search(rf"(?<![\w'])(?:in )?{abbr}(?![\w'])", scan.text)
+        local = _ABBR_LOCAL[abbr].search(scan.text)
         if local:
             found.tz = _ABBR_LOWER[abbr]
             scan.consume(*local.span())
             found.assumptions.append(f"{abbr.upper()} = {found.tz}")
             return
-    utc = _UTC_RE.search(scan.text) if scan.has({"utc", "gmt"}) else None
+    utc = _UTC_RE.search(scan.text) if "utc" in scan.words or "gmt" in scan.words else None
     if utc:
         found.tz = "UTC"
         scan.consume(*utc.span())

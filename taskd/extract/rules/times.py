@@ -15,7 +15,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from taskd.extract.rules.lexicon import NUM_WORD, NUMBER_WORDS, QTY, WEEKDAY, cardinal, quantity
+from taskd.extract.rules.lexicon import (
+    NUM_WORD,
+    NUMBER_WORDS,
+    QTY,
+    TEEN_WORDS,
+    TENS_WORDS,
+    UNIT_WORDS,
+    WEEKDAY,
+    cardinal,
+    quantity,
+)
 from taskd.extract.rules.scan import BLANK, Found, Scan, TimeHit, lead_start
 
 PREP = r"(?:\b(?:at|around|about|by|circa|from|before|after|until|till|to|approximately|approx)\s+)"
@@ -55,8 +65,10 @@ _HOUR_BEFORE_DAYPART = re.compile(
 # are) tells whether, and from where on, the hour pattern is worth trying at every position.
 _DAYPART_AFTER_RE = re.compile(_DAYPART_AFTER)
 _HOUR_REACH = len("seventy-seven o'clock, ")  # the most an hour match starts before its daypart
+# The last character of an hour: a digit, a number word's last letter, or o'clock's.
+_HOUR_ENDINGS = frozenset(word[-1] for word in [*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS, "zero", "o'clock"])
 
-_HOUR_BEFORE_TONIGHT = re.compile(r"(?<![\w$:.,/])(\d{1,2}),?\s(?=tonight\b)")
+_HOUR_BEFORE_TONIGHT = re.compile(r"(\d(?<![\w$:.,/]\d)\d?),?\s(?=tonight\b)")  # lookbehind: see _CLOCK
 
 _DAYPART_WORDS = {"morning": "morning", "afternoon": "afternoon", "evening": "evening",
                   "night": "night", "tonight": "tonight", "nite": "night"}
@@ -65,9 +77,15 @@ _DAYPART_RE = re.compile(
     r"during\sthe|every|each|the)\s)?\b(?P<dp>morning|afternoon|evening|night|tonight)"
     r"(?P<pl>s)?\b(?!\s(?:shift|class|routine|run|person|owl|club|market|shows?|news|flight)\b)"
     r"(?P<more>(?:(?:,\s?|\s)(?:and\s)?(?:morning|afternoon|evening|night)s?\b)*)")
+# A daypart word anywhere: where _DAYPART_RE can match at the earliest, given its longest qualifier.
+_DAYPART_WORD = re.compile(r"morning|afternoon|evening|night|tonight")
+_DAYPART_QUALIFIER = len("early in the ")
+_MORE_DAYPARTS = re.compile(r"morning|afternoon|evening|night")
 _EOD_RE = re.compile(
     r"(?:(?:by|at|before|until|till|around)\s)?(?:the\s)?(?:end\sof\s(?:the\s)?(?:business\s|"
     r"work(?:ing)?\s)?day|eod|cob|close\sof\sbusiness|end\sof\sbusiness)\b")
+_EOD_CORE = re.compile(r"end\sof\s|eod|cob|close\sof\sbusiness")
+_EOD_LEAD = len("before the ")
 _EOD_OF_DATE = re.compile(
     rf"(?:(?:by|at|before|until|till)\s)?(?:the\s)?end\sof\s(?:the\s|this\s)?(?={BLANK}|{WEEKDAY})")
 
@@ -350,9 +368,9 @@ def _after_prepositions(scan: Scan, found: Found) -> None:
 
 
 def _before_dayparts(scan: Scan, found: Found) -> None:
-    after = _DAYPART_AFTER_RE.search(scan.text)
-    if after is not None:
-        for match in _HOUR_BEFORE_DAYPART.finditer(scan.text, max(0, after.start() - _HOUR_REACH)):
+    start = _hour_before_daypart_start(scan.text)
+    if start is not None:
+        for match in _HOUR_BEFORE_DAYPART.finditer(scan.text, start):
             if scan.free(*match.span()):
                 hit = _read_bare(match.group(1), None, None)
                 if hit is not None:
@@ -365,27 +383,59 @@ def _before_dayparts(scan: Scan, found: Found) -> None:
             _take(scan, found, match.start(), match.end(), hit)
 
 
+def _hour_before_daypart_start(text: str) -> int | None:
+    """Where _HOUR_BEFORE_DAYPART can first match: before the first daypart words that follow
+    ",?\\s" and what can end an hour. None when no daypart words do."""
+    after = _DAYPART_AFTER_RE.search(text)
+    while after is not None:
+        at = after.start()
+        if at >= 2 and text[at - 1].isspace():
+            last = text[at - 3] if text[at - 2] == "," and at >= 3 else text[at - 2]
+            if last in _HOUR_ENDINGS or last.isdecimal():
+                return max(0, at - _HOUR_REACH)
+        after = _DAYPART_AFTER_RE.search(text, at + 1)
+    return None
+
+
 def find_dayparts(scan: Scan, found: Found) -> None:
-    if not scan.words.isdisjoint(_EOD_WORDS):
-        for pattern in (_EOD_RE, _EOD_OF_DATE):
-            for match in pattern.finditer(scan.text):
-                if scan.free(*match.span()):
-                    found.dayparts.append("end_of_day")
-                    scan.consume(*match.span())
-    if scan.words.isdisjoint(_DAYPART_TRIGGERS):
+    words = scan.words
+    if not words.isdisjoint(_EOD_WORDS):
+        _end_of_day(scan, found)
+    if words.isdisjoint(_DAYPART_TRIGGERS):
         return
-    for match in _DAYPART_RE.finditer(scan.text, scan.start_of(_DAYPART_LEADS, 0)):
+    first = _DAYPART_WORD.search(scan.text)
+    if first is None:
+        return
+    start = max(first.start() - _DAYPART_QUALIFIER, scan.start_of(_DAYPART_LEADS, 0))
+    for match in _DAYPART_RE.finditer(scan.text, start):
         if not scan.free(*match.span()):
             continue
-        head = scan.text[:match.start()].rstrip(" ,")
-        word = match.group("dp")
-        near_date = head.endswith(BLANK)
-        edge = not head.strip(BLANK + " ,") or match.end() == len(scan.text.rstrip(BLANK + " .!?"))
-        if match.group("q") or near_date or word == "tonight" or edge or match.group("pl"):
-            every = (match.group("q") or "").strip() in ("every", "each")
-            if (match.group("pl") or every) and found.rule is None:
-                found.rule = {"FREQ": "DAILY"}  # "mornings", "every morning"
-            found.dayparts.append(_DAYPART_WORDS[word])
-            for extra in re.findall(r"morning|afternoon|evening|night", match.group("more")):
+        qualifier, word, plural, more = match.groups()
+        if not (qualifier or word == "tonight" or plural):
+            head = scan.text[:match.start()].rstrip(" ,")
+            near_date = head.endswith(BLANK)
+            edge = not head.strip(BLANK + " ,") or match.end() == len(scan.text.rstrip(BLANK + " .!?"))
+            if not (near_date or edge):
+                continue
+        every = (qualifier or "").strip() in ("every", "each")
+        if (plural or every) and found.rule is None:
+            found.rule = {"FREQ": "DAILY"}  # "mornings", "every morning"
+        found.dayparts.append(_DAYPART_WORDS[word])
+        if more:
+            for extra in _MORE_DAYPARTS.findall(more):
                 found.dayparts.append(_DAYPART_WORDS[extra])
-            scan.consume(*match.span())
+        scan.consume(*match.span())
+
+
+def _end_of_day(scan: Scan, found: Found) -> None:
+    # Both patterns hold one of these words at most _EOD_LEAD characters from their start: a search
+    # for them (it opens with letters) rules most text out and tells where the patterns can start.
+    core = _EOD_CORE.search(scan.text)
+    if core is None:
+        return
+    start = max(0, core.start() - _EOD_LEAD)
+    for pattern in (_EOD_RE, _EOD_OF_DATE):
+        for match in pattern.finditer(scan.text, start):
+            if scan.free(*match.span()):
+                found.dayparts.append("end_of_day")
+                scan.consume(*match.span())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from taskd.extract.rules.scan import Found, Scan
+from taskd.extract.rules.scan import BLANK, Found, Scan
 
 ABBREVIATIONS = {
     "UTC": "UTC", "GMT": "UTC", "Z": "UTC",
@@ -79,21 +79,33 @@ _NAMED_RE = re.compile(
     rf"(?: zone)?|\b(?:in|at) ({_alt(CITIES)})(?= time\b)")
 # Where an abbreviation written in capitals stands in the (lower-cased) working text.
 _ABBR_LOCAL = {abbr: re.compile(rf"(?<![\w'])(?:in )?{abbr}(?![\w'])") for abbr in _ABBR_LOWER}
+# An abbreviation is only taken where it stands alone in the working text, so (while nothing of
+# it is consumed) a word of the text: most text holds none and needs no search of its capitals.
+_ABBR_WORDS = frozenset(_ABBR_LOWER) - {"z"}  # ("Z" is never taken)
+# _NAMED_RE's matches hold " time" at most this far from their start ("in <name>'s standard time").
+_TIME_REACH = len("in ") + max(map(len, [*CITIES, *REGIONS])) + len("'s standard")
 _UTC_RE = re.compile(r"\b(?:utc|gmt)\b")
 _CAPITALS = re.compile(r"[A-Z][A-Z]")  # every abbreviation that counts has two capitals in a row
 
 
 def find_zone(scan: Scan, found: Found, raw: str) -> None:
     """Set found.tz from the first zone named, and consume its words."""
-    match = _NAMED_RE.search(scan.text) if "time" in scan.words else None
+    match = None
+    if "time" in scan.words:
+        at = scan.text.find(" time")
+        if at >= 0:
+            match = _NAMED_RE.search(scan.text, max(0, at - _TIME_REACH))
     if match:
         name = match.group(1) or match.group(2)
         found.tz = CITIES.get(name) or REGIONS[name]
         scan.consume(*match.span())
         found.assumptions.append(f"\"{name} time\" = {found.tz}")
         return
-    # Two capitals in a row need a capital after the first character: a cheap test first.
-    upper = _ABBR_RE.search(raw) if not raw[1:].islower() and _CAPITALS.search(raw) else None
+    # Two capitals in a row need a capital after the first character: cheap tests first.
+    upper = None
+    if (not scan.words.isdisjoint(_ABBR_WORDS) or BLANK in scan.text) and not raw[1:].islower() \
+            and _CAPITALS.search(raw):
+        upper = _ABBR_RE.search(raw)
     if upper and upper.group(1) != "Z":
         abbr = upper.group(1).lower()
         local = _ABBR_LOCAL[abbr].search(scan.text)

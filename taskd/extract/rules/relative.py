@@ -36,19 +36,19 @@ _DOWN = {"years": ("months", 12), "months": ("days", 30), "weeks": ("days", 7),
 def parse_duration(text: str) -> dict[str, int] | None:
     fields: dict[str, float] = {}
     for piece in _PIECE_RE.finditer(text):
-        if piece.group("qn"):
+        quarters, half_unit, amount_text, unit, and_half = piece.groups()
+        if quarters:
             field, scale = "minutes", 1
-            amount = 45 if piece.group("qn") == "three" else 15
-        elif piece.group("hu"):
-            field, scale = UNITS[piece.group("hu")]
+            amount = 45 if quarters == "three" else 15
+        elif half_unit:
+            field, scale = UNITS[half_unit]
             amount = 0.5
         else:
-            field, scale = UNITS[piece.group("u")]
-            amount_text = piece.group("q")
+            field, scale = UNITS[unit]
             value = float(amount_text) if amount_text.isdigit() else quantity(amount_text)
             if value is None:
                 return None
-            amount = value + (0.5 if piece.group("half") else 0)
+            amount = value + (0.5 if and_half else 0)
         fields[field] = fields.get(field, 0) + amount * scale
     out: dict[str, int] = {}
     for field, amount in fields.items():
@@ -75,18 +75,22 @@ def find_offsets(scan: Scan, found: Found) -> None:
     if scan.words.isdisjoint(_OFFSET_WORDS) or scan.words.isdisjoint(DURATION_WORDS):
         return
     _take_offset(scan, found, _IN)
-    if _FROM_NOW_END.search(scan.text) is not None:
+    if found.offset is None and _FROM_NOW_END.search(scan.text) is not None:
         _take_offset(scan, found, _FROM_NOW)
 
 
 def _take_offset(scan: Scan, found: Found, pattern: re.Pattern[str]) -> None:
+    """The first offset `pattern` finds in what is left (none after one is found)."""
+    if found.offset is not None:
+        return
     for match in pattern.finditer(scan.text):
-        if not scan.free(*match.span()) or found.offset is not None:
+        if not scan.free(*match.span()):
             continue
         offset = parse_duration(match.group("d"))
         if offset:
             found.offset = offset
             scan.consume(*match.span())
+            return
 
 
 def find_now(scan: Scan, found: Found) -> None:

@@ -48,6 +48,7 @@ _SPOKEN = re.compile(  # h, m, oc, ap
     rf"\b(?P<h>{NUM_WORD})(?:\s(?P<m>{_WORD_MIN}))?\s?(?:(?P<oc>o'clock)\s?)?"
     rf"(?:(?P<ap>am|pm)\b|(?<=o'clock))")
 _NAMED = re.compile(r"\b(?:12\s)?(?P<noon>noon|midday)\b|\b(?P<midnight>midnight)\b")  # noon, midnight
+_NAMED_WORD = re.compile(r"noon|midday|midnight")
 _BARE = re.compile(
     rf"(?P<h>\d{{1,2}}|{NUM_WORD})(?:[.:](?P<m>\d{{2}})|\s(?P<wm>thirty|fifteen|forty[ -]five|"
     rf"forty|twenty|ten|five|o'?\s?five))?(?:\so'clock)?(?![\w:/%.\-]|\s?(?:st|nd|rd|th)\b|"
@@ -65,7 +66,9 @@ _HOUR_BEFORE_DAYPART = re.compile(
 # are) tells whether, and from where on, the hour pattern is worth trying at every position.
 _DAYPART_AFTER_RE = re.compile(_DAYPART_AFTER)
 _HOUR_REACH = len("seventy-seven o'clock, ")  # the most an hour match starts before its daypart
-# The last character of an hour: a digit, a number word's last letter, or o'clock's.
+# The first character of an hour in words, and the last character of an hour: a digit, a number
+# word's last letter, or o'clock's.
+_HOUR_INITIALS = frozenset(word[0] for word in [*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS, "zero"])
 _HOUR_ENDINGS = frozenset(word[-1] for word in [*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS, "zero", "o'clock"])
 
 _HOUR_BEFORE_TONIGHT = re.compile(r"(\d(?<![\w$:.,/]\d)\d?),?\s(?=tonight\b)")  # lookbehind: see _CLOCK
@@ -287,8 +290,8 @@ def find_explicit_times(scan: Scan, found: Found) -> None:
     """Times that cannot be anything else: with a colon, am/pm, o'clock, noon, 'past'/'to'.
 
     Each atom reads what the ones before it left, in the order of _ATOMS. Before each, a few set
-    look-ups (and for some a short regex search) tell whether the text has what it needs: the
-    words its pattern spells out, a digit, a colon; most sentences need none of the patterns."""
+    look-ups and substring tests tell whether the text has what its pattern spells out (words,
+    a digit, a colon; "am" or "pm" still unconsumed): most sentences need none of the patterns."""
     words = scan.words
     digit = scan.has_digit
     meridiem = "am" in words or "pm" in words
@@ -298,16 +301,23 @@ def find_explicit_times(scan: Scan, found: Found) -> None:
     if digit:
         if ":" in scan.text:
             _take_all(scan, found, _CLOCK.finditer(scan.text), _read_clock)
-        if meridiem or (("a" in words or "p" in words) and _DIGIT_AP.search(scan.text) is not None):
-            _take_all(scan, found, _MERIDIEM_ATOM.finditer(scan.text), _read_meridiem)
-        if meridiem and scan.longest_number >= 3:
-            _take_all(scan, found, _COMPACT.finditer(scan.text), _read_compact)
-        if "clock" in words:
+        text = scan.text
+        if (meridiem and ("am" in text or "pm" in text)) or \
+                ((meridiem or "a" in words or "p" in words) and _DIGIT_AP.search(text) is not None):
+            _take_all(scan, found, _MERIDIEM_ATOM.finditer(text), _read_meridiem)
+        text = scan.text
+        if meridiem and scan.longest_number >= 3 and ("am" in text or "pm" in text):
+            _take_all(scan, found, _COMPACT.finditer(text), _read_compact)
+        if "clock" in words and "o'clock" in scan.text:
             _take_all(scan, found, _OCLOCK.finditer(scan.text), _read_oclock)
-    if (meridiem or "clock" in words) and not words.isdisjoint(NUMBER_WORDS):
+    text = scan.text
+    if (meridiem or "clock" in words) and not words.isdisjoint(NUMBER_WORDS) and \
+            ("am" in text or "pm" in text or "o'clock" in text):
         _take_all(scan, found, scan.finditer(_SPOKEN, _NUMBER_LEADS), _read_spoken)
     if "noon" in words or "midday" in words or "midnight" in words:
-        _take_all(scan, found, _NAMED.finditer(scan.text), _read_named)
+        named = _NAMED_WORD.search(scan.text)
+        if named is not None:  # a match starts at most "12 " before it
+            _take_all(scan, found, _NAMED.finditer(scan.text, max(0, named.start() - 3)), _read_named)
 
 
 _PREP_WORDS = frozenset({"at", "around", "about", "by", "circa", "from", "before", "after",
@@ -325,10 +335,26 @@ def find_bare_times(scan: Scan, found: Found) -> None:
     words = scan.words
     if not scan.has_digit and words.isdisjoint(NUMBER_WORDS):
         return
-    if not words.isdisjoint(_PREP_WORDS):
-        _after_prepositions(scan, found)
-    if not words.isdisjoint(_DAYPART_SET):
-        _before_dayparts(scan, found)
+    prepositions = not words.isdisjoint(_PREP_WORDS)
+    dayparts = not words.isdisjoint(_DAYPART_SET)
+    if (prepositions or dayparts) and _may_hold_hour(scan):
+        if prepositions:
+            _after_prepositions(scan, found)
+        if dayparts:
+            _before_dayparts(scan, found)
+
+
+_DIGIT = re.compile(r"\d")
+_BLANK_BY_LETTER = re.compile(f"{BLANK}[a-z]|[a-z]{BLANK}")
+
+
+def _may_hold_hour(scan: Scan) -> bool:
+    """Whether what is left can hold an hour: a digit or a number word. Most often the times
+    took every digit. (A number word is one of the words, unless a consumed letter next to it
+    cut it out of a longer one.)"""
+    text = scan.text
+    return not scan.words.isdisjoint(NUMBER_WORDS) or _DIGIT.search(text) is not None or \
+        _BLANK_BY_LETTER.search(text) is not None
 
 
 # The words that can open a _PREP_RE match: the prepositions, and the prefixes of one that begin
@@ -359,6 +385,9 @@ def _after_prepositions(scan: Scan, found: Found) -> None:
         end = prep.end()
         current = scan.text
         if BLANK in current[at:end]:
+            continue
+        after = current[end:end + 1]
+        if not (after in _HOUR_INITIALS or after.isdecimal()):  # _BARE opens with an hour
             continue
         match = _BARE.match(current, end)
         if match:
@@ -403,28 +432,40 @@ def find_dayparts(scan: Scan, found: Found) -> None:
         _end_of_day(scan, found)
     if words.isdisjoint(_DAYPART_TRIGGERS):
         return
-    first = _DAYPART_WORD.search(scan.text)
-    if first is None:
+    # _DAYPART_RE.finditer(text, scan.start_of(_DAYPART_LEADS, 0)), searched only from where a
+    # daypart word can be close ahead: the pattern is tried at every position it is searched from.
+    text = scan.text
+    word = _DAYPART_WORD.search(text)
+    if word is None:
         return
-    start = max(first.start() - _DAYPART_QUALIFIER, scan.start_of(_DAYPART_LEADS, 0))
-    for match in _DAYPART_RE.finditer(scan.text, start):
-        if not scan.free(*match.span()):
-            continue
-        qualifier, word, plural, more = match.groups()
-        if not (qualifier or word == "tonight" or plural):
-            head = scan.text[:match.start()].rstrip(" ,")
-            near_date = head.endswith(BLANK)
-            edge = not head.strip(BLANK + " ,") or match.end() == len(scan.text.rstrip(BLANK + " .!?"))
-            if not (near_date or edge):
-                continue
-        every = (qualifier or "").strip() in ("every", "each")
-        if (plural or every) and found.rule is None:
-            found.rule = {"FREQ": "DAILY"}  # "mornings", "every morning"
-        found.dayparts.append(_DAYPART_WORDS[word])
-        if more:
-            for extra in _MORE_DAYPARTS.findall(more):
-                found.dayparts.append(_DAYPART_WORDS[extra])
-        scan.consume(*match.span())
+    pos = max(word.start() - _DAYPART_QUALIFIER, scan.start_of(_DAYPART_LEADS, 0))
+    while (match := _DAYPART_RE.search(text, pos)) is not None:
+        pos = match.end()
+        _take_daypart(scan, found, match)
+        word = _DAYPART_WORD.search(text, pos)
+        if word is None:
+            return
+        pos = max(pos, word.start() - _DAYPART_QUALIFIER)
+
+
+def _take_daypart(scan: Scan, found: Found, match: re.Match[str]) -> None:
+    if not scan.free(*match.span()):
+        return
+    qualifier, word, plural, more = match.groups()
+    if not (qualifier or word == "tonight" or plural):
+        head = scan.text[:match.start()].rstrip(" ,")
+        near_date = head.endswith(BLANK)
+        edge = not head.strip(BLANK + " ,") or match.end() == len(scan.text.rstrip(BLANK + " .!?"))
+        if not (near_date or edge):
+            return
+    every = (qualifier or "").strip() in ("every", "each")
+    if (plural or every) and found.rule is None:
+        found.rule = {"FREQ": "DAILY"}  # "mornings", "every morning"
+    found.dayparts.append(_DAYPART_WORDS[word])
+    if more:
+        for extra in _MORE_DAYPARTS.findall(more):
+            found.dayparts.append(_DAYPART_WORDS[extra])
+    scan.consume(*match.span())
 
 
 def _end_of_day(scan: Scan, found: Found) -> None:

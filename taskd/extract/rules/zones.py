@@ -82,19 +82,27 @@ _ABBR_LOCAL = {abbr: re.compile(rf"(?<![\w'])(?:in )?{abbr}(?![\w'])") for abbr 
 # An abbreviation is only taken where it stands alone in the working text, so (while nothing of
 # it is consumed) a word of the text: most text holds none and needs no search of its capitals.
 _ABBR_WORDS = frozenset(_ABBR_LOWER) - {"z"}  # ("Z" is never taken)
-# _NAMED_RE's matches hold " time" at most this far from their start ("in <name>'s standard time").
+# _NAMED_RE's matches hold " time" at most this far from their start ("in <name>'s standard time"),
+# right after one of these.
 _TIME_REACH = len("in ") + max(map(len, [*CITIES, *REGIONS])) + len("'s standard")
+_BEFORE_TIME = (*CITIES, *REGIONS, "'s", "standard", "daylight")
+
+
+def _named_zone(text: str) -> re.Match[str] | None:
+    """_NAMED_RE.search(text), tried only from where a name comes before " time"."""
+    at = text.find(" time")
+    while at >= 0:
+        if text.endswith(_BEFORE_TIME, 0, at):
+            return _NAMED_RE.search(text, max(0, at - _TIME_REACH))
+        at = text.find(" time", at + 1)
+    return None
 _UTC_RE = re.compile(r"\b(?:utc|gmt)\b")
 _CAPITALS = re.compile(r"[A-Z][A-Z]")  # every abbreviation that counts has two capitals in a row
 
 
 def find_zone(scan: Scan, found: Found, raw: str) -> None:
     """Set found.tz from the first zone named, and consume its words."""
-    match = None
-    if "time" in scan.words:
-        at = scan.text.find(" time")
-        if at >= 0:
-            match = _NAMED_RE.search(scan.text, max(0, at - _TIME_REACH))
+    match = _named_zone(scan.text) if "time" in scan.words else None
     if match:
         name = match.group(1) or match.group(2)
         found.tz = CITIES.get(name) or REGIONS[name]

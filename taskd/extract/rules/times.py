@@ -335,26 +335,10 @@ def find_bare_times(scan: Scan, found: Found) -> None:
     words = scan.words
     if not scan.has_digit and words.isdisjoint(NUMBER_WORDS):
         return
-    prepositions = not words.isdisjoint(_PREP_WORDS)
-    dayparts = not words.isdisjoint(_DAYPART_SET)
-    if (prepositions or dayparts) and _may_hold_hour(scan):
-        if prepositions:
-            _after_prepositions(scan, found)
-        if dayparts:
-            _before_dayparts(scan, found)
-
-
-_DIGIT = re.compile(r"\d")
-_BLANK_BY_LETTER = re.compile(f"{BLANK}[a-z]|[a-z]{BLANK}")
-
-
-def _may_hold_hour(scan: Scan) -> bool:
-    """Whether what is left can hold an hour: a digit or a number word. Most often the times
-    took every digit. (A number word is one of the words, unless a consumed letter next to it
-    cut it out of a longer one.)"""
-    text = scan.text
-    return not scan.words.isdisjoint(NUMBER_WORDS) or _DIGIT.search(text) is not None or \
-        _BLANK_BY_LETTER.search(text) is not None
+    if not words.isdisjoint(_PREP_WORDS):
+        _after_prepositions(scan, found)
+    if not words.isdisjoint(_DAYPART_SET):
+        _before_dayparts(scan, found)
 
 
 # The words that can open a _PREP_RE match: the prepositions, and the prefixes of one that begin

@@ -279,6 +279,7 @@ def _take_all(scan: Scan, found: Found, matches: Iterator[re.Match[str]], read: 
 _DIRECTIONS = frozenset({"past", "after", "to", "before", "till"})
 _NUMBERS_OR_HALVES = NUMBER_WORDS | {"quarter", "half"}
 _NUMBER_LEADS = tuple(sorted(NUMBER_WORDS))  # the "spoken" atom opens with a number word
+_UNDIGITAL_TRIGGERS = _NUMBERS_OR_HALVES | {"noon", "midday", "midnight"}
 _DIGIT_AP = re.compile(r"\d[ap]\b")  # "8a", "9p"
 # \b(?:past|after|to|before|till)\s(?:\d|NUM_WORD), with each word's \b a lookbehind after it: a
 # pattern that opens with plain letters lets `re` skip to where they are.
@@ -294,6 +295,8 @@ def find_explicit_times(scan: Scan, found: Found) -> None:
     a digit, a colon; "am" or "pm" still unconsumed): most sentences need none of the patterns."""
     words = scan.words
     digit = scan.has_digit
+    if not digit and words.isdisjoint(_UNDIGITAL_TRIGGERS):
+        return  # the atoms below that need no digit need one of these words
     meridiem = "am" in words or "pm" in words
     if not words.isdisjoint(_DIRECTIONS) and (digit or not words.isdisjoint(_NUMBERS_OR_HALVES)) \
             and _DIR_HOUR.search(scan.text) is not None:
@@ -325,15 +328,19 @@ _PREP_WORDS = frozenset({"at", "around", "about", "by", "circa", "from", "before
 _DAYPART_SET = frozenset({"morning", "afternoon", "evening", "night", "tonight", "nite"})
 _DAYPART_TRIGGERS = _DAYPART_SET | frozenset(w + "s" for w in _DAYPART_SET)
 _EOD_WORDS = frozenset({"end", "eod", "cob", "close"})
+_EOD_OR_DAYPART = _EOD_WORDS | _DAYPART_TRIGGERS
 # The words _DAYPART_RE can start with.
 _DAYPART_LEADS = _DAYPART_TRIGGERS | frozenset({"later", "this", "in", "early", "late", "on", "by",
                                                 "at", "during", "every", "each", "the"})
 
 
+_PREP_OR_DAYPART = _PREP_WORDS | _DAYPART_SET
+
+
 def find_bare_times(scan: Scan, found: Found) -> None:
     """Hours that are times only by context: "at 9", "around 7", "10, tonight", "5 in the morning"."""
     words = scan.words
-    if not scan.has_digit and words.isdisjoint(NUMBER_WORDS):
+    if words.isdisjoint(_PREP_OR_DAYPART) or (not scan.has_digit and words.isdisjoint(NUMBER_WORDS)):
         return
     if not words.isdisjoint(_PREP_WORDS):
         _after_prepositions(scan, found)
@@ -412,6 +419,8 @@ def _hour_before_daypart_start(text: str) -> int | None:
 
 def find_dayparts(scan: Scan, found: Found) -> None:
     words = scan.words
+    if words.isdisjoint(_EOD_OR_DAYPART):
+        return
     if not words.isdisjoint(_EOD_WORDS):
         _end_of_day(scan, found)
     if words.isdisjoint(_DAYPART_TRIGGERS):

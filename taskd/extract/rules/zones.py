@@ -82,6 +82,7 @@ _ABBR_LOCAL = {abbr: re.compile(rf"(?<![\w'])(?:in )?{abbr}(?![\w'])") for abbr 
 # An abbreviation is only taken where it stands alone in the working text, so (while nothing of
 # it is consumed) a word of the text: most text holds none and needs no search of its capitals.
 _ABBR_WORDS = frozenset(_ABBR_LOWER) - {"z"}  # ("Z" is never taken)
+_ZONE_WORDS = _ABBR_WORDS | {"time", "utc", "gmt"}
 # _NAMED_RE's matches hold " time" at most this far from their start ("in <name>'s standard time"),
 # right after one of these.
 _TIME_REACH = len("in ") + max(map(len, [*CITIES, *REGIONS])) + len("'s standard")
@@ -102,6 +103,8 @@ _CAPITALS = re.compile(r"[A-Z][A-Z]")  # every abbreviation that counts has two 
 
 def find_zone(scan: Scan, found: Found, raw: str) -> None:
     """Set found.tz from the first zone named, and consume its words."""
+    if scan.words.isdisjoint(_ZONE_WORDS) and BLANK not in scan.text:
+        return  # what each test below needs first (see the abbreviations' test)
     match = _named_zone(scan.text) if "time" in scan.words else None
     if match:
         name = match.group(1) or match.group(2)

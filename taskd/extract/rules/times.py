@@ -283,6 +283,7 @@ _UNDIGITAL_TRIGGERS = _NUMBERS_OR_HALVES | {"noon", "midday", "midnight"}
 _DIGIT_AP = re.compile(r"\d[ap]\b")  # "8a", "9p"
 # \b(?:past|after|to|before|till)\s(?:\d|NUM_WORD), with each word's \b a lookbehind after it: a
 # pattern that opens with plain letters lets `re` skip to where they are.
+_MINUTES_REACH = len("seventy-seven minutes ")  # a _WORDS match's start to its direction word
 _DIR_HOUR = re.compile("(?:" + "|".join(rf"{word}(?<!\w{word})" for word in sorted(_DIRECTIONS))
                        + rf")\s(?:\d|{NUM_WORD})")
 
@@ -299,8 +300,13 @@ def find_explicit_times(scan: Scan, found: Found) -> None:
         return  # the atoms below that need no digit need one of these words
     meridiem = "am" in words or "pm" in words
     if not words.isdisjoint(_DIRECTIONS) and (digit or not words.isdisjoint(_NUMBERS_OR_HALVES)) \
-            and _DIR_HOUR.search(scan.text) is not None:
-        _take_all(scan, found, _WORDS.finditer(scan.text), _read_words)
+            and (direction := _DIR_HOUR.search(scan.text)) is not None:
+        # Each match holds a _DIR_HOUR match, _MINUTES_REACH after its start unless its minutes
+        # are a longer run of digits.
+        start = max(0, direction.start() - _MINUTES_REACH)
+        while start and (scan.text[start - 1].isdecimal() or scan.text[start - 1] == "."):
+            start -= 1
+        _take_all(scan, found, _WORDS.finditer(scan.text, start), _read_words)
     if digit:
         if ":" in scan.text:
             _take_all(scan, found, _CLOCK.finditer(scan.text), _read_clock)
@@ -318,9 +324,19 @@ def find_explicit_times(scan: Scan, found: Found) -> None:
             ("am" in text or "pm" in text or "o'clock" in text):
         _take_all(scan, found, scan.finditer(_SPOKEN, _NUMBER_LEADS), _read_spoken)
     if "noon" in words or "midday" in words or "midnight" in words:
-        named = _NAMED_WORD.search(scan.text)
-        if named is not None:  # a match starts at most "12 " before it
-            _take_all(scan, found, _NAMED.finditer(scan.text, max(0, named.start() - 3)), _read_named)
+        _take_all(scan, found, _named_matches(scan.text), _read_named)
+
+
+def _named_matches(text: str) -> Iterator[re.Match[str]]:
+    """_NAMED.finditer(text), searched only from where its words are close ahead (a match
+    starts at most "12 " before one)."""
+    pos = 0
+    while (word := _NAMED_WORD.search(text, pos)) is not None:
+        match = _NAMED.search(text, max(pos, word.start() - 3))
+        if match is None:
+            return
+        yield match
+        pos = match.end()
 
 
 _PREP_WORDS = frozenset({"at", "around", "about", "by", "circa", "from", "before", "after",

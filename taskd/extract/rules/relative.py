@@ -34,6 +34,10 @@ _DOWN = {"years": ("months", 12), "months": ("days", 30), "weeks": ("days", 7),
 
 
 def parse_duration(text: str) -> dict[str, int] | None:
+    number, _, unit = text.partition(" ")
+    if number.isdecimal() and unit in UNITS:  # "20 minutes", most of them: what the loop reads
+        field, scale = UNITS[unit]
+        return {field: int(float(number) * scale)}
     fields: dict[str, float] = {}
     for piece in _PIECE_RE.finditer(text):
         quarters, half_unit, amount_text, unit, and_half = piece.groups()
@@ -45,7 +49,7 @@ def parse_duration(text: str) -> dict[str, int] | None:
             amount = 0.5
         else:
             field, scale = UNITS[unit]
-            value = float(amount_text) if amount_text.isdigit() else quantity(amount_text)
+            value = float(amount_text) if amount_text.isdecimal() else quantity(amount_text)
             if value is None:
                 return None
             amount = value + (0.5 if and_half else 0)

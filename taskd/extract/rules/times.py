@@ -66,12 +66,12 @@ _HOUR_BEFORE_DAYPART = re.compile(
 # are) tells whether, and from where on, the hour pattern is worth trying at every position.
 _DAYPART_AFTER_RE = re.compile(_DAYPART_AFTER)
 _HOUR_REACH = len("seventy-seven o'clock, ")  # the most an hour match starts before its daypart
-# The first character of an hour in words, and the last character of an hour: a digit, a number
-# word's last letter, or o'clock's.
+# How an hour in words begins, and how an hour ends (besides a digit): a number word's last
+# letter or o'clock's.
 _HOUR_INITIALS = frozenset(word[0] for word in [*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS, "zero"])
 _HOUR_ENDINGS = frozenset(word[-1] for word in [*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS, "zero", "o'clock"])
 
-_HOUR_BEFORE_TONIGHT = re.compile(r"(\d(?<![\w$:.,/]\d)\d?),?\s(?=tonight\b)")  # lookbehind: see _CLOCK
+_HOUR_BEFORE_TONIGHT = re.compile(r"(\d(?<![\w$:.,/]\d)\d?),?\s(?=tonight\b)")  # \d first: see the atoms
 
 _DAYPART_WORDS = {"morning": "morning", "afternoon": "afternoon", "evening": "evening",
                   "night": "night", "tonight": "tonight", "nite": "night"}
@@ -279,11 +279,12 @@ def _take_all(scan: Scan, found: Found, matches: Iterator[re.Match[str]], read: 
 _DIRECTIONS = frozenset({"past", "after", "to", "before", "till"})
 _NUMBERS_OR_HALVES = NUMBER_WORDS | {"quarter", "half"}
 _NUMBER_LEADS = tuple(sorted(NUMBER_WORDS))  # the "spoken" atom opens with a number word
-_UNDIGITAL_TRIGGERS = _NUMBERS_OR_HALVES | {"noon", "midday", "midnight"}
+# Without a digit, an atom needs one of these words.
+_DIGITLESS_ATOM_WORDS = _NUMBERS_OR_HALVES | {"noon", "midday", "midnight"}
 _DIGIT_AP = re.compile(r"\d[ap]\b")  # "8a", "9p"
+_MINUTES_REACH = len("seventy-seven minutes ")  # a _WORDS match's start to its direction word
 # \b(?:past|after|to|before|till)\s(?:\d|NUM_WORD), with each word's \b a lookbehind after it: a
 # pattern that opens with plain letters lets `re` skip to where they are.
-_MINUTES_REACH = len("seventy-seven minutes ")  # a _WORDS match's start to its direction word
 _DIR_HOUR = re.compile("(?:" + "|".join(rf"{word}(?<!\w{word})" for word in sorted(_DIRECTIONS))
                        + rf")\s(?:\d|{NUM_WORD})")
 
@@ -296,8 +297,8 @@ def find_explicit_times(scan: Scan, found: Found) -> None:
     a digit, a colon; "am" or "pm" still unconsumed): most sentences need none of the patterns."""
     words = scan.words
     digit = scan.has_digit
-    if not digit and words.isdisjoint(_UNDIGITAL_TRIGGERS):
-        return  # the atoms below that need no digit need one of these words
+    if not digit and words.isdisjoint(_DIGITLESS_ATOM_WORDS):
+        return
     meridiem = "am" in words or "pm" in words
     if not words.isdisjoint(_DIRECTIONS) and (digit or not words.isdisjoint(_NUMBERS_OR_HALVES)) \
             and (direction := _DIR_HOUR.search(scan.text)) is not None:
@@ -339,8 +340,6 @@ def _named_matches(text: str) -> Iterator[re.Match[str]]:
         pos = match.end()
 
 
-_PREP_WORDS = frozenset({"at", "around", "about", "by", "circa", "from", "before", "after",
-                         "until", "till", "to", "approximately", "approx"})
 _DAYPART_SET = frozenset({"morning", "afternoon", "evening", "night", "tonight", "nite"})
 _DAYPART_TRIGGERS = _DAYPART_SET | frozenset(w + "s" for w in _DAYPART_SET)
 _EOD_WORDS = frozenset({"end", "eod", "cob", "close"})
@@ -348,9 +347,7 @@ _EOD_OR_DAYPART = _EOD_WORDS | _DAYPART_TRIGGERS
 # The words _DAYPART_RE can start with.
 _DAYPART_LEADS = _DAYPART_TRIGGERS | frozenset({"later", "this", "in", "early", "late", "on", "by",
                                                 "at", "during", "every", "each", "the"})
-
-
-_PREP_OR_DAYPART = _PREP_WORDS | _DAYPART_SET
+_PREP_OR_DAYPART = _PREP_LEADS | _DAYPART_SET
 
 
 def find_bare_times(scan: Scan, found: Found) -> None:
@@ -358,7 +355,7 @@ def find_bare_times(scan: Scan, found: Found) -> None:
     words = scan.words
     if words.isdisjoint(_PREP_OR_DAYPART) or (not scan.has_digit and words.isdisjoint(NUMBER_WORDS)):
         return
-    if not words.isdisjoint(_PREP_WORDS):
+    if not words.isdisjoint(_PREP_LEADS):
         _after_prepositions(scan, found)
     if not words.isdisjoint(_DAYPART_SET):
         _before_dayparts(scan, found)
@@ -367,8 +364,8 @@ def find_bare_times(scan: Scan, found: Found) -> None:
 # The words that can open a _PREP_RE match: the prepositions, and the prefixes of one that begin
 # with another ("approxim"). `scan.finditer(_PREP_RE, leads)` tries every word that begins with a
 # preposition ("today", "attic"); the pattern can only match where one of these words is.
-_PREP_STARTS = frozenset(prep[:n] for prep in _PREP_WORDS for n in range(2, len(prep) + 1)
-                         if prep[:n].startswith(tuple(_PREP_WORDS)))
+_PREP_STARTS = frozenset(prep[:n] for prep in _PREP_LEADS for n in range(2, len(prep) + 1)
+                         if prep[:n].startswith(tuple(_PREP_LEADS)))
 
 
 def _after_prepositions(scan: Scan, found: Found) -> None:

@@ -13,7 +13,7 @@ HH:MM without am/pm is a 24-hour clock reading ("at 2:30" = 02:30).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from taskd.extract.rules.lexicon import (
     NUM_WORD,
@@ -264,16 +264,34 @@ def _continue(scan: Scan, found: Found, end: int) -> None:
         end = stop
 
 
-def _take_all(scan: Scan, found: Found, matches: Iterator[re.Match[str]], read: _Reader) -> None:
-    dollar = "$" in scan.text  # consuming never adds one
-    for match in matches:
-        start, end = match.span()
-        text = scan.text
-        if BLANK in text[start:end] or (dollar and "$" in text[max(0, start - 2):start]):
-            continue
-        hit = read(match, found)
-        if hit is not None:
-            _take(scan, found, start, end, hit)
+def _search_all(scan: Scan, found: Found, pattern: re.Pattern[str], read: _Reader, pos: int = 0,
+                near: re.Pattern[str] | None = None, reach: int = 0) -> None:
+    """Take what `read` reads in each match of pattern.finditer(scan.text, pos), found by a search
+    loop (cheaper than a finditer for the one match there usually is). `near`: the words a match
+    holds at most `reach` characters from its start, searched for first."""
+    text = scan.text
+    dollar = "$" in text  # consuming never adds one
+    while True:
+        if near is not None:
+            word = near.search(text, pos)
+            if word is None:
+                return
+            pos = max(pos, word.start() - reach)
+        match = pattern.search(text, pos)
+        if match is None:
+            return
+        pos = match.end()
+        _take_match(scan, found, match, read, dollar)
+
+
+def _take_match(scan: Scan, found: Found, match: re.Match[str], read: _Reader, dollar: bool) -> None:
+    start, end = match.span()
+    text = scan.text
+    if BLANK in text[start:end] or (dollar and "$" in text[max(0, start - 2):start]):
+        return
+    hit = read(match, found)
+    if hit is not None:
+        _take(scan, found, start, end, hit)
 
 
 _DIRECTIONS = frozenset({"past", "after", "to", "before", "till"})
@@ -307,37 +325,27 @@ def find_explicit_times(scan: Scan, found: Found) -> None:
         start = max(0, direction.start() - _MINUTES_REACH)
         while start and (scan.text[start - 1].isdecimal() or scan.text[start - 1] == "."):
             start -= 1
-        _take_all(scan, found, _WORDS.finditer(scan.text, start), _read_words)
+        _search_all(scan, found, _WORDS, _read_words, start)
     if digit:
         if ":" in scan.text:
-            _take_all(scan, found, _CLOCK.finditer(scan.text), _read_clock)
+            _search_all(scan, found, _CLOCK, _read_clock)
         text = scan.text
         if (meridiem and ("am" in text or "pm" in text)) or \
                 ((meridiem or "a" in words or "p" in words) and _DIGIT_AP.search(text) is not None):
-            _take_all(scan, found, _MERIDIEM_ATOM.finditer(text), _read_meridiem)
+            _search_all(scan, found, _MERIDIEM_ATOM, _read_meridiem)
         text = scan.text
         if meridiem and scan.longest_number >= 3 and ("am" in text or "pm" in text):
-            _take_all(scan, found, _COMPACT.finditer(text), _read_compact)
+            _search_all(scan, found, _COMPACT, _read_compact)
         if "clock" in words and "o'clock" in scan.text:
-            _take_all(scan, found, _OCLOCK.finditer(scan.text), _read_oclock)
+            _search_all(scan, found, _OCLOCK, _read_oclock)
     text = scan.text
     if (meridiem or "clock" in words) and not words.isdisjoint(NUMBER_WORDS) and \
             ("am" in text or "pm" in text or "o'clock" in text):
-        _take_all(scan, found, scan.finditer(_SPOKEN, _NUMBER_LEADS), _read_spoken)
+        dollar = "$" in text
+        for match in scan.finditer(_SPOKEN, _NUMBER_LEADS):
+            _take_match(scan, found, match, _read_spoken, dollar)
     if "noon" in words or "midday" in words or "midnight" in words:
-        _take_all(scan, found, _named_matches(scan.text), _read_named)
-
-
-def _named_matches(text: str) -> Iterator[re.Match[str]]:
-    """_NAMED.finditer(text), searched only from where its words are close ahead (a match
-    starts at most "12 " before one)."""
-    pos = 0
-    while (word := _NAMED_WORD.search(text, pos)) is not None:
-        match = _NAMED.search(text, max(pos, word.start() - 3))
-        if match is None:
-            return
-        yield match
-        pos = match.end()
+        _search_all(scan, found, _NAMED, _read_named, near=_NAMED_WORD, reach=len("12 "))
 
 
 _DAYPART_SET = frozenset({"morning", "afternoon", "evening", "night", "tonight", "nite"})

@@ -87,11 +87,11 @@ def _take_offset(scan: Scan, found: Found, pattern: re.Pattern[str]) -> None:
     """The first offset `pattern` finds in what is left (none after one is found)."""
     if found.offset is not None:
         return
-    for match in pattern.finditer(scan.text):
-        if not scan.free(*match.span()):
-            continue
-        offset = parse_duration(match.group("d"))
-        if offset:
+    text = scan.text
+    pos = 0
+    while (match := pattern.search(text, pos)) is not None:  # finditer, without building one
+        pos = match.end()
+        if scan.free(*match.span()) and (offset := parse_duration(match.group("d"))):
             found.offset = offset
             scan.consume(*match.span())
             return

@@ -77,6 +77,10 @@ _ABBR_LOWER = {k.lower(): v for k, v in ABBREVIATIONS.items()}
 _NAMED_RE = re.compile(
     rf"\b(?:in )?({_alt(CITIES)}|{_alt(REGIONS)})(?:'s)? (?:standard |daylight )?time\b"
     rf"(?: zone)?|\b(?:in|at) ({_alt(CITIES)})(?= time\b)")
+_UTC_RE = re.compile(r"\b(?:utc|gmt)\b")
+# Every abbreviation that counts has two capitals in a row. ("[A-Z]{2}" would not let `re` skip
+# to the capitals: a pattern must open with a plain class for that.)
+_CAPITALS = re.compile(r"[A-Z][A-Z]")
 # Where an abbreviation written in capitals stands in the (lower-cased) working text.
 _ABBR_LOCAL = {abbr: re.compile(rf"(?<![\w'])(?:in )?{abbr}(?![\w'])") for abbr in _ABBR_LOWER}
 # An abbreviation is only taken where it stands alone in the working text, so (while nothing of
@@ -97,14 +101,12 @@ def _named_zone(text: str) -> re.Match[str] | None:
             return _NAMED_RE.search(text, max(0, at - _TIME_REACH))
         at = text.find(" time", at + 1)
     return None
-_UTC_RE = re.compile(r"\b(?:utc|gmt)\b")
-_CAPITALS = re.compile(r"[A-Z][A-Z]")  # every abbreviation that counts has two capitals in a row
 
 
 def find_zone(scan: Scan, found: Found, raw: str) -> None:
     """Set found.tz from the first zone named, and consume its words."""
     if scan.words.isdisjoint(_ZONE_WORDS) and BLANK not in scan.text:
-        return  # what each test below needs first (see the abbreviations' test)
+        return  # none of the tests below can pass (see _ABBR_WORDS)
     match = _named_zone(scan.text) if "time" in scan.words else None
     if match:
         name = match.group(1) or match.group(2)
@@ -112,7 +114,7 @@ def find_zone(scan: Scan, found: Found, raw: str) -> None:
         scan.consume(*match.span())
         found.assumptions.append(f"\"{name} time\" = {found.tz}")
         return
-    # Two capitals in a row need a capital after the first character: cheap tests first.
+    # Cheap tests first: two capitals in a row need a capital after the first character.
     upper = None
     if (not scan.words.isdisjoint(_ABBR_WORDS) or BLANK in scan.text) and not raw[1:].islower() \
             and _CAPITALS.search(raw):

@@ -15,10 +15,14 @@ from taskd.extract.rules.scan import Found, Scan
 _PIECE = (rf"(?:(?:a|one|three)\squarters?\sof\san\shour|half\san?\s(?:hour|minute|day|year)|"
           rf"{QTY}\s{UNIT}s?(?:\sand\sa\shalf)?)")
 DURATION = rf"(?:{_PIECE}(?:(?:,\s?|\s|\sand\s|,\sand\s){_PIECE})*)"
-_IN = re.compile(rf"\b(?:in|within|after)\s(?:another\s|about\s|around\s|roughly\s|just\s)?"
-                 rf"(?P<d>{DURATION})(?:'s?)?(?:\s(?:time|from\snow|from\stoday))?(?![\w])")
-_FROM_NOW = re.compile(rf"(?<![\w])(?P<d>{DURATION})\s(?:from\snow|from\stoday|later|hence|"
-                       r"after\stoday|after\snow)(?![\w])")
+# Each preposition's \b is a lookbehind after it, so that the pattern opens with plain letters
+# and `re` skips to where they are instead of trying every position.
+_IN = re.compile(r"(?:in(?<!\win)|within(?<!\wwithin)|after(?<!\wafter))\s(?:another\s|about\s|around\s|"
+                 rf"roughly\s|just\s)?(?P<d>{DURATION})(?:'s?)?(?:\s(?:time|from\snow|from\stoday))?(?![\w])")
+_FROM_NOW_WORDS = r"(?:from\snow|from\stoday|later|hence|after\stoday|after\snow)(?![\w])"
+_FROM_NOW = re.compile(rf"(?<![\w])(?P<d>{DURATION})\s{_FROM_NOW_WORDS}")
+# _FROM_NOW's closing words alone: a quick search (it opens with letters) that rules most text out.
+_FROM_NOW_END = re.compile(_FROM_NOW_WORDS)
 _NOW = re.compile(r"\b(?:right\snow|right\saway|straight\saway|immediately|asap|now|"
                   r"at\sthe\s(?:present\s)?moment|at\spresent|at\sthe\spresent\stime|"
                   r"at\sthis\stime|at\sthe\sminute)\b")
@@ -30,20 +34,25 @@ _DOWN = {"years": ("months", 12), "months": ("days", 30), "weeks": ("days", 7),
 
 
 def parse_duration(text: str) -> dict[str, int] | None:
+    number, _, unit = text.partition(" ")
+    if number.isdecimal() and unit in UNITS:  # "20 minutes", most of them: what the loop reads
+        field, scale = UNITS[unit]
+        return {field: int(float(number) * scale)}
     fields: dict[str, float] = {}
     for piece in _PIECE_RE.finditer(text):
-        if piece.group("qn"):
+        quarters, half_unit, amount_text, unit, and_half = piece.groups()
+        if quarters:
             field, scale = "minutes", 1
-            amount = 45 if piece.group("qn") == "three" else 15
-        elif piece.group("hu"):
-            field, scale = UNITS[piece.group("hu")]
+            amount = 45 if quarters == "three" else 15
+        elif half_unit:
+            field, scale = UNITS[half_unit]
             amount = 0.5
         else:
-            field, scale = UNITS[piece.group("u")]
-            value = quantity(piece.group("q"))
+            field, scale = UNITS[unit]
+            value = float(amount_text) if amount_text.isdecimal() else quantity(amount_text)
             if value is None:
                 return None
-            amount = value + (0.5 if piece.group("half") else 0)
+            amount = value + (0.5 if and_half else 0)
         fields[field] = fields.get(field, 0) + amount * scale
     out: dict[str, int] = {}
     for field, amount in fields.items():
@@ -56,7 +65,7 @@ def parse_duration(text: str) -> dict[str, int] | None:
             whole = int(round(amount, 6))
             out[field] = out.get(field, 0) + whole
             rest = amount - whole
-    if not out or any(v < 0 for v in out.values()):
+    if not out or min(out.values()) < 0:
         return None
     return out
 
@@ -69,18 +78,27 @@ _NOW_WORDS = frozenset({"now", "away", "immediately", "asap", "moment", "present
 def find_offsets(scan: Scan, found: Found) -> None:
     if scan.words.isdisjoint(_OFFSET_WORDS) or scan.words.isdisjoint(DURATION_WORDS):
         return
-    for pattern in (_IN, _FROM_NOW):
-        for match in pattern.finditer(scan.text):
-            if not scan.free(*match.span()) or found.offset is not None:
-                continue
-            offset = parse_duration(match.group("d"))
-            if offset:
-                found.offset = offset
-                scan.consume(*match.span())
+    _take_offset(scan, found, _IN)
+    if found.offset is None and _FROM_NOW_END.search(scan.text) is not None:
+        _take_offset(scan, found, _FROM_NOW)
+
+
+def _take_offset(scan: Scan, found: Found, pattern: re.Pattern[str]) -> None:
+    """The first offset `pattern` finds in what is left (none after one is found)."""
+    if found.offset is not None:
+        return
+    text = scan.text
+    pos = 0
+    while (match := pattern.search(text, pos)) is not None:  # finditer, without building one
+        pos = match.end()
+        if scan.free(*match.span()) and (offset := parse_duration(match.group("d"))):
+            found.offset = offset
+            scan.consume(*match.span())
+            return
 
 
 def find_now(scan: Scan, found: Found) -> None:
-    if not scan.has(_NOW_WORDS):
+    if scan.words.isdisjoint(_NOW_WORDS):
         return
     for match in _NOW.finditer(scan.text):
         if scan.free(*match.span()):

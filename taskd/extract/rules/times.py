@@ -15,27 +15,40 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from taskd.extract.rules.lexicon import NUM_WORD, NUMBER_WORDS, QTY, WEEKDAY, cardinal, quantity
+from taskd.extract.rules.lexicon import (
+    NUM_WORD,
+    NUMBER_WORDS,
+    QTY,
+    TEEN_WORDS,
+    TENS_WORDS,
+    UNIT_WORDS,
+    WEEKDAY,
+    cardinal,
+    quantity,
+)
 from taskd.extract.rules.scan import BLANK, Found, Scan, TimeHit, lead_start
 
 PREP = r"(?:\b(?:at|around|about|by|circa|from|before|after|until|till|to|approximately|approx)\s+)"
 _AP = r"(?:\s?(?P<ap>am|pm)\b|(?P<ap1>[ap])\b)"
 _WORD_MIN = r"(?:o'?\s?(?:one|two|three|four|five|six|seven|eight|nine)|" + NUM_WORD + ")"
 
-# Each atom: a pattern (no leading preposition) and how to read its groups.
-_ATOMS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(rf"(?P<mins>quarter|half|{QTY})(?:\s(?:minutes?|mins?))?\s(?P<dir>past|after|to|"
-                rf"before|till)\s(?P<h>\d{{1,2}}|{NUM_WORD})(?![\d:])(?:\so'clock)?{_AP}?"),
-     "words"),
-    (re.compile(rf"(?<![\d:/.\-])(?P<h>\d{{1,2}}):(?P<m>\d{{2}})(?::(?P<s>\d{{2}}))?(?![\d:])"
-                rf"{_AP}?"), "clock"),
-    (re.compile(rf"(?<![\d:/.\-])(?P<h>\d{{1,2}})(?:\.(?P<m>\d{{2}}))?{_AP}"), "meridiem"),
-    (re.compile(r"(?<![\d:/.\-])(?P<hm>\d{3,4})\s?(?P<ap>am|pm)\b"), "compact"),
-    (re.compile(r"(?<![\d:/.\-$])(?P<h>\d{1,2})\so'clock(?:\s(?P<ap>am|pm)\b)?"), "oclock"),
-    (re.compile(rf"\b(?P<h>{NUM_WORD})(?:\s(?P<m>{_WORD_MIN}))?\s?(?:(?P<oc>o'clock)\s?)?"
-                rf"(?:(?P<ap>am|pm)\b|(?<=o'clock))"), "spoken"),
-    (re.compile(r"\b(?:12\s)?(?P<noon>noon|midday)\b|\b(?P<midnight>midnight)\b"), "named"),
-]
+# The atoms: a time with no leading preposition. Readers take their groups by position.
+# The atoms that open with a run of digits test the character before it with a lookbehind placed
+# after the first digit, `\d(?<![...]\d)`: a pattern that opens with a plain `\d` lets `re` skip to
+# the digits of the text instead of trying the lookbehind at every position.
+_WORDS = re.compile(  # mins, dir, h, ap, ap1
+    rf"(?P<mins>quarter|half|{QTY})(?:\s(?:minutes?|mins?))?\s(?P<dir>past|after|to|"
+    rf"before|till)\s(?P<h>\d{{1,2}}|{NUM_WORD})(?![\d:])(?:\so'clock)?{_AP}?")
+_CLOCK = re.compile(  # h, m, s, ap, ap1
+    rf"(?P<h>\d(?<![\d:/.\-]\d)\d?):(?P<m>\d{{2}})(?::(?P<s>\d{{2}}))?(?![\d:]){_AP}?")
+_MERIDIEM_ATOM = re.compile(rf"(?P<h>\d(?<![\d:/.\-]\d)\d?)(?:\.(?P<m>\d{{2}}))?{_AP}")  # h, m, ap, ap1
+_COMPACT = re.compile(r"(?P<hm>\d(?<![\d:/.\-]\d)\d{2,3})\s?(?P<ap>am|pm)\b")  # hm, ap
+_OCLOCK = re.compile(r"(?P<h>\d(?<![\d:/.\-$]\d)\d?)\so'clock(?:\s(?P<ap>am|pm)\b)?")  # h, ap
+_SPOKEN = re.compile(  # h, m, oc, ap
+    rf"\b(?P<h>{NUM_WORD})(?:\s(?P<m>{_WORD_MIN}))?\s?(?:(?P<oc>o'clock)\s?)?"
+    rf"(?:(?P<ap>am|pm)\b|(?<=o'clock))")
+_NAMED = re.compile(r"\b(?:12\s)?(?P<noon>noon|midday)\b|\b(?P<midnight>midnight)\b")  # noon, midnight
+_NAMED_WORD = re.compile(r"noon|midday|midnight")
 _BARE = re.compile(
     rf"(?P<h>\d{{1,2}}|{NUM_WORD})(?:[.:](?P<m>\d{{2}})|\s(?P<wm>thirty|fifteen|forty[ -]five|"
     rf"forty|twenty|ten|five|o'?\s?five))?(?:\so'clock)?(?![\w:/%.\-]|\s?(?:st|nd|rd|th)\b|"
@@ -44,12 +57,21 @@ _PREP_RE = re.compile(PREP)
 _PREP_LEADS = frozenset({"at", "around", "about", "by", "circa", "from", "before", "after",
                          "until", "till", "to", "approximately", "approx"})
 _SEPARATOR = re.compile(r"\s?(?:,\s?and|,|and|&|or)\s")
+# What makes an hour a time when it comes right before it: "7 in the morning", "10 tonight".
+_DAYPART_AFTER = (r"in\sthe\s(?:morning|afternoon|evening)|at\snight|tonight|this\s(?:morning|"
+                  r"afternoon|evening)|early\s(?:morning|evening)|late\s(?:morning|evening)")
 _HOUR_BEFORE_DAYPART = re.compile(
-    rf"(?<![\w:.])(?P<h>\d{{1,2}}|{NUM_WORD})(?:\so'clock)?(?=,?\s(?:in\sthe\s(?:morning|"
-    rf"afternoon|evening)|at\snight|tonight|this\s(?:morning|afternoon|evening)|"
-    rf"(?:early|late)\s(?:morning|evening)))")
+    rf"(?<![\w:.])(?P<h>\d{{1,2}}|{NUM_WORD})(?:\so'clock)?(?=,?\s(?:{_DAYPART_AFTER}))")
+# The daypart words alone: a search for them (it opens with letters, so `re` skips to where they
+# are) tells whether, and from where on, the hour pattern is worth trying at every position.
+_DAYPART_AFTER_RE = re.compile(_DAYPART_AFTER)
+_HOUR_REACH = len("seventy-seven o'clock, ")  # the most an hour match starts before its daypart
+# How an hour in words begins, and how an hour ends (besides a digit): a number word's last
+# letter or o'clock's.
+_HOUR_INITIALS = frozenset(word[0] for word in [*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS, "zero"])
+_HOUR_ENDINGS = frozenset(word[-1] for word in [*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS, "zero", "o'clock"])
 
-_HOUR_BEFORE_TONIGHT = re.compile(r"(?<![\w$:.,/])(\d{1,2}),?\s(?=tonight\b)")
+_HOUR_BEFORE_TONIGHT = re.compile(r"(\d(?<![\w$:.,/]\d)\d?),?\s(?=tonight\b)")  # \d first: see the atoms
 
 _DAYPART_WORDS = {"morning": "morning", "afternoon": "afternoon", "evening": "evening",
                   "night": "night", "tonight": "tonight", "nite": "night"}
@@ -58,9 +80,15 @@ _DAYPART_RE = re.compile(
     r"during\sthe|every|each|the)\s)?\b(?P<dp>morning|afternoon|evening|night|tonight)"
     r"(?P<pl>s)?\b(?!\s(?:shift|class|routine|run|person|owl|club|market|shows?|news|flight)\b)"
     r"(?P<more>(?:(?:,\s?|\s)(?:and\s)?(?:morning|afternoon|evening|night)s?\b)*)")
+# A daypart word anywhere: where _DAYPART_RE can match at the earliest, given its longest qualifier.
+_DAYPART_WORD = re.compile(r"morning|afternoon|evening|night|tonight")
+_DAYPART_QUALIFIER = len("early in the ")
+_MORE_DAYPARTS = re.compile(r"morning|afternoon|evening|night")
 _EOD_RE = re.compile(
     r"(?:(?:by|at|before|until|till|around)\s)?(?:the\s)?(?:end\sof\s(?:the\s)?(?:business\s|"
     r"work(?:ing)?\s)?day|eod|cob|close\sof\sbusiness|end\sof\sbusiness)\b")
+_EOD_CORE = re.compile(r"end\sof\s|eod|cob|close\sof\sbusiness")
+_EOD_LEAD = len("before the ")
 _EOD_OF_DATE = re.compile(
     rf"(?:(?:by|at|before|until|till)\s)?(?:the\s)?end\sof\s(?:the\s|this\s)?(?={BLANK}|{WEEKDAY})")
 
@@ -88,80 +116,145 @@ def _meridiem(hour: int, ap: str | None) -> int | None:
     return hour if hour == 12 else hour + 12
 
 
-def _read(match: re.Match[str], kind: str, found: Found) -> TimeHit | None:
-    groups = match.groupdict()
-    ap = groups.get("ap") or groups.get("ap1")
-    if kind == "named":
-        if groups.get("midnight"):
-            found.midnight = True
-            return TimeHit(0, 0)
-        return TimeHit(12, 0)
-    if kind == "compact":
-        digits = groups["hm"]
-        hour, minute = int(digits[:-2]), int(digits[-2:])
-        value = _meridiem(hour, ap)
-        return None if value is None or minute > 59 else TimeHit(value, minute)
-    if kind == "words":
-        hour = _hour_value(groups["h"])
-        mins_text = groups["mins"]
-        mins = 15 if mins_text == "quarter" else 30 if mins_text == "half" else quantity(mins_text)
-        if hour is None or mins is None or not 0 < mins < 60 or not 1 <= hour <= 12:
-            return None
-        minute = int(mins)
-        if groups["dir"] in ("to", "before", "till"):
-            hour, minute = (hour - 1) % 24 or 12, 60 - minute
-        value = _meridiem(hour, ap)
-        return None if value is None else TimeHit(value, minute, ambiguous=ap is None,
-                                                 bare_hour=ap is None)
-    if kind == "oclock":
-        hour = int(groups["h"])
-        if ap is not None:
-            value = _meridiem(hour, ap)
-            return None if value is None else TimeHit(value, 0)
-        return TimeHit(hour, 0, ambiguous=1 <= hour <= 12, bare_hour=True) if hour <= 23 else None
-    if kind == "spoken":
-        hour = _hour_value(groups["h"])
-        minute = _minute_word(groups.get("m"))
-        if hour is None or minute is None or not 1 <= hour <= 12:
-            return None
-        value = _meridiem(hour, ap)
-        return None if value is None else TimeHit(value, minute, ambiguous=ap is None,
-                                                 bare_hour=ap is None and not groups.get("m"))
-    hour = int(groups["h"])
-    minute = int(groups["m"]) if groups.get("m") else 0
-    second = int(groups["s"]) if groups.get("s") else 0
+# One reader per atom: its match's groups (by position, see the patterns) -> a TimeHit or None.
+# TimeHit(hour, minute, second, ambiguous, bare_hour) takes its fields by position: keywords cost
+# twice as much to pass.
+
+def _read_words(match: re.Match[str], found: Found) -> TimeHit | None:
+    mins_text, direction, h, ap, ap1 = match.groups()
+    ap = ap or ap1
+    hour = _hour_value(h)
+    mins = 15 if mins_text == "quarter" else 30 if mins_text == "half" else quantity(mins_text)
+    if hour is None or mins is None or not 0 < mins < 60 or not 1 <= hour <= 12:
+        return None
+    minute = int(mins)
+    if direction in ("to", "before", "till"):
+        hour, minute = (hour - 1) % 24 or 12, 60 - minute
+    value = _meridiem(hour, ap)
+    return None if value is None else TimeHit(value, minute, 0, ap is None, ap is None)
+
+
+def _read_clock(match: re.Match[str], found: Found) -> TimeHit | None:
+    h, m, s, ap, ap1 = match.groups()
+    hour, minute = int(h), int(m)
+    second = int(s) if s else 0
     if minute > 59 or second > 59 or hour > 23:
         return None
+    ap = ap or ap1
+    if ap is None:
+        return TimeHit(hour, minute, second, 1 <= hour <= 12)
     value = _meridiem(hour, ap)
-    if value is None:
+    return None if value is None else TimeHit(value, minute, second)
+
+
+def _read_meridiem(match: re.Match[str], found: Found) -> TimeHit | None:
+    h, m, ap, ap1 = match.groups()
+    hour = int(h)
+    minute = int(m) if m else 0
+    if minute > 59 or not 1 <= hour <= 12:
         return None
-    return TimeHit(value, minute, second, ambiguous=ap is None and 1 <= hour <= 12)
+    if (ap or ap1)[0] == "a":  # _meridiem(), inlined: the atom always has am/pm
+        return TimeHit(0 if hour == 12 else hour, minute)
+    return TimeHit(hour if hour == 12 else hour + 12, minute)
 
 
-def _read_bare(match: re.Match[str]) -> TimeHit | None:
-    groups = match.groupdict()
-    hour = _hour_value(groups["h"])
+def _read_compact(match: re.Match[str], found: Found) -> TimeHit | None:
+    digits, ap = match.groups()
+    hour, minute = int(digits[:-2]), int(digits[-2:])
+    value = _meridiem(hour, ap)
+    return None if value is None or minute > 59 else TimeHit(value, minute)
+
+
+def _read_oclock(match: re.Match[str], found: Found) -> TimeHit | None:
+    h, ap = match.groups()
+    hour = int(h)
+    if ap is not None:
+        value = _meridiem(hour, ap)
+        return None if value is None else TimeHit(value, 0)
+    return TimeHit(hour, 0, 0, 1 <= hour <= 12, True) if hour <= 23 else None
+
+
+def _read_spoken(match: re.Match[str], found: Found) -> TimeHit | None:
+    h, m, _, ap = match.groups()
+    hour = _hour_value(h)
+    minute = _minute_word(m)
+    if hour is None or minute is None or not 1 <= hour <= 12:
+        return None
+    value = _meridiem(hour, ap)
+    return None if value is None else TimeHit(value, minute, 0, ap is None, ap is None and not m)
+
+
+def _read_named(match: re.Match[str], found: Found) -> TimeHit:
+    if match.group(2):
+        found.midnight = True
+        return TimeHit(0, 0)
+    return TimeHit(12, 0)
+
+
+def _read_bare(h: str, m: str | None, wm: str | None) -> TimeHit | None:
+    """A bare hour's groups: hour ("9", "nine"), minute digits ("9.30") or minute words ("nine thirty")."""
+    hour = int(h) if h.isdigit() else _hour_value(h)
     if hour is None or hour > 23:
         return None
-    minute = 0
-    if groups.get("m"):
-        minute = int(groups["m"])
-    elif groups.get("wm"):
-        minute = _minute_word(groups["wm"]) or 0
-    if minute > 59:
-        return None
-    plain = not groups.get("m") and not groups.get("wm")
-    return TimeHit(hour, minute, ambiguous=1 <= hour <= 12, bare_hour=plain)
+    if m:
+        minute = int(m)
+        if minute > 59:
+            return None
+        return TimeHit(hour, minute, 0, 1 <= hour <= 12)
+    if wm:
+        return TimeHit(hour, _minute_word(wm) or 0, 0, 1 <= hour <= 12)
+    return TimeHit(hour, 0, 0, 1 <= hour <= 12, True)
 
 
-def _continue(scan: Scan, found: Found, end: int, reader: Callable[[int], tuple[TimeHit, int]
-                                                                     | None]) -> None:
+_Reader = Callable[[re.Match[str], Found], TimeHit | None]
+# The atoms in the order they are tried; each pattern has no leading preposition.
+_ATOMS: tuple[tuple[re.Pattern[str], _Reader], ...] = (
+    (_WORDS, _read_words), (_CLOCK, _read_clock), (_MERIDIEM_ATOM, _read_meridiem),
+    (_COMPACT, _read_compact), (_OCLOCK, _read_oclock), (_SPOKEN, _read_spoken), (_NAMED, _read_named))
+
+
+def _atom_at(scan: Scan, found: Found, pos: int) -> tuple[TimeHit, int] | None:
+    text = scan.text
+    for pattern, read in _ATOMS:
+        match = pattern.match(text, pos)
+        if match:
+            hit = read(match, found)
+            if hit is not None:
+                return hit, match.end()
+    match = _BARE.match(text, pos)
+    if match:
+        hit = _read_bare(*match.groups())
+        if hit is not None:
+            return hit, match.end()
+    return None
+
+
+def _take(scan: Scan, found: Found, start: int, end: int, hit: TimeHit) -> None:
+    """Record `hit` read at start-end with the preposition before it, and any list after it."""
+    text = scan.text
+    if start > 1 and text[start - 1] == " ":
+        # lead_start(text, start, _PREP_LEADS, repeat=False), without its letter-by-letter walk
+        # back when the word before is a plain run of letters (nearly always)
+        space = text.rfind(" ", 0, start - 1)
+        word = text[space + 1:start - 1]
+        if word in _PREP_LEADS:
+            start = space + 1
+        elif not word.isalpha():
+            start = lead_start(text, start, _PREP_LEADS, repeat=False)
+    hit.start = start
+    found.times.append(hit)
+    scan.consume(start, end)
+    if _SEPARATOR.match(scan.text, end) is not None:
+        _continue(scan, found, end)
+
+
+def _continue(scan: Scan, found: Found, end: int) -> None:
     """Read a list after a time: "at 9 and 21", "at 8, 14 and 20", "6am, 12pm and 6pm"."""
     while True:
         sep = _SEPARATOR.match(scan.text, end)
         if not sep:
             return
-        got = reader(sep.end())
+        got = _atom_at(scan, found, sep.end())
         if got is None:
             return
         hit, stop = got
@@ -171,158 +264,233 @@ def _continue(scan: Scan, found: Found, end: int, reader: Callable[[int], tuple[
         end = stop
 
 
-def _atom_at(scan: Scan, found: Found, pos: int) -> tuple[TimeHit, int] | None:
-    for pattern, kind in _ATOMS:
-        match = pattern.match(scan.text, pos)
-        if match:
-            hit = _read(match, kind, found)
-            if hit is not None:
-                return hit, match.end()
-    match = _BARE.match(scan.text, pos)
-    if match:
-        hit = _read_bare(match)
-        if hit is not None:
-            return hit, match.end()
-    return None
+def _search_all(scan: Scan, found: Found, pattern: re.Pattern[str], read: _Reader, pos: int = 0,
+                near: re.Pattern[str] | None = None, reach: int = 0) -> None:
+    """Take what `read` reads in each match of pattern.finditer(scan.text, pos), found by a search
+    loop (cheaper than a finditer for the one match there usually is). `near`: the words a match
+    holds at most `reach` characters from its start, searched for first."""
+    text = scan.text
+    dollar = "$" in text  # consuming never adds one
+    while True:
+        if near is not None:
+            word = near.search(text, pos)
+            if word is None:
+                return
+            pos = max(pos, word.start() - reach)
+        match = pattern.search(text, pos)
+        if match is None:
+            return
+        pos = match.end()
+        _take_match(scan, found, match, read, dollar)
 
 
-def _take(scan: Scan, found: Found, start: int, end: int, hit: TimeHit) -> None:
-    start = lead_start(scan.text, start, _PREP_LEADS, repeat=False)
-    hit.start = start
-    found.times.append(hit)
-    scan.consume(start, end)
-    _continue(scan, found, end, lambda pos: _atom_at(scan, found, pos))
+def _take_match(scan: Scan, found: Found, match: re.Match[str], read: _Reader, dollar: bool) -> None:
+    start, end = match.span()
+    text = scan.text
+    if BLANK in text[start:end] or (dollar and "$" in text[max(0, start - 2):start]):
+        return
+    hit = read(match, found)
+    if hit is not None:
+        _take(scan, found, start, end, hit)
 
 
-_MERIDIEM = frozenset({"am", "pm"})
-_ATOM_WORDS = {
-    "words": frozenset({"past", "after", "to", "before", "till"}),
-    "meridiem": frozenset({"am", "pm", "a", "p"}),
-    "compact": _MERIDIEM,
-    "oclock": frozenset({"clock"}),
-    "spoken": frozenset({"am", "pm", "clock"}),
-    "named": frozenset({"noon", "midday", "midnight"}),
-}
-# These atoms open with a run of digits (their lookbehind rules out a digit before it).
-_NEEDS_DIGIT = frozenset({"clock", "meridiem", "compact", "oclock"})
+_DIRECTIONS = frozenset({"past", "after", "to", "before", "till"})
 _NUMBERS_OR_HALVES = NUMBER_WORDS | {"quarter", "half"}
 _NUMBER_LEADS = tuple(sorted(NUMBER_WORDS))  # the "spoken" atom opens with a number word
-_PREP_LEADS_TUPLE = tuple(sorted(_PREP_LEADS))
-
-
+# Without a digit, an atom needs one of these words.
+_DIGITLESS_ATOM_WORDS = _NUMBERS_OR_HALVES | {"noon", "midday", "midnight"}
 _DIGIT_AP = re.compile(r"\d[ap]\b")  # "8a", "9p"
-_DIR_HOUR = re.compile(rf"\b(?:past|after|to|before|till)\s(?:\d|{NUM_WORD})")
-
-
-def _may_match(scan: Scan, kind: str) -> bool:
-    """Whether the text has what atom `kind` needs: its trigger words and digits or numbers."""
-    needs = _ATOM_WORDS.get(kind)
-    if needs is not None and scan.words.isdisjoint(needs):
-        return False
-    if kind in _NEEDS_DIGIT:
-        if not scan.has_digit:
-            return False
-        if kind == "clock":
-            return ":" in scan.text
-        if kind == "meridiem":
-            return not scan.words.isdisjoint(_MERIDIEM) or (
-                ("a" in scan.words or "p" in scan.words) and _DIGIT_AP.search(scan.text) is not None)
-        if kind == "compact":
-            return scan.longest_number >= 3
-        return True
-    if kind == "words":
-        return (scan.has_digit or not scan.words.isdisjoint(_NUMBERS_OR_HALVES)) and \
-            _DIR_HOUR.search(scan.text) is not None
-    if kind == "spoken":
-        return not scan.words.isdisjoint(NUMBER_WORDS)
-    return True
+_MINUTES_REACH = len("seventy-seven minutes ")  # a _WORDS match's start to its direction word
+# \b(?:past|after|to|before|till)\s(?:\d|NUM_WORD), with each word's \b a lookbehind after it: a
+# pattern that opens with plain letters lets `re` skip to where they are.
+_DIR_HOUR = re.compile("(?:" + "|".join(rf"{word}(?<!\w{word})" for word in sorted(_DIRECTIONS))
+                       + rf")\s(?:\d|{NUM_WORD})")
 
 
 def find_explicit_times(scan: Scan, found: Found) -> None:
-    """Times that cannot be anything else: with a colon, am/pm, o'clock, noon, 'past'/'to'."""
-    for pattern, kind in _ATOMS:
-        if not _may_match(scan, kind):
-            continue
-        matches = scan.finditer_numbers(pattern) if kind in _NEEDS_DIGIT else \
-            scan.finditer(pattern, _NUMBER_LEADS) if kind == "spoken" else pattern.finditer(scan.text)
-        for match in matches:
-            if not scan.free(*match.span()):
-                continue
-            before = scan.text[max(0, match.start() - 2):match.start()]
-            if "$" in before:
-                continue
-            hit = _read(match, kind, found)
-            if hit is not None:
-                _take(scan, found, match.start(), match.end(), hit)
+    """Times that cannot be anything else: with a colon, am/pm, o'clock, noon, 'past'/'to'.
+
+    Each atom reads what the ones before it left, in the order of _ATOMS. Before each, a few set
+    look-ups and substring tests tell whether the text has what its pattern spells out (words,
+    a digit, a colon; "am" or "pm" still unconsumed): most sentences need none of the patterns."""
+    words = scan.words
+    digit = scan.has_digit
+    if not digit and words.isdisjoint(_DIGITLESS_ATOM_WORDS):
+        return
+    meridiem = "am" in words or "pm" in words
+    if not words.isdisjoint(_DIRECTIONS) and (digit or not words.isdisjoint(_NUMBERS_OR_HALVES)) \
+            and (direction := _DIR_HOUR.search(scan.text)) is not None:
+        # Each match holds a _DIR_HOUR match, _MINUTES_REACH after its start unless its minutes
+        # are a longer run of digits.
+        start = max(0, direction.start() - _MINUTES_REACH)
+        while start and (scan.text[start - 1].isdecimal() or scan.text[start - 1] == "."):
+            start -= 1
+        _search_all(scan, found, _WORDS, _read_words, start)
+    if digit:
+        if ":" in scan.text:
+            _search_all(scan, found, _CLOCK, _read_clock)
+        text = scan.text
+        if (meridiem and ("am" in text or "pm" in text)) or \
+                ((meridiem or "a" in words or "p" in words) and _DIGIT_AP.search(text) is not None):
+            _search_all(scan, found, _MERIDIEM_ATOM, _read_meridiem)
+        text = scan.text
+        if meridiem and scan.longest_number >= 3 and ("am" in text or "pm" in text):
+            _search_all(scan, found, _COMPACT, _read_compact)
+        if "clock" in words and "o'clock" in scan.text:
+            _search_all(scan, found, _OCLOCK, _read_oclock)
+    text = scan.text
+    if (meridiem or "clock" in words) and not words.isdisjoint(NUMBER_WORDS) and \
+            ("am" in text or "pm" in text or "o'clock" in text):
+        dollar = "$" in text
+        for match in scan.finditer(_SPOKEN, _NUMBER_LEADS):
+            _take_match(scan, found, match, _read_spoken, dollar)
+    if "noon" in words or "midday" in words or "midnight" in words:
+        _search_all(scan, found, _NAMED, _read_named, near=_NAMED_WORD, reach=len("12 "))
 
 
-_PREP_WORDS = frozenset({"at", "around", "about", "by", "circa", "from", "before", "after",
-                         "until", "till", "to", "approximately", "approx"})
 _DAYPART_SET = frozenset({"morning", "afternoon", "evening", "night", "tonight", "nite"})
 _DAYPART_TRIGGERS = _DAYPART_SET | frozenset(w + "s" for w in _DAYPART_SET)
 _EOD_WORDS = frozenset({"end", "eod", "cob", "close"})
+_EOD_OR_DAYPART = _EOD_WORDS | _DAYPART_TRIGGERS
 # The words _DAYPART_RE can start with.
 _DAYPART_LEADS = _DAYPART_TRIGGERS | frozenset({"later", "this", "in", "early", "late", "on", "by",
                                                 "at", "during", "every", "each", "the"})
+_PREP_OR_DAYPART = _PREP_LEADS | _DAYPART_SET
 
 
 def find_bare_times(scan: Scan, found: Found) -> None:
     """Hours that are times only by context: "at 9", "around 7", "10, tonight", "5 in the morning"."""
-    if not scan.has_digit and scan.words.isdisjoint(NUMBER_WORDS):
+    words = scan.words
+    if words.isdisjoint(_PREP_OR_DAYPART) or (not scan.has_digit and words.isdisjoint(NUMBER_WORDS)):
         return
-    dayparts = not scan.words.isdisjoint(_DAYPART_SET)
-    if not scan.words.isdisjoint(_PREP_WORDS):
+    if not words.isdisjoint(_PREP_LEADS):
         _after_prepositions(scan, found)
-    if dayparts:
+    if not words.isdisjoint(_DAYPART_SET):
         _before_dayparts(scan, found)
 
 
+# The words that can open a _PREP_RE match: the prepositions, and the prefixes of one that begin
+# with another ("approxim"). `scan.finditer(_PREP_RE, leads)` tries every word that begins with a
+# preposition ("today", "attic"); the pattern can only match where one of these words is.
+_PREP_STARTS = frozenset(prep[:n] for prep in _PREP_LEADS for n in range(2, len(prep) + 1)
+                         if prep[:n].startswith(tuple(_PREP_LEADS)))
+
+
 def _after_prepositions(scan: Scan, found: Found) -> None:
-    for prep in scan.finditer(_PREP_RE, _PREP_LEADS_TUPLE):
-        if not scan.free(*prep.span()):
+    # Scan.finditer(_PREP_RE, ...) by hand, tried at the few words in _PREP_STARTS only.
+    text = scan.text
+    starts: list[int] = []
+    for word in scan.words & _PREP_STARTS:
+        at = text.find(word)
+        while at >= 0:
+            starts.append(at)
+            at = text.find(word, at + 1)
+    if len(starts) > 1:
+        starts.sort()
+    end = -1
+    for at in starts:
+        if at < end:
             continue
-        match = _BARE.match(scan.text, prep.end())
+        prep = _PREP_RE.match(text, at)
+        if prep is None:
+            continue
+        end = prep.end()
+        current = scan.text
+        if BLANK in current[at:end]:
+            continue
+        after = current[end:end + 1]
+        if not (after in _HOUR_INITIALS or after.isdecimal()):  # _BARE opens with an hour
+            continue
+        match = _BARE.match(current, end)
         if match:
-            hit = _read_bare(match)
+            hit = _read_bare(*match.groups())
             if hit is not None:
-                _take(scan, found, prep.start(), match.end(), hit)
+                _take(scan, found, at, match.end(), hit)
 
 
 def _before_dayparts(scan: Scan, found: Found) -> None:
-    for match in _HOUR_BEFORE_DAYPART.finditer(scan.text):
-        if scan.free(*match.span()):
-            hit = _read_bare(match)
-            if hit is not None:
-                _take(scan, found, match.start(), match.end(), hit)
+    start = _hour_before_daypart_start(scan.text)
+    if start is not None:
+        for match in _HOUR_BEFORE_DAYPART.finditer(scan.text, start):
+            if scan.free(*match.span()):
+                hit = _read_bare(match.group(1), None, None)
+                if hit is not None:
+                    _take(scan, found, match.start(), match.end(), hit)
     if "tonight" not in scan.words or not scan.has_digit:
         return
     for match in _HOUR_BEFORE_TONIGHT.finditer(scan.text):
         if scan.free(*match.span()) and int(match.group(1)) <= 12:
-            hit = TimeHit(int(match.group(1)), 0, ambiguous=True, bare_hour=True)
+            hit = TimeHit(int(match.group(1)), 0, 0, True, True)
             _take(scan, found, match.start(), match.end(), hit)
 
 
+def _hour_before_daypart_start(text: str) -> int | None:
+    """Where _HOUR_BEFORE_DAYPART can first match: before the first daypart words that follow
+    ",?\\s" and what can end an hour. None when no daypart words do."""
+    after = _DAYPART_AFTER_RE.search(text)
+    while after is not None:
+        at = after.start()
+        if at >= 2 and text[at - 1].isspace():
+            last = text[at - 3] if text[at - 2] == "," and at >= 3 else text[at - 2]
+            if last in _HOUR_ENDINGS or last.isdecimal():
+                return max(0, at - _HOUR_REACH)
+        after = _DAYPART_AFTER_RE.search(text, at + 1)
+    return None
+
+
 def find_dayparts(scan: Scan, found: Found) -> None:
-    if not scan.words.isdisjoint(_EOD_WORDS):
-        for pattern in (_EOD_RE, _EOD_OF_DATE):
-            for match in pattern.finditer(scan.text):
-                if scan.free(*match.span()):
-                    found.dayparts.append("end_of_day")
-                    scan.consume(*match.span())
-    if scan.words.isdisjoint(_DAYPART_TRIGGERS):
+    words = scan.words
+    if words.isdisjoint(_EOD_OR_DAYPART):
         return
-    for match in _DAYPART_RE.finditer(scan.text, scan.start_of(_DAYPART_LEADS, 0)):
-        if not scan.free(*match.span()):
-            continue
+    if not words.isdisjoint(_EOD_WORDS):
+        _end_of_day(scan, found)
+    if words.isdisjoint(_DAYPART_TRIGGERS):
+        return
+    # _DAYPART_RE.finditer(text, scan.start_of(_DAYPART_LEADS, 0)), searched only from where a
+    # daypart word can be close ahead: the pattern is tried at every position it is searched from.
+    text = scan.text
+    word = _DAYPART_WORD.search(text)
+    if word is None:
+        return
+    pos = max(word.start() - _DAYPART_QUALIFIER, scan.start_of(_DAYPART_LEADS, 0))
+    while (match := _DAYPART_RE.search(text, pos)) is not None:
+        pos = match.end()
+        _take_daypart(scan, found, match)
+        word = _DAYPART_WORD.search(text, pos)
+        if word is None:
+            return
+        pos = max(pos, word.start() - _DAYPART_QUALIFIER)
+
+
+def _take_daypart(scan: Scan, found: Found, match: re.Match[str]) -> None:
+    if not scan.free(*match.span()):
+        return
+    qualifier, word, plural, more = match.groups()
+    if not (qualifier or word == "tonight" or plural):
         head = scan.text[:match.start()].rstrip(" ,")
-        word = match.group("dp")
         near_date = head.endswith(BLANK)
         edge = not head.strip(BLANK + " ,") or match.end() == len(scan.text.rstrip(BLANK + " .!?"))
-        if match.group("q") or near_date or word == "tonight" or edge or match.group("pl"):
-            every = (match.group("q") or "").strip() in ("every", "each")
-            if (match.group("pl") or every) and found.rule is None:
-                found.rule = {"FREQ": "DAILY"}  # "mornings", "every morning"
-            found.dayparts.append(_DAYPART_WORDS[word])
-            for extra in re.findall(r"morning|afternoon|evening|night", match.group("more")):
-                found.dayparts.append(_DAYPART_WORDS[extra])
-            scan.consume(*match.span())
+        if not (near_date or edge):
+            return
+    every = (qualifier or "").strip() in ("every", "each")
+    if (plural or every) and found.rule is None:
+        found.rule = {"FREQ": "DAILY"}  # "mornings", "every morning"
+    found.dayparts.append(_DAYPART_WORDS[word])
+    if more:
+        for extra in _MORE_DAYPARTS.findall(more):
+            found.dayparts.append(_DAYPART_WORDS[extra])
+    scan.consume(*match.span())
+
+
+def _end_of_day(scan: Scan, found: Found) -> None:
+    # Both patterns hold one of these words at most _EOD_LEAD characters from their start: a search
+    # for them (it opens with letters) rules most text out and tells where the patterns can start.
+    core = _EOD_CORE.search(scan.text)
+    if core is None:
+        return
+    start = max(0, core.start() - _EOD_LEAD)
+    for pattern in (_EOD_RE, _EOD_OF_DATE):
+        for match in pattern.finditer(scan.text, start):
+            if scan.free(*match.span()):
+                found.dayparts.append("end_of_day")
+                scan.consume(*match.span())

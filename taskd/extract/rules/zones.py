@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from taskd.extract.rules.scan import Found, Scan
+from taskd.extract.rules.scan import BLANK, Found, Scan
 
 ABBREVIATIONS = {
     "UTC": "UTC", "GMT": "UTC", "Z": "UTC",
@@ -78,28 +78,56 @@ _NAMED_RE = re.compile(
     rf"\b(?:in )?({_alt(CITIES)}|{_alt(REGIONS)})(?:'s)? (?:standard |daylight )?time\b"
     rf"(?: zone)?|\b(?:in|at) ({_alt(CITIES)})(?= time\b)")
 _UTC_RE = re.compile(r"\b(?:utc|gmt)\b")
-_CAPITALS = re.compile(r"[A-Z]{2}")  # every abbreviation that counts has two capitals in a row
+# Every abbreviation that counts has two capitals in a row. ("[A-Z]{2}" would not let `re` skip
+# to the capitals: a pattern must open with a plain class for that.)
+_CAPITALS = re.compile(r"[A-Z][A-Z]")
+# Where an abbreviation written in capitals stands in the (lower-cased) working text.
+_ABBR_LOCAL = {abbr: re.compile(rf"(?<![\w'])(?:in )?{abbr}(?![\w'])") for abbr in _ABBR_LOWER}
+# An abbreviation is only taken where it stands alone in the working text, so (while nothing of
+# it is consumed) a word of the text: most text holds none and needs no search of its capitals.
+_ABBR_WORDS = frozenset(_ABBR_LOWER) - {"z"}  # ("Z" is never taken)
+_ZONE_WORDS = _ABBR_WORDS | {"time", "utc", "gmt"}
+# _NAMED_RE's matches hold " time" at most this far from their start ("in <name>'s standard time"),
+# right after one of these.
+_TIME_REACH = len("in ") + max(map(len, [*CITIES, *REGIONS])) + len("'s standard")
+_BEFORE_TIME = (*CITIES, *REGIONS, "'s", "standard", "daylight")
+
+
+def _named_zone(text: str) -> re.Match[str] | None:
+    """_NAMED_RE.search(text), tried only from where a name comes before " time"."""
+    at = text.find(" time")
+    while at >= 0:
+        if text.endswith(_BEFORE_TIME, 0, at):
+            return _NAMED_RE.search(text, max(0, at - _TIME_REACH))
+        at = text.find(" time", at + 1)
+    return None
 
 
 def find_zone(scan: Scan, found: Found, raw: str) -> None:
     """Set found.tz from the first zone named, and consume its words."""
-    match = _NAMED_RE.search(scan.text) if "time" in scan.words else None
+    if scan.words.isdisjoint(_ZONE_WORDS) and BLANK not in scan.text:
+        return  # none of the tests below can pass (see _ABBR_WORDS)
+    match = _named_zone(scan.text) if "time" in scan.words else None
     if match:
         name = match.group(1) or match.group(2)
         found.tz = CITIES.get(name) or REGIONS[name]
         scan.consume(*match.span())
         found.assumptions.append(f"\"{name} time\" = {found.tz}")
         return
-    upper = _ABBR_RE.search(raw) if _CAPITALS.search(raw) else None
+    # Cheap tests first: two capitals in a row need a capital after the first character.
+    upper = None
+    if (not scan.words.isdisjoint(_ABBR_WORDS) or BLANK in scan.text) and not raw[1:].islower() \
+            and _CAPITALS.search(raw):
+        upper = _ABBR_RE.search(raw)
     if upper and upper.group(1) != "Z":
         abbr = upper.group(1).lower()
-        local = re.search(rf"(?<![\w'])(?:in )?{abbr}(?![\w'])", scan.text)
+        local = _ABBR_LOCAL[abbr].search(scan.text)
         if local:
             found.tz = _ABBR_LOWER[abbr]
             scan.consume(*local.span())
             found.assumptions.append(f"{abbr.upper()} = {found.tz}")
             return
-    utc = _UTC_RE.search(scan.text) if scan.has({"utc", "gmt"}) else None
+    utc = _UTC_RE.search(scan.text) if "utc" in scan.words or "gmt" in scan.words else None
     if utc:
         found.tz = "UTC"
         scan.consume(*utc.span())

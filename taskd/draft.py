@@ -169,6 +169,43 @@ class Draft(_Strict):
         return self
 
 
+_SET = object.__setattr__
+_SCHEDULE_DEFAULTS: dict[str, Any] = {"date": None, "time": None, "offset": None, "rrule": None,
+                                      "daypart": None, "time_source": "default"}
+_OFFSET_DEFAULTS: dict[str, Any] = {name: 0 for name in Offset.model_fields}
+
+
+def _built(cls: type[_Strict], fields: dict[str, Any]) -> Any:
+    """What `cls.model_construct(**fields)` makes, for a model with no aliases, extras, private
+    attributes or post-init (all of these), without its per-field loop."""
+    model = object.__new__(cls)
+    _SET(model, "__dict__", fields)
+    _SET(model, "__pydantic_fields_set__", set(fields))
+    _SET(model, "__pydantic_extra__", None)
+    _SET(model, "__pydantic_private__", None)
+    return model
+
+
+def trusted_draft(title: str | None, kind: str, message: str | None,
+                  schedule: dict[str, Any] | None, tz: str | None, question: str | None,
+                  assumptions: list[str]) -> Draft:
+    """A Draft from fields that taskd's own code produced (the rules extractor), not validated
+    again: validation is for what crosses a trust boundary (model output, files, the CLI), and
+    here it measured a sixth of an offline extraction. `schedule` holds Schedule fields (missing
+    ones take their defaults; `offset` as a dict of Offset fields). tests/test_eval_gate.py checks
+    on every eval case that this gives exactly what `Draft.model_validate` gives."""
+    built = None
+    if schedule is not None:
+        fields = {**_SCHEDULE_DEFAULTS, **schedule}
+        if fields["offset"] is not None:
+            fields["offset"] = _built(Offset, {**_OFFSET_DEFAULTS, **fields["offset"]})
+        built = _built(Schedule, fields)
+    draft: Draft = _built(Draft, {"schema_version": SCHEMA_VERSION, "title": title, "kind": kind,
+                                  "message": message, "schedule": built, "tz": tz,
+                                  "question": question, "assumptions": assumptions})
+    return draft
+
+
 _NOT_FOR_STRICT = {"default", "maxLength", "minLength", "pattern"}
 
 

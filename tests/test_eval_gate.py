@@ -4,15 +4,19 @@ offline extractor emits validates against schema/task.schema.json."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jsonschema
 import pytest
 
-from taskd.draft import Draft
+from taskd.draft import Draft, Offset
+from taskd.errors import TaskdError
 from taskd.evaluate import load_cases, report, run
+from taskd.extract import clean_text
 from taskd.extract.rules import RulesExtractor
 
 ROOT = Path(__file__).parent.parent
@@ -62,6 +66,29 @@ def test_every_emitted_draft_validates_against_the_schema_file(suite: str) -> No
     for draft in drafts:
         validator.validate(draft)
         assert Draft.model_validate(draft).model_dump(mode="json") == draft
+
+
+@pytest.mark.parametrize("suite", ["own", "generated", "recognizers"])
+def test_drafts_built_without_validation_equal_validated_ones(suite: str) -> None:
+    """`trusted_draft` skips pydantic: the objects it builds must be the ones validation builds."""
+    if not SUITES.get(suite):
+        pytest.skip(f"no {suite} cases here")
+    extractor = RulesExtractor(day_first=False)
+    checked = 0
+    for case in load_cases(SUITES[suite]):
+        zone = ZoneInfo(case["tz"])
+        try:
+            draft = extractor.extract(clean_text(case["text"]), tz=case["tz"],
+                                      now=datetime.fromisoformat(case["now"]).replace(tzinfo=zone))
+        except TaskdError:
+            continue
+        again = Draft.model_validate(draft.model_dump())
+        assert again == draft, case["text"]
+        assert type(again.schedule) is type(draft.schedule), case["text"]
+        if draft.schedule is not None and draft.schedule.offset is not None:
+            assert type(draft.schedule.offset) is Offset
+        checked += 1
+    assert checked > 200
 
 
 def test_own_suite_is_big_and_spread() -> None:

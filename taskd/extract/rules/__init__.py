@@ -16,9 +16,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
-from taskd.draft import Draft
+from taskd.draft import Draft, trusted_draft
 from taskd.errors import BadInput, TaskdError
 from taskd.extract.rules import assemble, dates, recurring, relative, times, wording, zones
 from taskd.extract.rules.scan import Found, Scan
@@ -59,7 +57,7 @@ class RulesExtractor:
             return self._extract(text, now, tz, prefs)
         except TaskdError:
             raise
-        except (ValueError, ValidationError, OverflowError, KeyError, IndexError) as exc:
+        except (ValueError, OverflowError, KeyError, IndexError) as exc:
             raise BadInput(f"could not read the date or time in {text[:60]!r}") from exc
 
     def _extract(self, text: str, now: datetime, tz: str,
@@ -91,9 +89,5 @@ class RulesExtractor:
         # No task words ("every Friday at 6pm"): the draft says so with a null title; showing a
         # placeholder is the CLI's business, and `edit` then keeps the task's own title.
         question = None if schedule is not None else wording.question_for(title, kind)
-        # One validation for the draft and its schedule (given as fields): drafts from here are
-        # checked like any other, at the cost of one pydantic call instead of two.
-        return Draft.model_validate({
-            "title": title, "kind": kind, "message": message, "schedule": schedule,
-            "tz": found.tz, "question": question,
-            "assumptions": list(dict.fromkeys(found.assumptions)) if found.assumptions else []})
+        return trusted_draft(title, kind, message, schedule, found.tz, question,
+                             list(dict.fromkeys(found.assumptions)) if found.assumptions else [])

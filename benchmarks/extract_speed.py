@@ -118,10 +118,11 @@ def main(argv: list[str]) -> int:
     rules_median, rules_p95 = summary(rules_times)
     dp_median, dp_p95 = summary(dp_times)
     print(f"{'':28}{'median':>12}{'p95':>12}")
-    print(f"{'rules extractor':28}{rules_median * 1000:>10.3f}ms{rules_p95 * 1000:>10.3f}ms")
-    print(f"{'dateparser.search_dates':28}{dp_median * 1000:>10.3f}ms{dp_p95 * 1000:>10.3f}ms")
-    print(f"ratio (dateparser / rules): median {dp_median / rules_median:.0f}x, "
-          f"p95 {dp_p95 / rules_p95:.0f}x")
+    print(f"{'rules extractor':28}{rules_median * 1e6:>9.1f} µs{rules_p95 * 1e6:>9.1f} µs")
+    print(f"{'dateparser.search_dates':28}{dp_median * 1e6:>9.1f} µs{dp_p95 * 1e6:>9.1f} µs")
+    # One decimal: a ratio of 29.6 must not print as "30x".
+    print(f"ratio (dateparser / rules): median {dp_median / rules_median:.1f}x, "
+          f"p95 {dp_p95 / rules_p95:.1f}x")
     return 0
 
 

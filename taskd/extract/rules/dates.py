@@ -38,7 +38,7 @@ from taskd.extract.rules.lexicon import (
     weekday_number,
     year_number,
 )
-from taskd.extract.rules.scan import DateHit, Found, Scan, lead_start
+from taskd.extract.rules.scan import BLANK, DateHit, Found, Scan, lead_start
 
 _NOT_AFTER_DAY = (r"(?![\w:]|\s?(?:am|pm|a\.m|p\.m)\b|\s(?:minutes?|mins?|hours?|hrs?|days?|"
                   r"weeks?|months?|years?|times|people|percent)\b|[./-]\d)")
@@ -102,10 +102,14 @@ _ANCHOR_ENDS = ("from ", "after ", "before ", "from the ", "after the ", "before
 _LEAD_WORDS = frozenset({"on", "by", "for", "this", "sometime", "due", "around"})
 # The whole words a match of each pattern can open with (see _matches).
 _WEEKDAY_DAY_FIRSTS = frozenset(WEEKDAY_NAMES) | {"on"}
-_WEEKDAY_ONLY_FIRSTS = frozenset(WEEKDAY_NAMES) | {"this", "next", "coming", "upcoming", "the",
-                                                   "following", "last", "past", "previous"}
+_WEEKDAY_ONLY_FIRSTS = frozenset(WEEKDAY_NAMES) | {"this", "next", "coming", "upcoming", "following",
+                                                   "last", "past", "previous"}
+# "the" opens only "the following Friday".
+_WEEKDAY_ONLY_FIRSTS_THE = _WEEKDAY_ONLY_FIRSTS | {"the"}
 _THE_NTH_FIRSTS = frozenset({"on", "by", "for", "around", "before", "until", "till", "the"})
-_RELATIVE_FIRSTS = frozenset({"the", "day", "overmorrow", "tomorrow", "today", "otd", "on"})
+_RELATIVE_WORDS = frozenset({"overmorrow", "tomorrow", "today", "otd"})
+# "the" and "on" open only phrases with "day": "the day after", "on this day".
+_RELATIVE_FIRSTS_DAY = _RELATIVE_WORDS | {"the", "day", "on"}
 _NEXT = frozenset({"next"})
 _WEEK_WORDS_FIRSTS = frozenset({"next", "this", "the", "following", "coming", "at", "by", "around",
                                 "on", "for", "toward", "towards", "end", "beginning", "start", "over"})
@@ -141,11 +145,15 @@ def _ordinal_value(text: str) -> int | None:
 
 def _matches(pattern: re.Pattern[str], text: str,
              firsts: set[str] | frozenset[str]) -> list[re.Match[str]]:
-    """The matches `pattern.finditer(text)` gives, for a pattern that matches only at the start of
-    a word (it opens with `\\b` or `(?<![\\w])`) and whose first word is whole and one of `firsts`
-    (already cut down to the sentence's words). It is tried at those words only: a complex
-    pattern tried at every position of a sentence costs several times more than a few anchored
-    `match` calls. Like Scan.finditer, but from whole words, which skips "the" inside "there"."""
+    """The matches `pattern.finditer(text)` gives that are clear of consumed text (Scan.free), for
+    a pattern that matches only at the start of a word (it opens with `\\b` or `(?<![\\w])`) and
+    whose first word is whole and one of `firsts` (already cut down to the sentence's words).
+    It is tried at those words only: a complex pattern tried at every position of a sentence
+    costs several times more than a few anchored `match` calls. Like Scan.finditer, but from
+    whole words, which skips "the" inside "there".
+
+    A match over consumed text still ends where the next may start, as in finditer; recognizers
+    consume only up to the end of their match, so the later matches stay clear."""
     starts: list[int] = []
     for word in firsts:
         at = text.find(word)
@@ -162,7 +170,8 @@ def _matches(pattern: re.Pattern[str], text: str,
             match = pattern.match(text, at)
             if match is not None:
                 end = match.end()
-                matches.append(match)
+                if BLANK not in text[at:end]:
+                    matches.append(match)
     return matches
 
 
@@ -172,26 +181,26 @@ def _add(scan: Scan, found: Found, start: int, end: int, day: date, kind: str) -
     before it ("until", "2 weeks from"); the caller sets the hit's other fields."""
     text = scan.text
     role = "on"
-    # A role word sits right before the date, ending in a letter and one space: checked before
-    # two regex searches over the whole head.
-    if found.rule is not None and start > 1 and text[start - 1].isspace() and \
-            text[start - 2].isalpha():
-        head = text[:start]
-        match = _ROLE_START.search(head)
-        if match:
-            role, start = "start", match.start()
-        else:
-            match = _ROLE_UNTIL.search(head)
+    # Role words, anchors and lead words all end in a space right before the date.
+    if start > 1 and text[start - 1].isspace():
+        # A role word ends in a letter and that space: checked before two searches of the head.
+        if found.rule is not None and text[start - 2].isalpha():
+            head = text[:start]
+            match = _ROLE_START.search(head)
             if match:
-                role, start = "until", match.start()
-    # "2 weeks from ...": only worth the (slow, end-anchored) search when the word is there.
-    if role == "on" and text.endswith(_ANCHOR_ENDS, 0, start):
-        anchor = _ANCHOR.search(text[:start])
-        if anchor:
-            day = _shift(day, anchor)
-            start = anchor.start()
-            kind = "anchored"
-    start = lead_start(text, start, _LEAD_WORDS)
+                role, start = "start", match.start()
+            else:
+                match = _ROLE_UNTIL.search(head)
+                if match:
+                    role, start = "until", match.start()
+        # "2 weeks from ...": only worth the (slow, end-anchored) search when the word is there.
+        if role == "on" and text.endswith(_ANCHOR_ENDS, 0, start):
+            anchor = _ANCHOR.search(text[:start])
+            if anchor:
+                day = _shift(day, anchor)
+                start = anchor.start()
+                kind = "anchored"
+        start = lead_start(text, start, _LEAD_WORDS)
     hit = DateHit(day, start, kind, role)
     found.dates.append(hit)
     scan.consume(start, end)
@@ -344,8 +353,6 @@ def _nth_weekday_of(scan: Scan, found: Found) -> None:
 def _weekday_day(scan: Scan, found: Found, words: frozenset[str]) -> None:
     for match in _matches(_WEEKDAY_DAY, scan.text, words & _WEEKDAY_DAY_FIRSTS):
         start, end = match.span()
-        if not scan.free(start, end):
-            continue
         wd = weekday_number(match.group("wd"))
         day = _day_value(match.group("d"))
         if wd is None or day is None or not 1 <= day <= 31:
@@ -358,8 +365,6 @@ def _nth_of_month(scan: Scan, found: Found, words: frozenset[str]) -> None:
     today = found.today
     for match in _matches(_THE_NTH, scan.text, words & _THE_NTH_FIRSTS):
         start, end = match.span()
-        if not scan.free(start, end):
-            continue
         d, which, which2 = match.group("d", "w", "w2")
         day = _ordinal_value(d)
         if day is None or not 1 <= day <= 31:
@@ -377,10 +382,9 @@ def _nth_of_month(scan: Scan, found: Found, words: frozenset[str]) -> None:
 
 
 def _relative_words(scan: Scan, found: Found, words: frozenset[str]) -> None:
-    for match in _matches(_RELATIVE, scan.text, words & _RELATIVE_FIRSTS):
+    firsts = words & (_RELATIVE_FIRSTS_DAY if "day" in words else _RELATIVE_WORDS)
+    for match in _matches(_RELATIVE, scan.text, firsts):
         start, end = match.span()
-        if not scan.free(start, end):
-            continue
         word = match.group(0)
         if "after tomorrow" in word or word == "overmorrow":
             shift = 2
@@ -395,10 +399,9 @@ def _relative_words(scan: Scan, found: Found, words: frozenset[str]) -> None:
 
 def _weekdays(scan: Scan, found: Found, words: frozenset[str]) -> None:
     today = found.today
-    for match in _matches(_WEEKDAY_ONLY, scan.text, words & _WEEKDAY_ONLY_FIRSTS):
+    firsts = words & (_WEEKDAY_ONLY_FIRSTS_THE if "following" in words else _WEEKDAY_ONLY_FIRSTS)
+    for match in _matches(_WEEKDAY_ONLY, scan.text, firsts):
         start, end = match.span()
-        if not scan.free(start, end):
-            continue
         mod, name, cap, post = match.groups()
         mod = mod.strip()
         if cap and cap.capitalize() not in scan.raw_words:
@@ -437,8 +440,6 @@ def _last_day_of(scan: Scan, found: Found) -> None:
 def _week_words(scan: Scan, found: Found, words: frozenset[str]) -> None:
     today = found.today
     for match in _matches(_WEEK_WORDS, scan.text, words & _WEEK_WORDS_FIRSTS):
-        if not scan.free(*match.span()):
-            continue
         shift = (match.group("shift") or "").replace("the ", "")
         unit = match.group("unit")
         if match.group("end") or match.group("eunit"):
@@ -500,8 +501,6 @@ def _holidays(scan: Scan, found: Found, words: frozenset[str]) -> None:
     if any(not h.plain_weekday for h in found.dates):
         return
     for match in _matches(_HOLIDAY, scan.text, words & _HOLIDAY_FIRSTS):
-        if not scan.free(*match.span()):
-            continue
         year = int(match.group("y")) if match.group("y") else None
         value = cal.holiday(match.group("h"), found.today, year)
         _add(scan, found, *match.span(), value, "special")
@@ -520,16 +519,39 @@ for _name in cal.HOLIDAYS:
     _key = max(sorted(_needs), key=lambda word: (word not in _COMMONEST, word not in _COMMON, len(word)))
     _HOLIDAY_NEEDS.setdefault(_key, []).append(_needs)
 _HOLIDAY_KEYS = frozenset(_HOLIDAY_NEEDS)
-_WEEK_WORDS_SET = frozenset({"week", "weekend", "month", "year"})
-_WEEK_SHIFTS = frozenset({"next", "this", "following", "coming", "end", "beginning", "start"})
-_RELATIVE_DAYS = frozenset({"today", "tomorrow", "otd", "overmorrow"})
+# What the words of a sentence say about the dates it can hold, one bit per kind of word: one pass
+# over the sentence's few such words sets them all, where a set test per condition costs more.
+_BITS: dict[str, int] = {}
+
+
+def _bit(number: int, words: frozenset[str] | set[str]) -> int:
+    for word in words:
+        _BITS[word] = _BITS.get(word, 0) | 1 << number
+    return 1 << number
+
+
+_HAS_MONTH = _bit(0, MONTH_WORDS)
+_HAS_WEEKDAY = _bit(1, _WEEKDAY_WORDS)
+_HAS_ORDINAL = _bit(2, ORDINAL_TOKENS | {"last"})
+_HAS_NUMBER = _bit(3, NUMBER_WORDS)
+_HAS_NTH_LEAD = _bit(4, _THE_NTH_FIRSTS)
+_HAS_WEEK = _bit(5, {"week"})
+_HAS_RELATIVE_DAY = _bit(6, _RELATIVE_WORDS)
+_HAS_DAY = _bit(7, {"day"})
 # "the day after", "on this day", "for the day", "of the day", "my day"
-_DAY_COMPANIONS = frozenset({"after", "this", "for", "of", "my"})
-_ORDINALS = ORDINAL_TOKENS | {"last"}
-# Every recognizer below the numeric ones needs one of these words.
-_DATE_WORDS = MONTH_WORDS | _WEEKDAY_WORDS | _ORDINALS | _RELATIVE_DAYS | _WEEK_WORDS_SET | \
-    _HOLIDAY_KEYS | {"day"}
+_HAS_DAY_COMPANION = _bit(8, {"after", "this", "for", "of", "my"})
+_HAS_MONTH_WORD = _bit(9, {"month"})
+_HAS_LAST = _bit(10, {"last"})
+_HAS_WEEK_UNIT = _bit(11, {"week", "weekend", "month", "year"})
+_HAS_WEEKEND = _bit(12, {"weekend"})
+_HAS_WEEK_SHIFT = _bit(13, {"next", "this", "following", "coming", "end", "beginning", "start"})
+_HAS_HOLIDAY = _bit(14, _HOLIDAY_KEYS)
+_BIT_WORDS = frozenset(_BITS)
+# Every recognizer below the numeric ones needs one of these.
+_DATE_WORDS = frozenset(word for word, bits in _BITS.items() if bits & (
+    _HAS_MONTH | _HAS_WEEKDAY | _HAS_ORDINAL | _HAS_RELATIVE_DAY | _HAS_WEEK_UNIT | _HAS_DAY | _HAS_HOLIDAY))
 _DIGIT_SEP_DIGIT = re.compile(r"\d[/.\-]\d")
+_DIGIT = re.compile(r"\d")
 
 
 def _holiday_possible(words: frozenset[str]) -> bool:
@@ -550,32 +572,32 @@ def find_dates(scan: Scan, found: Found, day_first: bool) -> None:
         if ("/" in text or "." in text or "-" in text) and _DIGIT_SEP_DIGIT.search(text):
             _numeric(scan, found, day_first)
     if words.isdisjoint(_DATE_WORDS):
-        return  # the usual sentence: one set look-up instead of a dozen
-    months = not words.isdisjoint(MONTH_WORDS)
-    weekdays = not words.isdisjoint(_WEEKDAY_WORDS)
-    ordinals = not words.isdisjoint(_ORDINALS)
+        return  # the usual sentence
+    bits = 0
+    for word in words & _BIT_WORDS:
+        bits |= _BITS[word]
+    months, weekdays, ordinals = bits & _HAS_MONTH, bits & _HAS_WEEKDAY, bits & _HAS_ORDINAL
     if months:
         if "/" in text or "-" in text:
             _triples(scan, found)
         if weekdays and ordinals:
             _nth_weekday_of(scan, found)
-        if scan.has_digit or ordinals or not words.isdisjoint(NUMBER_WORDS):
+        if ordinals or bits & _HAS_NUMBER or (scan.has_digit and _DIGIT.search(scan.text)):
             _named(scan, found, words)
-    if weekdays and (scan.has_digit or ordinals):
+    # Days in digits: often the only digits were a clock time, consumed by now.
+    if weekdays and (ordinals or (scan.has_digit and _DIGIT.search(scan.text))):
         _weekday_day(scan, found, words)
-    if ordinals and not words.isdisjoint(_THE_NTH_FIRSTS):
+    if ordinals and bits & _HAS_NTH_LEAD:
         _nth_of_month(scan, found, words)
-    if months and "week" in words:
+    if months and bits & _HAS_WEEK:
         _nth_week(scan, found)
-    if not words.isdisjoint(_RELATIVE_DAYS) or ("day" in words and not words.isdisjoint(
-            _DAY_COMPANIONS)):
+    if bits & _HAS_RELATIVE_DAY or (bits & _HAS_DAY and bits & _HAS_DAY_COMPANION):
         _relative_words(scan, found, words)
-    if "month" in words and "last" in words:
+    if bits & _HAS_MONTH_WORD and bits & _HAS_LAST:
         _last_day_of(scan, found)
-    if not words.isdisjoint(_WEEK_WORDS_SET) and ("weekend" in words or not words.isdisjoint(
-            _WEEK_SHIFTS)):
+    if bits & _HAS_WEEK_UNIT and bits & (_HAS_WEEKEND | _HAS_WEEK_SHIFT):
         _week_words(scan, found, words)
     if weekdays:
         _weekdays(scan, found, words)
-    if not words.isdisjoint(_HOLIDAY_KEYS) and _holiday_possible(words):
+    if bits & _HAS_HOLIDAY and _holiday_possible(words):
         _holidays(scan, found, words)

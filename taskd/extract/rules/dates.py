@@ -24,9 +24,13 @@ from taskd.extract.rules.lexicon import (
     MONTH_WORDS,
     NUMBER_WORDS,
     ORD,
+    ORDINAL_TEENS,
     ORDINAL_TOKENS,
+    ORDINAL_UNITS,
     QTY,
+    TEEN_WORDS,
     UNIT,
+    UNIT_WORDS,
     UNITS,
     WEEKDAY,
     WEEKDAY_NAMES,
@@ -111,13 +115,16 @@ _RELATIVE_WORDS = frozenset({"overmorrow", "tomorrow", "today", "otd"})
 # "the" and "on" open only phrases with "day": "the day after", "on this day".
 _RELATIVE_FIRSTS_DAY = _RELATIVE_WORDS | {"the", "day", "on"}
 _NEXT = frozenset({"next"})
+_NO_WORDS: frozenset[str] = frozenset()
 _WEEK_WORDS_FIRSTS = frozenset({"next", "this", "the", "following", "coming", "at", "by", "around",
                                 "on", "for", "toward", "towards", "end", "beginning", "start", "over"})
 # A holiday name's first word is whole in the text ("new", "valentine" of "valentine's").
 _HOLIDAY_FIRSTS = frozenset({"on", "for", "at", "by", "the", "next", "following", "coming", "this"}) | \
     frozenset(re.match(r"[a-z]+", name).group() for name in cal.HOLIDAYS)  # type: ignore[union-attr]
-# The most characters a _DAY_MONTH match has before its month: "next the twenty-seventh day of ".
-_DAY_MONTH_REACH = 31
+# A day of the month in words opens with one of these: "fifth", "twenty-first", "twentyfirst".
+_DAY_MONTH_FIRSTS = frozenset([*ORDINAL_UNITS, *ORDINAL_TEENS, *UNIT_WORDS, *TEEN_WORDS, "twentieth",
+                               "thirtieth", "twenty", "thirty", "next", "the"]) | \
+    {tens + unit for tens in ("twenty", "thirty") for unit in ORDINAL_UNITS}
 _MONTH_OR_DOT = {**MONTH_NAMES, **{name + ".": number for name, number in MONTH_NAMES.items()}}
 _DIGIT_OR_ORD = re.compile(r"\d|" + ORD)
 # Values of the day-of-month words and numbers the patterns capture ("15", "15th", "fifteenth",
@@ -143,14 +150,15 @@ def _ordinal_value(text: str) -> int | None:
         return value
 
 
-def _matches(pattern: re.Pattern[str], text: str,
-             firsts: set[str] | frozenset[str]) -> list[re.Match[str]]:
+def _matches(pattern: re.Pattern[str], text: str, firsts: set[str] | frozenset[str],
+             numbers: bool = False) -> list[re.Match[str]]:
     """The matches `pattern.finditer(text)` gives that are clear of consumed text (Scan.free), for
     a pattern that matches only at the start of a word (it opens with `\\b` or `(?<![\\w])`) and
     whose first word is whole and one of `firsts` (already cut down to the sentence's words).
     It is tried at those words only: a complex pattern tried at every position of a sentence
     costs several times more than a few anchored `match` calls. Like Scan.finditer, but from
-    whole words, which skips "the" inside "there".
+    whole words, which skips "the" inside "there". With `numbers`, it is also tried where a run
+    of digits starts.
 
     A match over consumed text still ends where the next may start, as in finditer; recognizers
     consume only up to the end of their match, so the later matches stay clear."""
@@ -161,6 +169,9 @@ def _matches(pattern: re.Pattern[str], text: str,
             if not (at and text[at - 1].isalpha()):  # inside a longer word: no match there
                 starts.append(at)
             at = text.find(word, at + 1)
+    if numbers:
+        for run in _DIGITS.finditer(text):
+            starts.append(run.start())
     if len(starts) > 1:
         starts.sort()
     matches = []
@@ -246,10 +257,12 @@ def _month_day(today: date, month: int, day: int, year: int | None, shown: str,
 
 # -- recognizers -----------------------------------------------------------------------------
 def _iso(scan: Scan, found: Found) -> None:
-    for pattern in (_ISO, _COMPACT):
-        for match in pattern.finditer(scan.text):
-            if not scan.free(*match.span()):
-                continue
+    # 2026-12-01 and 2026/12/01 need their separator, 20261201 eight digits in a row.
+    for pattern, possible in ((_ISO, "-" in scan.text or "/" in scan.text),
+                              (_COMPACT, scan.longest_number >= 8)):
+        if not possible:
+            continue
+        for match in _matches(pattern, scan.text, _NO_WORDS, numbers=True):
             y = match.group("y") or match.group("y2")
             m = match.group("m") or match.group("m2")
             d = match.group("d") or match.group("d2")
@@ -273,10 +286,8 @@ def _triples(scan: Scan, found: Found) -> None:
 
 
 def _numeric(scan: Scan, found: Found, day_first: bool) -> None:
-    for match in _NUMERIC.finditer(scan.text):
+    for match in _matches(_NUMERIC, scan.text, _NO_WORDS, numbers=True):
         start, end = match.span()
-        if not scan.free(start, end):
-            continue
         a, sep, b, y = match.group("a", "sep", "b", "y")
         a, b = int(a), int(b)
         # d.m.yyyy is the European form (1.3.2027 is 1 March); month-first writers use
@@ -301,17 +312,13 @@ def _named(scan: Scan, found: Found, words: frozenset[str]) -> None:
     month_words = words & MONTH_WORDS
     _named_dates(scan, found, _matches(_MONTH_DAY, scan.text, month_words | (words & _NEXT)),
                  False)
-    # "24 December": its month word must still be in the text, and the match starts at most
-    # _DAY_MONTH_REACH characters before it; the pattern is costly to try at every position.
+    # "24 December": its month word must still be in the text.
     text = scan.text
-    first = -1
     for word in month_words:
-        at = text.find(word)
-        if at >= 0 and (first < 0 or at < first):
-            first = at
-    if first >= 0:
-        _named_dates(scan, found, _DAY_MONTH.finditer(text, max(0, first - _DAY_MONTH_REACH)),
-                     True)
+        if word in text:
+            matches = _matches(_DAY_MONTH, text, words & _DAY_MONTH_FIRSTS, numbers=scan.has_digit)
+            _named_dates(scan, found, matches, True)
+            break
 
 
 def _named_dates(scan: Scan, found: Found, matches: Iterable[re.Match[str]], day_month: bool) -> None:
@@ -552,6 +559,7 @@ _DATE_WORDS = frozenset(word for word, bits in _BITS.items() if bits & (
     _HAS_MONTH | _HAS_WEEKDAY | _HAS_ORDINAL | _HAS_RELATIVE_DAY | _HAS_WEEK_UNIT | _HAS_DAY | _HAS_HOLIDAY))
 _DIGIT_SEP_DIGIT = re.compile(r"\d[/.\-]\d")
 _DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"\d\d*")  # not \d+: a leading \d lets the engine skip to the digits
 
 
 def _holiday_possible(words: frozenset[str]) -> bool:

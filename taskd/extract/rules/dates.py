@@ -11,7 +11,7 @@ said on the 15th after its time is next month's (`assemble`). Weekday words: see
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -104,6 +104,7 @@ _ROLE_START = re.compile(r"\b(?:starting|start|beginning|begin|from|as\sof|effec
 _ROLE_UNTIL = re.compile(r"\b(?:until|till|through|to|ending|ends|up\sto)(?:\s(?:on|the))?\s$")
 _ANCHOR_ENDS = ("from ", "after ", "before ", "from the ", "after the ", "before the ")
 _LEAD_WORDS = frozenset({"on", "by", "for", "this", "sometime", "due", "around"})
+_LEAD_ENDS = tuple(word + " " for word in _LEAD_WORDS)
 # The whole words a match of each pattern can open with (see _matches).
 _WEEKDAY_DAY_FIRSTS = frozenset(WEEKDAY_NAMES) | {"on"}
 _WEEKDAY_ONLY_FIRSTS = frozenset(WEEKDAY_NAMES) | {"this", "next", "coming", "upcoming", "following",
@@ -162,6 +163,16 @@ def _matches(pattern: re.Pattern[str], text: str, firsts: set[str] | frozenset[s
 
     A match over consumed text still ends where the next may start, as in finditer; recognizers
     consume only up to the end of their match, so the later matches stay clear."""
+    if len(firsts) == 1 and not numbers:  # the usual case, one word once: no list to sort
+        (word,) = firsts
+        at = text.find(word)
+        if at < 0:
+            return []
+        if text.find(word, at + 1) < 0:
+            if at and text[at - 1].isalpha():
+                return []
+            match = pattern.match(text, at)
+            return [] if match is None or BLANK in match.group() else [match]
     starts: list[int] = []
     for word in firsts:
         at = text.find(word)
@@ -211,7 +222,8 @@ def _add(scan: Scan, found: Found, start: int, end: int, day: date, kind: str) -
                 day = _shift(day, anchor)
                 start = anchor.start()
                 kind = "anchored"
-        start = lead_start(text, start, _LEAD_WORDS)
+        if text.endswith(_LEAD_ENDS, 0, start):  # lead_start walks back letter by letter
+            start = lead_start(text, start, _LEAD_WORDS)
     hit = DateHit(day, start, kind, role)
     found.dates.append(hit)
     scan.consume(start, end)
@@ -270,7 +282,9 @@ def _iso(scan: Scan, found: Found) -> None:
             _add(scan, found, *match.span(), day, "full")
 
 
-def _triples(scan: Scan, found: Found) -> None:
+def _triples(scan: Scan, found: Found, words: frozenset[str]) -> None:
+    if "/" not in scan.text and "-" not in scan.text:
+        return
     for match in _TRIPLE.finditer(scan.text):
         parts = [match.group("p1"), match.group("p2"), match.group("p3")]
         months = [month_number(p) for p in parts]
@@ -321,6 +335,12 @@ def _named(scan: Scan, found: Found, words: frozenset[str]) -> None:
             break
 
 
+def _named_if_digits(scan: Scan, found: Found, words: frozenset[str]) -> None:
+    # Often the only digits were a clock time, consumed by now.
+    if _DIGIT.search(scan.text):
+        _named(scan, found, words)
+
+
 def _named_dates(scan: Scan, found: Found, matches: Iterable[re.Match[str]], day_month: bool) -> None:
     for match in matches:
         start, end = match.span()
@@ -342,7 +362,7 @@ def _named_dates(scan: Scan, found: Found, matches: Iterable[re.Match[str]], day
         hit.month, hit.monthday = month, day
 
 
-def _nth_weekday_of(scan: Scan, found: Found) -> None:
+def _nth_weekday_of(scan: Scan, found: Found, words: frozenset[str]) -> None:
     today = found.today
     for match in _NTH_WEEKDAY_OF.finditer(scan.text):
         if not scan.free(*match.span()):
@@ -366,6 +386,11 @@ def _weekday_day(scan: Scan, found: Found, words: frozenset[str]) -> None:
             continue
         value = cal.next_weekday_and_day(found.today, wd, day, match.group(0))
         _add(scan, found, start, end, value, "special")
+
+
+def _weekday_day_if_digits(scan: Scan, found: Found, words: frozenset[str]) -> None:
+    if _DIGIT.search(scan.text):
+        _weekday_day(scan, found, words)
 
 
 def _nth_of_month(scan: Scan, found: Found, words: frozenset[str]) -> None:
@@ -434,7 +459,7 @@ def _weekdays(scan: Scan, found: Found, words: frozenset[str]) -> None:
         hit.weekday, hit.plain_weekday, hit.rolls = wd, plain, mod in ("", "this")
 
 
-def _last_day_of(scan: Scan, found: Found) -> None:
+def _last_day_of(scan: Scan, found: Found, words: frozenset[str]) -> None:
     for match in _LAST_DAY_OF.finditer(scan.text):
         if not scan.free(*match.span()):
             continue
@@ -489,7 +514,7 @@ def _week_words(scan: Scan, found: Found, words: frozenset[str]) -> None:
             _add(scan, found, *match.span(), value, "special")
 
 
-def _nth_week(scan: Scan, found: Found) -> None:
+def _nth_week(scan: Scan, found: Found, words: frozenset[str]) -> None:
     today = found.today
     for match in _NTH_WEEK.finditer(scan.text):
         if not scan.free(*match.span()):
@@ -505,7 +530,7 @@ def _nth_week(scan: Scan, found: Found) -> None:
 
 
 def _holidays(scan: Scan, found: Found, words: frozenset[str]) -> None:
-    if any(not h.plain_weekday for h in found.dates):
+    if not _holiday_possible(words) or any(not h.plain_weekday for h in found.dates):
         return
     for match in _matches(_HOLIDAY, scan.text, words & _HOLIDAY_FIRSTS):
         year = int(match.group("y")) if match.group("y") else None
@@ -570,42 +595,59 @@ def _holiday_possible(words: frozenset[str]) -> bool:
     return False
 
 
+Recognizer = Callable[[Scan, Found, frozenset[str]], None]
+# The recognizers a sentence runs, in order, by the kinds of word it has (see _BITS): worked out once
+# for each combination met, instead of a dozen tests per sentence.
+_PLANS: dict[int, tuple[Recognizer, ...]] = {}
+
+
+def _plan(bits: int, digits: bool) -> tuple[Recognizer, ...]:
+    months, weekdays, ordinals = bits & _HAS_MONTH, bits & _HAS_WEEKDAY, bits & _HAS_ORDINAL
+    plan: list[Recognizer] = []
+    if months:
+        plan.append(_triples)
+        if weekdays and ordinals:
+            plan.append(_nth_weekday_of)
+        if ordinals or bits & _HAS_NUMBER:
+            plan.append(_named)
+        elif digits:
+            plan.append(_named_if_digits)
+    if weekdays and (ordinals or digits):
+        plan.append(_weekday_day if ordinals else _weekday_day_if_digits)
+    if ordinals and bits & _HAS_NTH_LEAD:
+        plan.append(_nth_of_month)
+    if months and bits & _HAS_WEEK:
+        plan.append(_nth_week)
+    if bits & _HAS_RELATIVE_DAY or (bits & _HAS_DAY and bits & _HAS_DAY_COMPANION):
+        plan.append(_relative_words)
+    if bits & _HAS_MONTH_WORD and bits & _HAS_LAST:
+        plan.append(_last_day_of)
+    if bits & _HAS_WEEK_UNIT and bits & (_HAS_WEEKEND | _HAS_WEEK_SHIFT):
+        plan.append(_week_words)
+    if weekdays:
+        plan.append(_weekdays)
+    if bits & _HAS_HOLIDAY:
+        plan.append(_holidays)
+    _PLANS[bits << 1 | digits] = result = tuple(plan)
+    return result
+
+
 def find_dates(scan: Scan, found: Found, day_first: bool) -> None:
     """Each recognizer runs only when the words it needs are in the text (Scan.words): most
     sentences name one kind of date, and a regex that cannot match still costs a scan."""
-    words, text = scan.words, scan.text
-    if scan.has_digit:
+    digits = scan.has_digit
+    if digits:
+        text = scan.text
         if scan.longest_number >= 4:
             _iso(scan, found)
         if ("/" in text or "." in text or "-" in text) and _DIGIT_SEP_DIGIT.search(text):
             _numeric(scan, found, day_first)
+    words = scan.words
     if words.isdisjoint(_DATE_WORDS):
         return  # the usual sentence
     bits = 0
     for word in words & _BIT_WORDS:
         bits |= _BITS[word]
-    months, weekdays, ordinals = bits & _HAS_MONTH, bits & _HAS_WEEKDAY, bits & _HAS_ORDINAL
-    if months:
-        if "/" in text or "-" in text:
-            _triples(scan, found)
-        if weekdays and ordinals:
-            _nth_weekday_of(scan, found)
-        if ordinals or bits & _HAS_NUMBER or (scan.has_digit and _DIGIT.search(scan.text)):
-            _named(scan, found, words)
-    # Days in digits: often the only digits were a clock time, consumed by now.
-    if weekdays and (ordinals or (scan.has_digit and _DIGIT.search(scan.text))):
-        _weekday_day(scan, found, words)
-    if ordinals and bits & _HAS_NTH_LEAD:
-        _nth_of_month(scan, found, words)
-    if months and bits & _HAS_WEEK:
-        _nth_week(scan, found)
-    if bits & _HAS_RELATIVE_DAY or (bits & _HAS_DAY and bits & _HAS_DAY_COMPANION):
-        _relative_words(scan, found, words)
-    if bits & _HAS_MONTH_WORD and bits & _HAS_LAST:
-        _last_day_of(scan, found)
-    if bits & _HAS_WEEK_UNIT and bits & (_HAS_WEEKEND | _HAS_WEEK_SHIFT):
-        _week_words(scan, found, words)
-    if weekdays:
-        _weekdays(scan, found, words)
-    if bits & _HAS_HOLIDAY and _holiday_possible(words):
-        _holidays(scan, found, words)
+    plan = _PLANS.get(bits << 1 | digits)
+    for recognize in plan if plan is not None else _plan(bits, digits):
+        recognize(scan, found, words)

@@ -105,6 +105,7 @@ _ROLE_UNTIL = re.compile(r"\b(?:until|till|through|to|ending|ends|up\sto)(?:\s(?
 _ANCHOR_ENDS = ("from ", "after ", "before ", "from the ", "after the ", "before the ")
 _LEAD_WORDS = frozenset({"on", "by", "for", "this", "sometime", "due", "around"})
 _LEAD_ENDS = tuple(word + " " for word in _LEAD_WORDS)
+_ANCHOR_OR_LEAD_ENDS = _ANCHOR_ENDS + _LEAD_ENDS
 # The whole words a match of each pattern can open with (see _matches).
 _WEEKDAY_DAY_FIRSTS = frozenset(WEEKDAY_NAMES) | {"on"}
 _WEEKDAY_ONLY_FIRSTS = frozenset(WEEKDAY_NAMES) | {"this", "next", "coming", "upcoming", "following",
@@ -215,15 +216,17 @@ def _add(scan: Scan, found: Found, start: int, end: int, day: date, kind: str) -
                 match = _ROLE_UNTIL.search(head)
                 if match:
                     role, start = "until", match.start()
-        # "2 weeks from ...": only worth the (slow, end-anchored) search when the word is there.
-        if role == "on" and text.endswith(_ANCHOR_ENDS, 0, start):
-            anchor = _ANCHOR.search(text[:start])
-            if anchor:
-                day = _shift(day, anchor)
-                start = anchor.start()
-                kind = "anchored"
-        if text.endswith(_LEAD_ENDS, 0, start):  # lead_start walks back letter by letter
-            start = lead_start(text, start, _LEAD_WORDS)
+        # Most dates have neither an anchor nor a lead word before them: one test for both.
+        if text.endswith(_ANCHOR_OR_LEAD_ENDS, 0, start):
+            # "2 weeks from ...": only worth the (slow, end-anchored) search when the word is there.
+            if role == "on" and text.endswith(_ANCHOR_ENDS, 0, start):
+                anchor = _ANCHOR.search(text[:start])
+                if anchor:
+                    day = _shift(day, anchor)
+                    start = anchor.start()
+                    kind = "anchored"
+            if text.endswith(_LEAD_ENDS, 0, start):  # lead_start walks back letter by letter
+                start = lead_start(text, start, _LEAD_WORDS)
     hit = DateHit(day, start, kind, role)
     found.dates.append(hit)
     scan.consume(start, end)
@@ -355,8 +358,8 @@ def _named_dates(scan: Scan, found: Found, matches: Iterable[re.Match[str]], day
                 not _DIGIT_OR_ORD.match(d):
             continue  # "one may ..." is not May 1st
         year = year_number(y) if y else None
+        # No separate check_day: make and next_month_day raise the same error for Feb 30.
         shown = f"{cal.month_name(month)} {day}"
-        cal.check_day(month, day, shown)
         value = _month_day(found.today, month, day, year, shown, bool(next_))
         hit = _add(scan, found, start, end, value, "full" if year else "monthdate")
         hit.month, hit.monthday = month, day
@@ -429,34 +432,44 @@ def _relative_words(scan: Scan, found: Found, words: frozenset[str]) -> None:
         found.weak_today = True
 
 
+# What a modifier makes of a weekday ("next Friday"): which Friday, whether it is a plain weekday
+# (it may sit in a week named elsewhere), whether it rolls to next week once its time has passed;
+# None for one in the past ("last Friday").
+_THIS_WEEK, _NEXT_WEEK, _AFTER_TODAY = range(3)
+_WEEKDAY_MODS: dict[str, tuple[int, bool, bool] | None] = {
+    "": (_THIS_WEEK, True, True), "this": (_THIS_WEEK, False, True),
+    "next": (_NEXT_WEEK, False, False), "following": (_NEXT_WEEK, False, False),
+    "the following": (_NEXT_WEEK, False, False),
+    "coming": (_AFTER_TODAY, False, False), "upcoming": (_AFTER_TODAY, False, False),
+    "this coming": (_AFTER_TODAY, False, False), "this upcoming": (_AFTER_TODAY, False, False),
+    "last": None, "past": None, "previous": None}
+
+
 def _weekdays(scan: Scan, found: Found, words: frozenset[str]) -> None:
     today = found.today
     firsts = words & (_WEEKDAY_ONLY_FIRSTS_THE if "following" in words else _WEEKDAY_ONLY_FIRSTS)
     for match in _matches(_WEEKDAY_ONLY, scan.text, firsts):
-        start, end = match.span()
         mod, name, cap, post = match.groups()
-        mod = mod.strip()
         if cap and cap.capitalize() not in scan.raw_words:
             continue  # "on sun cream", "sit in the sun": only "on Sat", "... Sun" are days
-        if mod in ("last", "past", "previous"):
+        meaning = _WEEKDAY_MODS[mod.strip()]
+        if meaning is None:
             continue
+        which, plain, rolls = meaning
         wd = WEEKDAY_NAMES[name]  # every spelling the pattern takes is a key
-        if post and "this" not in post:
+        if post and "this" not in post:  # "Friday next week"
             value = cal.weekday_of_next_week(today, wd)
             plain = False
-        elif mod in ("next", "following", "the following"):
+        elif which == _THIS_WEEK:
+            value = cal.next_weekday(today, wd)
+        elif which == _NEXT_WEEK:
             value = cal.weekday_of_next_week(today, wd)
-            plain = False
             found.assumptions.append(
                 f"next {name.capitalize()} = {cal.short_date(value)} (next week)")
-        elif mod in ("coming", "upcoming", "this coming", "this upcoming"):
-            value = cal.next_weekday(today, wd, include_today=False)
-            plain = False
         else:
-            value = cal.next_weekday(today, wd)
-            plain = mod == ""
-        hit = _add(scan, found, start, end, value, "weekday")
-        hit.weekday, hit.plain_weekday, hit.rolls = wd, plain, mod in ("", "this")
+            value = cal.next_weekday(today, wd, include_today=False)
+        hit = _add(scan, found, *match.span(), value, "weekday")
+        hit.weekday, hit.plain_weekday, hit.rolls = wd, plain, rolls
 
 
 def _last_day_of(scan: Scan, found: Found, words: frozenset[str]) -> None:

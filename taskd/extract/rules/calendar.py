@@ -38,11 +38,14 @@ def days_in(year: int, month: int) -> int:
 
 
 _DAY_ABBR = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+# " 27 Nov" for each day and month, made once ("next Friday" states its date in an assumption).
+_DAY_MONTH_TEXT = {(day, month): f" {day:02d} {name[:3]}" for month, name in _MONTH_NAMES.items()
+                   for day in range(1, 32)}
 
 
 def short_date(day: date) -> str:
     """"Fri 27 Nov", the same in every locale (strftime's %a and %b follow LC_TIME)."""
-    return f"{_DAY_ABBR[day.weekday()]} {day.day:02d} {_MONTH_NAMES[day.month][:3]}"
+    return _DAY_ABBR[day.weekday()] + _DAY_MONTH_TEXT[day.day, day.month]
 
 
 def valid(year: int, month: int, day: int) -> bool:

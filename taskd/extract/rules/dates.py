@@ -73,6 +73,7 @@ _RELATIVE = re.compile(
     r"\b(?:(?:the\s)?day\safter\stomorrow|overmorrow|tomorrow|today|otd|on\sthis\sday|"
     r"(?:the\s)?day\safter(?!\s\w+\s(?:from|after)))\b")
 _WEAK_TODAY = re.compile(r"\b(?:(?:for|of)\sthe\sday|my\sday)\b")
+_WEAK_TODAY_FIRSTS = frozenset({"for", "of", "my"})
 _WEEKDAY_ONLY = re.compile(
     r"(?<![\w])(?P<mod>(?:this\s(?:coming\s|upcoming\s)?|next\s|coming\s|upcoming\s|"
     r"(?:the\s)?following\s|last\s|past\s|previous\s)?)(?P<wd>monday|tuesday|wednesday|thursday|"
@@ -196,6 +197,18 @@ def _matches(pattern: re.Pattern[str], text: str, firsts: set[str] | frozenset[s
                 if BLANK not in text[at:end]:
                     matches.append(match)
     return matches
+
+
+def _occurs(pattern: re.Pattern[str], text: str, firsts: set[str] | frozenset[str]) -> bool:
+    """`pattern.search(text) is not None`, for a pattern like those of _matches, consumed text
+    or not."""
+    for word in firsts:
+        at = text.find(word)
+        while at >= 0:
+            if pattern.match(text, at) is not None:
+                return True
+            at = text.find(word, at + 1)
+    return False
 
 
 # -- bookkeeping -----------------------------------------------------------------------------
@@ -428,7 +441,7 @@ def _relative_words(scan: Scan, found: Found, words: frozenset[str]) -> None:
         else:
             shift = 0
         _add(scan, found, start, end, found.today + cal.STEPS[shift], "relative")
-    if "day" in words and _WEAK_TODAY.search(scan.text):
+    if "day" in words and _occurs(_WEAK_TODAY, scan.text, words & _WEAK_TODAY_FIRSTS):
         found.weak_today = True
 
 

@@ -29,6 +29,7 @@ from taskd.extract.rules.lexicon import (
     ORDINAL_UNITS,
     QTY,
     TEEN_WORDS,
+    TENS_WORDS,
     UNIT,
     UNIT_WORDS,
     UNITS,
@@ -103,10 +104,16 @@ _ANCHOR = re.compile(
 _ROLE_START = re.compile(r"\b(?:starting|start|beginning|begin|from|as\sof|effective|commencing)"
                          r"(?:\s(?:on|from|at))?\s$")
 _ROLE_UNTIL = re.compile(r"\b(?:until|till|through|to|ending|ends|up\sto)(?:\s(?:on|the))?\s$")
+_ROLE_START_FIRSTS = frozenset({"starting", "start", "beginning", "begin", "from", "as", "effective",
+                                "commencing"})
+_ROLE_UNTIL_FIRSTS = frozenset({"until", "till", "through", "to", "ending", "ends", "up"})
 _ANCHOR_ENDS = ("from ", "after ", "before ", "from the ", "after the ", "before the ")
 _LEAD_WORDS = frozenset({"on", "by", "for", "this", "sometime", "due", "around"})
 _LEAD_ENDS = tuple(word + " " for word in _LEAD_WORDS)
 _ANCHOR_OR_LEAD_ENDS = _ANCHOR_ENDS + _LEAD_ENDS
+# The words an amount can open with: "two", "twenty-one", "a few", "a couple of", "several".
+_QTY_FIRSTS = frozenset([*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS, "zero", "a", "an", "couple", "few",
+                         "several"])
 # The whole words a match of each pattern can open with (see _matches).
 _WEEKDAY_DAY_FIRSTS = frozenset(WEEKDAY_NAMES) | {"on"}
 _WEEKDAY_ONLY_FIRSTS = frozenset(WEEKDAY_NAMES) | {"this", "next", "coming", "upcoming", "following",
@@ -153,6 +160,24 @@ def _ordinal_value(text: str) -> int | None:
         return value
 
 
+def _starts(text: str, firsts: set[str] | frozenset[str], numbers: bool = False) -> list[int]:
+    """Where a match of a pattern that starts at a whole word of `firsts` (or, with `numbers`, at
+    a run of digits) can start in `text`, in order: see _matches."""
+    starts: list[int] = []
+    for word in firsts:
+        at = text.find(word)
+        while at >= 0:
+            if not (at and text[at - 1].isalpha()):  # inside a longer word: no match there
+                starts.append(at)
+            at = text.find(word, at + 1)
+    if numbers:
+        for run in _DIGITS.finditer(text):
+            starts.append(run.start())
+    if len(starts) > 1:
+        starts.sort()
+    return starts
+
+
 def _matches(pattern: re.Pattern[str], text: str, firsts: set[str] | frozenset[str],
              numbers: bool = False) -> list[re.Match[str]]:
     """The matches `pattern.finditer(text)` gives that are clear of consumed text (Scan.free), for
@@ -175,21 +200,9 @@ def _matches(pattern: re.Pattern[str], text: str, firsts: set[str] | frozenset[s
                 return []
             match = pattern.match(text, at)
             return [] if match is None or BLANK in match.group() else [match]
-    starts: list[int] = []
-    for word in firsts:
-        at = text.find(word)
-        while at >= 0:
-            if not (at and text[at - 1].isalpha()):  # inside a longer word: no match there
-                starts.append(at)
-            at = text.find(word, at + 1)
-    if numbers:
-        for run in _DIGITS.finditer(text):
-            starts.append(run.start())
-    if len(starts) > 1:
-        starts.sort()
     matches = []
     end = -1
-    for at in starts:
+    for at in _starts(text, firsts, numbers):
         if at >= end:
             match = pattern.match(text, at)
             if match is not None:
@@ -199,16 +212,15 @@ def _matches(pattern: re.Pattern[str], text: str, firsts: set[str] | frozenset[s
     return matches
 
 
-def _occurs(pattern: re.Pattern[str], text: str, firsts: set[str] | frozenset[str]) -> bool:
-    """`pattern.search(text) is not None`, for a pattern like those of _matches, consumed text
-    or not."""
-    for word in firsts:
-        at = text.find(word)
-        while at >= 0:
-            if pattern.match(text, at) is not None:
-                return True
-            at = text.find(word, at + 1)
-    return False
+def _search(pattern: re.Pattern[str], text: str, firsts: set[str] | frozenset[str],
+            numbers: bool = False) -> re.Match[str] | None:
+    """`pattern.search(text)`, consumed text or not, for a pattern like those of _matches: the
+    first of its possible starts where it matches is where search would find it."""
+    for at in _starts(text, firsts, numbers):
+        match = pattern.match(text, at)
+        if match is not None:
+            return match
+    return None
 
 
 # -- bookkeeping -----------------------------------------------------------------------------
@@ -221,19 +233,19 @@ def _add(scan: Scan, found: Found, start: int, end: int, day: date, kind: str) -
     if start > 1 and text[start - 1].isspace():
         # A role word ends in a letter and that space: checked before two searches of the head.
         if found.rule is not None and text[start - 2].isalpha():
-            head = text[:start]
-            match = _ROLE_START.search(head)
+            head, words = text[:start], scan.words
+            match = _search(_ROLE_START, head, words & _ROLE_START_FIRSTS)
             if match:
                 role, start = "start", match.start()
             else:
-                match = _ROLE_UNTIL.search(head)
+                match = _search(_ROLE_UNTIL, head, words & _ROLE_UNTIL_FIRSTS)
                 if match:
                     role, start = "until", match.start()
         # Most dates have neither an anchor nor a lead word before them: one test for both.
         if text.endswith(_ANCHOR_OR_LEAD_ENDS, 0, start):
             # "2 weeks from ...": only worth the (slow, end-anchored) search when the word is there.
             if role == "on" and text.endswith(_ANCHOR_ENDS, 0, start):
-                anchor = _ANCHOR.search(text[:start])
+                anchor = _search(_ANCHOR, text[:start], scan.words & _QTY_FIRSTS, scan.has_digit)
                 if anchor:
                     day = _shift(day, anchor)
                     start = anchor.start()
@@ -441,7 +453,7 @@ def _relative_words(scan: Scan, found: Found, words: frozenset[str]) -> None:
         else:
             shift = 0
         _add(scan, found, start, end, found.today + cal.STEPS[shift], "relative")
-    if "day" in words and _occurs(_WEAK_TODAY, scan.text, words & _WEAK_TODAY_FIRSTS):
+    if "day" in words and _search(_WEAK_TODAY, scan.text, words & _WEAK_TODAY_FIRSTS):
         found.weak_today = True
 
 
@@ -462,6 +474,7 @@ def _weekdays(scan: Scan, found: Found, words: frozenset[str]) -> None:
     today = found.today
     firsts = words & (_WEEKDAY_ONLY_FIRSTS_THE if "following" in words else _WEEKDAY_ONLY_FIRSTS)
     for match in _matches(_WEEKDAY_ONLY, scan.text, firsts):
+        start, end = match.span()
         mod, name, cap, post = match.groups()
         if cap and cap.capitalize() not in scan.raw_words:
             continue  # "on sun cream", "sit in the sun": only "on Sat", "... Sun" are days
@@ -481,7 +494,7 @@ def _weekdays(scan: Scan, found: Found, words: frozenset[str]) -> None:
                 f"next {name.capitalize()} = {cal.short_date(value)} (next week)")
         else:
             value = cal.next_weekday(today, wd, include_today=False)
-        hit = _add(scan, found, *match.span(), value, "weekday")
+        hit = _add(scan, found, start, end, value, "weekday")
         hit.weekday, hit.plain_weekday, hit.rolls = wd, plain, rolls
 
 

@@ -68,10 +68,12 @@ def next_month_day(today: date, month: int, day: int, shown: str) -> date:
     """The next (month, day) on or after today; Feb 29 waits for a leap year."""
     check_day(month, day, shown)
     first = today.year if (month, day) >= (today.month, today.day) else today.year + 1
-    for year in range(first, today.year + 9):
-        if day <= days_in(year, month):
-            return date(year, month, day)
-    raise BadInput(f"{shown} is not a real date")
+    if month == 2 and day == 29:
+        for year in range(first, today.year + 9):
+            if days_in(year, 2) == 29:
+                return date(year, 2, 29)
+        raise BadInput(f"{shown} is not a real date")
+    return date(first, month, day)
 
 
 def next_day_of_month(today: date, day: int, shown: str) -> date:
@@ -79,7 +81,7 @@ def next_day_of_month(today: date, day: int, shown: str) -> date:
     if not 1 <= day <= 31:
         raise BadInput(f"{shown} is not a real day of the month")
     year, month = today.year, today.month
-    if day >= today.day and day <= days_in(year, month):
+    if day >= today.day and (day <= 28 or day <= days_in(year, month)):
         return date(year, month, day)
     for _ in range(23):
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)

@@ -11,7 +11,7 @@ said on the 15th after its time is next month's (`assemble`). Weekday words: see
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -369,11 +369,9 @@ def _named_if_digits(scan: Scan, found: Found, words: frozenset[str]) -> None:
         _named(scan, found, words)
 
 
-def _named_dates(scan: Scan, found: Found, matches: Iterable[re.Match[str]], day_month: bool) -> None:
+def _named_dates(scan: Scan, found: Found, matches: list[re.Match[str]], day_month: bool) -> None:
     for match in matches:
         start, end = match.span()
-        if not scan.free(start, end):
-            continue
         m, d, y, next_ = match.group("m", "d", "y", "next")
         month = _MONTH_OR_DOT.get(m)
         day = _day_value(d)

@@ -74,7 +74,6 @@ _RELATIVE = re.compile(
     r"\b(?:(?:the\s)?day\safter\stomorrow|overmorrow|tomorrow|today|otd|on\sthis\sday|"
     r"(?:the\s)?day\safter(?!\s\w+\s(?:from|after)))\b")
 _WEAK_TODAY = re.compile(r"\b(?:(?:for|of)\sthe\sday|my\sday)\b")
-_WEAK_TODAY_FIRSTS = frozenset({"for", "of", "my"})
 _WEEKDAY_ONLY = re.compile(
     r"(?<![\w])(?P<mod>(?:this\s(?:coming\s|upcoming\s)?|next\s|coming\s|upcoming\s|"
     r"(?:the\s)?following\s|last\s|past\s|previous\s)?)(?P<wd>monday|tuesday|wednesday|thursday|"
@@ -104,17 +103,18 @@ _ANCHOR = re.compile(
 _ROLE_START = re.compile(r"\b(?:starting|start|beginning|begin|from|as\sof|effective|commencing)"
                          r"(?:\s(?:on|from|at))?\s$")
 _ROLE_UNTIL = re.compile(r"\b(?:until|till|through|to|ending|ends|up\sto)(?:\s(?:on|the))?\s$")
+_DIGIT_SEP_DIGIT = re.compile(r"\d[/.\-]\d")
+_DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"\d\d*")  # not \d+: a leading \d lets the engine skip to the digits
+
+# Where a match of each pattern can start, for _matches and _search: its first words, whole.
 _ROLE_START_FIRSTS = frozenset({"starting", "start", "beginning", "begin", "from", "as", "effective",
                                 "commencing"})
 _ROLE_UNTIL_FIRSTS = frozenset({"until", "till", "through", "to", "ending", "ends", "up"})
-_ANCHOR_ENDS = ("from ", "after ", "before ", "from the ", "after the ", "before the ")
-_LEAD_WORDS = frozenset({"on", "by", "for", "this", "sometime", "due", "around"})
-_LEAD_ENDS = tuple(word + " " for word in _LEAD_WORDS)
-_ANCHOR_OR_LEAD_ENDS = _ANCHOR_ENDS + _LEAD_ENDS
+_WEAK_TODAY_FIRSTS = frozenset({"for", "of", "my"})
 # The words an amount can open with: "two", "twenty-one", "a few", "a couple of", "several".
 _QTY_FIRSTS = frozenset([*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS, "zero", "a", "an", "couple", "few",
                          "several"])
-# The whole words a match of each pattern can open with (see _matches).
 _WEEKDAY_DAY_FIRSTS = frozenset(WEEKDAY_NAMES) | {"on"}
 _WEEKDAY_ONLY_FIRSTS = frozenset(WEEKDAY_NAMES) | {"this", "next", "coming", "upcoming", "following",
                                                    "last", "past", "previous"}
@@ -135,6 +135,11 @@ _HOLIDAY_FIRSTS = frozenset({"on", "for", "at", "by", "the", "next", "following"
 _DAY_MONTH_FIRSTS = frozenset([*ORDINAL_UNITS, *ORDINAL_TEENS, *UNIT_WORDS, *TEEN_WORDS, "twentieth",
                                "thirtieth", "twenty", "thirty", "next", "the"]) | \
     {tens + unit for tens in ("twenty", "thirty") for unit in ORDINAL_UNITS}
+# What _add looks for right before a date: an anchor ("2 weeks from ") or lead words ("on ").
+_ANCHOR_ENDS = ("from ", "after ", "before ", "from the ", "after the ", "before the ")
+_LEAD_WORDS = frozenset({"on", "by", "for", "this", "sometime", "due", "around"})
+_LEAD_ENDS = tuple(word + " " for word in _LEAD_WORDS)
+_ANCHOR_OR_LEAD_ENDS = _ANCHOR_ENDS + _LEAD_ENDS
 _MONTH_OR_DOT = {**MONTH_NAMES, **{name + ".": number for name, number in MONTH_NAMES.items()}}
 _DIGIT_OR_ORD = re.compile(r"\d|" + ORD)
 # Values of the day-of-month words and numbers the patterns capture ("15", "15th", "fifteenth",
@@ -576,6 +581,7 @@ def _holidays(scan: Scan, found: Found, words: frozenset[str]) -> None:
         return
 
 
+# -- which recognizers run ---------------------------------------------------------------------
 _WEEKDAY_WORDS = frozenset(WEEKDAY_NAMES)
 # A holiday can only match when every word of its name is in the text; each name is filed under
 # its longest word that is rare in other sentences ("good" of "good friday", not "friday"), so a
@@ -619,9 +625,6 @@ _BIT_WORDS = frozenset(_BITS)
 # Every recognizer below the numeric ones needs one of these.
 _DATE_WORDS = frozenset(word for word, bits in _BITS.items() if bits & (
     _HAS_MONTH | _HAS_WEEKDAY | _HAS_ORDINAL | _HAS_RELATIVE_DAY | _HAS_WEEK_UNIT | _HAS_DAY | _HAS_HOLIDAY))
-_DIGIT_SEP_DIGIT = re.compile(r"\d[/.\-]\d")
-_DIGIT = re.compile(r"\d")
-_DIGITS = re.compile(r"\d\d*")  # not \d+: a leading \d lets the engine skip to the digits
 
 
 def _holiday_possible(words: frozenset[str]) -> bool:

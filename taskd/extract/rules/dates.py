@@ -144,9 +144,10 @@ _MONTH_OR_DOT = {**MONTH_NAMES, **{name + ".": number for name, number in MONTH_
 _DIGIT_OR_ORD = re.compile(r"\d|" + ORD)
 # Values of the day-of-month words and numbers the patterns capture ("15", "15th", "fifteenth",
 # "twenty-first"), filled as they are met: the captures are a few hundred spellings, and the
-# lexicon functions that read them cost a regex call and several string copies each time.
+# lexicon functions that read them cost a regex call (or an exception) and several string copies.
 _DAY_VALUES: dict[str, int | None] = {}
 _ORDINAL_VALUES: dict[str, int | None] = {}
+_QUANTITY_VALUES: dict[str, float | None] = {}  # "a", "a few", "twenty-one": amounts in words
 
 
 def _day_value(text: str) -> int | None:
@@ -162,6 +163,16 @@ def _ordinal_value(text: str) -> int | None:
         return _ORDINAL_VALUES[text]
     except KeyError:
         value = _ORDINAL_VALUES[text] = ordinal(text)
+        return value
+
+
+def _quantity_value(text: str) -> float | None:
+    if text[0].isdigit():
+        return float(text)  # what quantity makes of "3" or "1.5", without its exception for words
+    try:
+        return _QUANTITY_VALUES[text]
+    except KeyError:
+        value = _QUANTITY_VALUES[text] = quantity(text)
         return value
 
 
@@ -267,11 +278,11 @@ def _shift(day: date, anchor: re.Match[str]) -> date:
     """`day` moved by the anchor's amounts, as relativedelta would move it (months first, a month
     end clipped: "a month after January 31" is the end of February), by hand: this is cheaper."""
     months = days = 0
-    for q, u in ((anchor.group("q"), anchor.group("u")), (anchor.group("q2"), anchor.group("u2")),
-                 (anchor.group("q3"), anchor.group("u3"))):
+    q1, u1, q2, u2, q3, u3 = anchor.group("q", "u", "q2", "u2", "q3", "u3")
+    for q, u in ((q1, u1), (q2, u2), (q3, u3)):
         if q is None:
             continue
-        amount = quantity(q) or 0
+        amount = _quantity_value(q) or 0
         field, scale = UNITS[u]
         if field == "days":
             days += int(amount * scale)

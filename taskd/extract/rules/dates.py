@@ -632,6 +632,9 @@ _HAS_WEEK_UNIT = _bit(11, {"week", "weekend", "month", "year"})
 _HAS_WEEKEND = _bit(12, {"weekend"})
 _HAS_WEEK_SHIFT = _bit(13, {"next", "this", "following", "coming", "end", "beginning", "start"})
 _HAS_HOLIDAY = _bit(14, _HOLIDAY_KEYS)
+# "twentyfirst": a day in words that is no ordinal or number word; with a digit anywhere in the
+# sentence, the day recognizers run as they would for "21st".
+_HAS_JOINED_ORDINAL = _bit(15, {tens + unit for tens in ("twenty", "thirty") for unit in ORDINAL_UNITS})
 _BIT_WORDS = frozenset(_BITS)
 # Every recognizer below the numeric ones needs one of these.
 _DATE_WORDS = frozenset(word for word, bits in _BITS.items() if bits & (
@@ -662,9 +665,9 @@ def _plan(bits: int, digits: bool) -> tuple[Recognizer, ...]:
         if ordinals or bits & _HAS_NUMBER:
             plan.append(_named)
         elif digits:
-            plan.append(_named_if_digits)
+            plan.append(_named if bits & _HAS_JOINED_ORDINAL else _named_if_digits)
     if weekdays and (ordinals or digits):
-        plan.append(_weekday_day if ordinals else _weekday_day_if_digits)
+        plan.append(_weekday_day if ordinals or bits & _HAS_JOINED_ORDINAL else _weekday_day_if_digits)
     if ordinals and bits & _HAS_NTH_LEAD:
         plan.append(_nth_of_month)
     if months and bits & _HAS_WEEK:

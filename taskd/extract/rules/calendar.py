@@ -7,41 +7,54 @@ Weekday words (the week starts on Monday):
   "next Friday" is eight days away; on a Sunday, "next Monday" is tomorrow.
 - "coming Friday", "upcoming Friday": the next Friday strictly after today.
 - "Friday 13th", "Monday the 21st": the next date that is both.
+
+These run for most sentences with a date, so they count days and months with integers (and
+positional timedeltas) instead of calendar.monthrange and relativedelta, several times cheaper.
 """
 
 from __future__ import annotations
 
-import calendar as _calendar
 from datetime import date, timedelta
-
-from dateutil.relativedelta import relativedelta
 
 from taskd.errors import BadInput
 from taskd.extract.rules.lexicon import MONTHS
 
 _MONTH_NAMES = {v: k.capitalize() for k, v in MONTHS.items()}
+# Days in each month of a common year (index 0 unused); February gains one in leap years.
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+# STEPS[n] is timedelta(n), made once: adding a timedelta costs a fraction of making one.
+STEPS = tuple(timedelta(n) for n in range(15))
 
 
 def month_name(month: int) -> str:
     return _MONTH_NAMES[month]
 
 
+def days_in(year: int, month: int) -> int:
+    """calendar.monthrange(year, month)[1] for a month known to be 1-12."""
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _MONTH_DAYS[month]
+
+
 _DAY_ABBR = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+# " 27 Nov" for each day and month, made once ("next Friday" states its date in an assumption).
+_DAY_MONTH_TEXT = {(day, month): f" {day:02d} {name[:3]}" for month, name in _MONTH_NAMES.items()
+                   for day in range(1, 32)}
 
 
 def short_date(day: date) -> str:
     """"Fri 27 Nov", the same in every locale (strftime's %a and %b follow LC_TIME)."""
-    return f"{_DAY_ABBR[day.weekday()]} {day.day:02d} {_MONTH_NAMES[day.month][:3]}"
+    return _DAY_ABBR[day.weekday()] + _DAY_MONTH_TEXT[day.day, day.month]
 
 
 def valid(year: int, month: int, day: int) -> bool:
-    return 1 <= month <= 12 and 1 <= day <= _calendar.monthrange(year, month)[1]
+    return 1 <= month <= 12 and 1 <= day <= days_in(year, month)
 
 
 def check_day(month: int, day: int, shown: str) -> None:
     """Raise BadInput for a month/day that no year has (Feb 30, April 31)."""
-    if not 1 <= month <= 12 or not 1 <= day <= (29 if month == 2 else
-                                                  _calendar.monthrange(2001, month)[1]):
+    if not 1 <= month <= 12 or not 1 <= day <= (29 if month == 2 else _MONTH_DAYS[month]):
         raise BadInput(f"{shown} is not a real date")
 
 
@@ -54,22 +67,26 @@ def make(year: int, month: int, day: int, shown: str) -> date:
 def next_month_day(today: date, month: int, day: int, shown: str) -> date:
     """The next (month, day) on or after today; Feb 29 waits for a leap year."""
     check_day(month, day, shown)
-    for year in range(today.year, today.year + 9):
-        if valid(year, month, day) and date(year, month, day) >= today:
-            return date(year, month, day)
-    raise BadInput(f"{shown} is not a real date")
+    first = today.year if (month, day) >= (today.month, today.day) else today.year + 1
+    if month == 2 and day == 29:
+        for year in range(first, today.year + 9):
+            if days_in(year, 2) == 29:
+                return date(year, 2, 29)
+        raise BadInput(f"{shown} is not a real date")
+    return date(first, month, day)
 
 
 def next_day_of_month(today: date, day: int, shown: str) -> date:
     """The next date with this day of the month, this month included."""
     if not 1 <= day <= 31:
         raise BadInput(f"{shown} is not a real day of the month")
-    current = today.replace(day=1)
-    for _ in range(24):
-        if valid(current.year, current.month, day) and date(current.year, current.month,
-                                                              day) >= today:
-            return date(current.year, current.month, day)
-        current += relativedelta(months=1)
+    year, month = today.year, today.month
+    if day >= today.day and (day <= 28 or day <= days_in(year, month)):
+        return date(year, month, day)
+    for _ in range(23):
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        if day <= days_in(year, month):
+            return date(year, month, day)
     raise BadInput(f"{shown} is not a real day of the month")
 
 
@@ -77,33 +94,33 @@ def next_weekday(today: date, weekday: int, include_today: bool = True) -> date:
     ahead = (weekday - today.weekday()) % 7
     if ahead == 0 and not include_today:
         ahead = 7
-    return today + timedelta(days=ahead)
+    return today + STEPS[ahead]
 
 
 def weekday_of_next_week(today: date, weekday: int, weeks: int = 1) -> date:
-    monday = today - timedelta(days=today.weekday()) + timedelta(weeks=weeks)
-    return monday + timedelta(days=weekday)
+    ahead = 7 * weeks + weekday - today.weekday()
+    return today + (STEPS[ahead] if 0 <= ahead < 15 else timedelta(ahead))
 
 
 def weekday_in_week_of(anchor: date, weekday: int) -> date:
     """The given weekday inside the Monday-based week that contains `anchor`."""
-    return anchor - timedelta(days=anchor.weekday()) + timedelta(days=weekday)
+    return anchor + timedelta(weekday - anchor.weekday())
 
 
 def next_weekday_and_day(today: date, weekday: int, day: int, shown: str) -> date:
     """The next date that is both this weekday and this day of the month ("Mon 13th")."""
-    current = today.replace(day=1)
+    year, month = today.year, today.month
     for _ in range(12 * 30):
-        if valid(current.year, current.month, day):
-            candidate = date(current.year, current.month, day)
+        if 1 <= day <= days_in(year, month):
+            candidate = date(year, month, day)
             if candidate >= today and candidate.weekday() == weekday:
                 return candidate
-        current += relativedelta(months=1)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     raise BadInput(f"{shown} never happens")
 
 
 def last_day_of_month(day: date) -> date:
-    return day.replace(day=_calendar.monthrange(day.year, day.month)[1])
+    return date(day.year, day.month, days_in(day.year, day.month))
 
 
 def nth_weekday(year: int, month: int, weekday: int, n: int) -> date:

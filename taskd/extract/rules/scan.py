@@ -289,8 +289,9 @@ class Scan:
         return not self.words.isdisjoint(words)
 
     def consume(self, start: int, end: int) -> None:
-        if end > start:
-            self.text = self.text[:start] + BLANK * (end - start) + self.text[end:]
+        if end > start:  # ljust pads with the blanks: one string fewer to build than `BLANK * n`
+            text = self.text
+            self.text = text[:start].ljust(end, BLANK) + text[end:]
 
     def free(self, start: int, end: int) -> bool:
         return BLANK not in self.text[start:end]

@@ -280,8 +280,14 @@ def _search_all(scan: Scan, found: Found, pattern: re.Pattern[str], read: _Reade
         match = pattern.search(text, pos)
         if match is None:
             return
-        pos = match.end()
-        _take_match(scan, found, match, read, dollar)
+        # _take_match, inlined: one call fewer for the one match there usually is
+        start, pos = match.span()
+        current = scan.text  # the search goes on in `text`, as it was before this loop consumed
+        if BLANK in current[start:pos] or (dollar and "$" in current[max(0, start - 2):start]):
+            continue
+        hit = read(match, found)
+        if hit is not None:
+            _take(scan, found, start, pos, hit)
 
 
 def _take_match(scan: Scan, found: Found, match: re.Match[str], read: _Reader, dollar: bool) -> None:
@@ -300,6 +306,7 @@ _NUMBER_LEADS = tuple(sorted(NUMBER_WORDS))  # the "spoken" atom opens with a nu
 # Without a digit, an atom needs one of these words.
 _DIGITLESS_ATOM_WORDS = _NUMBERS_OR_HALVES | {"noon", "midday", "midnight"}
 _DIGIT_AP = re.compile(r"\d[ap]\b")  # "8a", "9p"
+_ANY_DIGIT = re.compile(r"\d")
 _MINUTES_REACH = len("seventy-seven minutes ")  # a _WORDS match's start to its direction word
 # \b(?:past|after|to|before|till)\s(?:\d|NUM_WORD), with each word's \b a lookbehind after it: a
 # pattern that opens with plain letters lets `re` skip to where they are.
@@ -361,8 +368,9 @@ _PREP_OR_DAYPART = _PREP_LEADS | _DAYPART_SET
 def find_bare_times(scan: Scan, found: Found) -> None:
     """Hours that are times only by context: "at 9", "around 7", "10, tonight", "5 in the morning"."""
     words = scan.words
-    if words.isdisjoint(_PREP_OR_DAYPART) or (not scan.has_digit and words.isdisjoint(NUMBER_WORDS)):
-        return
+    if words.isdisjoint(_PREP_OR_DAYPART) or (words.isdisjoint(NUMBER_WORDS) and (
+            not scan.has_digit or _ANY_DIGIT.search(scan.text) is None)):
+        return  # no hour to read: the earlier passes often consumed every number there was
     if not words.isdisjoint(_PREP_LEADS):
         _after_prepositions(scan, found)
     if not words.isdisjoint(_DAYPART_SET):

@@ -169,20 +169,26 @@ class Draft(_Strict):
         return self
 
 
-_SET = object.__setattr__
 _SCHEDULE_DEFAULTS: dict[str, Any] = {"date": None, "time": None, "offset": None, "rrule": None,
                                       "daypart": None, "time_source": "default"}
 _OFFSET_DEFAULTS: dict[str, Any] = {name: 0 for name in Offset.model_fields}
+# What `cls.model_construct(**fields)` sets on a model with no aliases, extras, private attributes
+# or post-init (all of these), set through BaseModel's slot descriptors: their `__set__` costs
+# less than `object.__setattr__`, which looks the slot up again on every call.
+_NEW = object.__new__
+_SET_DICT = BaseModel.__dict__["__dict__"].__set__
+_SET_FIELDS_SET = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_SET_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
+_SET_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def _built(cls: type[_Strict], fields: dict[str, Any]) -> Any:
-    """What `cls.model_construct(**fields)` makes, for a model with no aliases, extras, private
-    attributes or post-init (all of these), without its per-field loop."""
-    model = object.__new__(cls)
-    _SET(model, "__dict__", fields)
-    _SET(model, "__pydantic_fields_set__", set(fields))
-    _SET(model, "__pydantic_extra__", None)
-    _SET(model, "__pydantic_private__", None)
+    """What `cls.model_construct(**fields)` makes, without its per-field loop."""
+    model = _NEW(cls)
+    _SET_DICT(model, fields)
+    _SET_FIELDS_SET(model, set(fields))
+    _SET_EXTRA(model, None)
+    _SET_PRIVATE(model, None)
     return model
 
 

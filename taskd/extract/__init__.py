@@ -37,7 +37,9 @@ _CONTROL_OR_ODD_SPACE = re.compile(r"[\x00-\x1f\x85\xa0\u1680\u2000-\u200a\u2028
 
 def clean_text(text: str) -> str:
     """The checks every backend shares: bad input stops here, before any parsing or model call."""
-    if _CONTROL_OR_ODD_SPACE.search(text) is None and "  " not in text and \
+    # isprintable() is false for every character the regex finds (controls and white space other
+    # than the space) and costs a third of it: typed text nearly always passes it.
+    if (text.isprintable() or _CONTROL_OR_ODD_SPACE.search(text) is None) and "  " not in text and \
             not text.startswith(" ") and not text.endswith(" "):
         stripped = text  # already single-spaced, as typed text nearly always is
     else:

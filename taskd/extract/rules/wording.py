@@ -49,6 +49,15 @@ _AGENT_START = re.compile(
     r"\b|^(?:let|keep)\s(?:me|us)\s(?:know|posted|updated)\b|^notify\s(?:me|us)\s(?:if|when|"
     r"whether)\b|^(?:what'?s|what\sis|what\sare|how'?s|how\sis|how\smuch|is\sit|are\sthere|"
     r"will\sit|do\si|should\si)\b")
+# The first words _AGENT_START can match: a first word of letters only that is not one of these
+# cannot match it (each branch is one of these words, then a space, "'" or the end of a word).
+_AGENT_STARTS = frozenset({
+    "give", "send", "get", "show", "fetch", "bring", "tell", "brief", "find", "look", "lookup",
+    "search", "research", "summarise", "summarize", "translate", "compile", "generate", "analyse",
+    "analyze", "calculate", "recommend", "suggest", "explain", "monitor", "investigate", "gather",
+    "collect", "list", "report", "forecast", "check", "write", "draft", "compose", "prepare",
+    "create", "make", "build", "produce", "put", "let", "keep", "notify", "what", "whats", "how",
+    "hows", "is", "are", "will", "do", "should"})
 _AGENT_ANYWHERE = re.compile(
     r"\band\s(?:tell|send|give|show|brief|notify)\s(?:me|us)\b|\band\slet\s(?:me|us)\sknow\b|"
     r"\bsummari[sz]e\b|\bsummary\b|\band\sreport\b|\bfor\sme$|\bdigest\b|\bbriefing\b")
@@ -67,11 +76,15 @@ _FILLER_STARTS = frozenset({
     "set", "create", "add", "make", "schedule", "reminder", "note", "todo", "to-do", "task",
     "don't", "dont", "do", "remember", "be", "i", "we", "i'd", "id", "we'd", "to", "and", "then",
     "that", "about", "also", "sometime", "some", "someday", "at", "eventually", "whenever", ""})
+_FILLER_PUNCTUATION = ",!.:;-"
 _PART_HEADS = ("to ", "and ", "at ", "on ", ", ")
 
 
 def _strip_filler(text: str) -> str:
-    if text.split(" ", 1)[0].rstrip(",!.:;-") not in _FILLER_STARTS:
+    head = text.partition(" ")[0]
+    # No word in _FILLER_STARTS ends in punctuation: rstrip only matters when `head` does.
+    if head not in _FILLER_STARTS and (head[-1] not in _FILLER_PUNCTUATION or
+                                       head.rstrip(_FILLER_PUNCTUATION) not in _FILLER_STARTS):
         return text
     match = _LEADING_ANY.match(text)
     while match is not None and match.end() > 0:
@@ -191,7 +204,8 @@ def kind_of(words: str, normalized_text: str, text_words: frozenset[str] | None 
     if (text_words is None or not text_words.isdisjoint(_REMINDER_TRIGGERS)) and \
             _REMINDER_WORDS.search(normalized_text):
         return "reminder"
-    if _AGENT_START.match(words):
+    first = words.partition(" ")[0]
+    if (first in _AGENT_STARTS or not first.isalpha()) and _AGENT_START.match(words):
         return "agent"
     if (text_words is None or not text_words.isdisjoint(_AGENT_TRIGGERS)) and \
             _AGENT_ANYWHERE.search(words):

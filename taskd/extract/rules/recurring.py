@@ -46,7 +46,7 @@ from taskd.extract.rules.lexicon import (
     quantity,
     weekday_number,
 )
-from taskd.extract.rules.scan import Found, Scan
+from taskd.extract.rules.scan import Found, Scan, word_positions
 
 _FINENESS = {freq: n for n, freq in enumerate(
     ["SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"])}
@@ -139,17 +139,9 @@ def _matches_at(pattern: re.Pattern[str], text: str, leads: Iterable[str]) -> li
     written: tried there only, because a complex pattern tried at every position of a sentence
     costs several times more than a few anchored `match` calls (like `Scan.finditer`, without
     its walk over every word of the sentence)."""
-    starts: list[int] = []
-    for lead in leads:
-        at = text.find(lead)
-        while at >= 0:
-            starts.append(at)
-            at = text.find(lead, at + 1)
-    if len(starts) > 1:
-        starts.sort()
     found: list[re.Match[str]] = []
     end = -1
-    for at in starts:
+    for at in word_positions(text, leads):
         if at >= end:
             match = pattern.match(text, at)
             if match is not None:

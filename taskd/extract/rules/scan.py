@@ -9,7 +9,7 @@ title is simply what is left.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -256,17 +256,8 @@ class Scan:
         `(?<![\\w])`). It is tried at those words only: a complex pattern tried at every position
         of a sentence costs several times more than a few anchored `match` calls."""
         text = self.text
-        starts: list[int] = []
-        for word in self.words:
-            if word.startswith(leads):
-                at = text.find(word)
-                while at >= 0:
-                    starts.append(at)
-                    at = text.find(word, at + 1)
-        if len(starts) > 1:
-            starts.sort()
         end = -1
-        for at in starts:
+        for at in word_positions(text, [word for word in self.words if word.startswith(leads)]):
             if at >= end:
                 match = pattern.match(text, at)
                 if match is not None:
@@ -301,6 +292,21 @@ class Scan:
         head = self.text[:start]
         cut = head.rfind(BLANK)
         return head[cut + 1:] if cut >= 0 else head
+
+
+def word_positions(text: str, words: Iterable[str]) -> list[int]:
+    """Every place in `text` where one of `words` is written, in order: where a pattern that opens
+    with one of them is worth trying (a complex pattern tried at every position of a sentence
+    costs several times more than a few anchored `match` calls)."""
+    starts: list[int] = []
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            starts.append(at)
+            at = text.find(word, at + 1)
+    if len(starts) > 1:
+        starts.sort()
+    return starts
 
 
 def lead_start(text: str, start: int, words: frozenset[str], repeat: bool = True) -> int:

@@ -26,7 +26,7 @@ from taskd.extract.rules.lexicon import (
     cardinal,
     quantity,
 )
-from taskd.extract.rules.scan import BLANK, Found, Scan, TimeHit, lead_start
+from taskd.extract.rules.scan import BLANK, Found, Scan, TimeHit, lead_start, word_positions
 
 PREP = r"(?:\b(?:at|around|about|by|circa|from|before|after|until|till|to|approximately|approx)\s+)"
 _AP = r"(?:\s?(?P<ap>am|pm)\b|(?P<ap1>[ap])\b)"
@@ -387,16 +387,8 @@ _PREP_STARTS = frozenset(prep[:n] for prep in _PREP_LEADS for n in range(2, len(
 def _after_prepositions(scan: Scan, found: Found) -> None:
     # Scan.finditer(_PREP_RE, ...) by hand, tried at the few words in _PREP_STARTS only.
     text = scan.text
-    starts: list[int] = []
-    for word in scan.words & _PREP_STARTS:
-        at = text.find(word)
-        while at >= 0:
-            starts.append(at)
-            at = text.find(word, at + 1)
-    if len(starts) > 1:
-        starts.sort()
     end = -1
-    for at in starts:
+    for at in word_positions(text, scan.words & _PREP_STARTS):
         if at < end:
             continue
         prep = _PREP_RE.match(text, at)

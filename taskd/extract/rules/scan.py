@@ -264,21 +264,6 @@ class Scan:
                     end = match.end()
                     yield match
 
-    def finditer_numbers(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
-        """Scan.finditer for a pattern that can only match where a run of digits starts."""
-        text = self.text
-        end = -1
-        for number in _NUMBER.finditer(text):
-            at = number.start()
-            if at >= end:
-                match = pattern.match(text, at)
-                if match is not None:
-                    end = match.end()
-                    yield match
-
-    def has(self, words: frozenset[str] | set[str]) -> bool:
-        return not self.words.isdisjoint(words)
-
     def consume(self, start: int, end: int) -> None:
         if end > start:  # ljust pads with the blanks: one string fewer to build than `BLANK * n`
             text = self.text
@@ -286,12 +271,6 @@ class Scan:
 
     def free(self, start: int, end: int) -> bool:
         return BLANK not in self.text[start:end]
-
-    def before(self, start: int) -> str:
-        """The unconsumed text just before `start` (up to the previous blank)."""
-        head = self.text[:start]
-        cut = head.rfind(BLANK)
-        return head[cut + 1:] if cut >= 0 else head
 
 
 def word_positions(text: str, words: Iterable[str]) -> list[int]:

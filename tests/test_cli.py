@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -169,3 +171,12 @@ def test_next_of_a_snoozed_one_time_task_is_when_it_will_fire(run, clock: FakeCl
     snoozed = run("snooze", "1", "2h", "--json").json()
     assert snoozed["next"] == ["2026-11-21T12:00:00+01:00"]  # the store fires it then, not Friday
     assert run("show", "1", "--json").json()["next"] == snoozed["next"]
+
+
+def test_starting_the_cli_loads_no_heavy_module() -> None:
+    """Every command pays for what `taskd.cli` imports: the model client, the database layer,
+    dateparser, pydantic, HTTP and rich load only on the paths that use them."""
+    heavy = ("openai", "sqlalchemy", "sqlmodel", "dateparser", "pydantic", "urllib.request", "rich")
+    code = f"import sys, taskd.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -5,8 +5,6 @@ from __future__ import annotations
 import signal
 import sys
 import time
-import urllib.error
-import urllib.request
 
 import click
 
@@ -32,6 +30,10 @@ def fetch(drop_wheels: bool) -> None:
 
 
 def _wait_healthy(base: str, timeout_s: float) -> bool:
+    # Imported here: urllib.request pulls in http.client and ssl (~20 ms) on every CLI start.
+    import urllib.error
+    import urllib.request
+
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         try:

@@ -17,7 +17,7 @@ may be spent (not "unlimited"): a user who wants no agent runs can say so.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,17 +25,6 @@ from taskd.errors import BadInput
 
 if TYPE_CHECKING:
     from taskd.settings import Settings
-
-NUMBERS: dict[str, tuple[type, float]] = {
-    "timeout": (float, 60.0),
-    "max_tokens": (int, 400),
-    "history": (int, 3),
-    "task_runs_per_day": (int, 48),
-    "task_tokens_per_day": (int, 20_000),
-    "tokens_per_day": (int, 200_000),
-    "max_file_bytes": (int, 16_000),
-}
-
 
 @dataclass(frozen=True)
 class AgentConfig:
@@ -49,8 +38,14 @@ class AgentConfig:
     read_files: tuple[Path, ...] = ()
 
 
+# The numeric settings and their defaults, read off the dataclass so that there is one list.
+NUMBERS: dict[str, float | int] = {f.name: f.default for f in fields(AgentConfig)
+                                   if isinstance(f.default, (int, float))}
+
+
 def _number(section: dict[str, Any], key: str) -> float | int:
-    kind, default = NUMBERS[key]
+    default = NUMBERS[key]
+    kind = type(default)
     env = os.environ.get(f"TASKD_AGENT_{key.upper()}")
     value: Any = env if env is not None else section.get(key, default)
     try:

@@ -19,6 +19,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, GetCoreSchemaHandler, model_validator
 from pydantic_core import CoreSchema, core_schema
 
+from taskd.terminal import without_steering
+
 SCHEMA_VERSION = 1
 SCHEMA_ID = "https://taskd.dev/schema/task-draft/v1.json"
 
@@ -69,6 +71,9 @@ DateText = Annotated[str, Field(pattern=DATE_PATTERN), _Says("date_format", "dat
 TimeText = Annotated[str, Field(pattern=TIME_PATTERN),
                      _Says("time_format", "time is not HH:MM or HH:MM:SS")]
 RRuleText = Annotated[str, AfterValidator(_normal_rrule)]
+# Words a model wrote, shown later on a terminal: its escapes and bidi overrides are dropped here,
+# at the boundary (a model cannot be asked to retype; the user's own text is refused instead).
+ShownText = Annotated[str, AfterValidator(without_steering)]
 
 
 class _Strict(BaseModel):
@@ -129,7 +134,7 @@ class Draft(_Strict):
     """One task as extracted from the user's words."""
 
     schema_version: Literal[1] = Field(SCHEMA_VERSION, description="Always 1.")
-    title: str | None = Field(
+    title: ShownText | None = Field(
         None,
         max_length=200,
         description="Short imperative title in the user's words, without date or time words.",
@@ -139,17 +144,17 @@ class Draft(_Strict):
         description="reminder: tell the user something; agent: run `message` as a prompt "
         "through the model at fire time and deliver the answer.",
     )
-    message: str | None = Field(
+    message: ShownText | None = Field(
         None,
         max_length=4000,
         description="What to say at fire time (reminder) or the prompt to run (agent).",
     )
     schedule: Schedule | None = Field(None, description="When; null only with a question.")
     tz: str | None = Field(None, description="IANA zone the user named, or null for theirs.")
-    question: str | None = Field(
+    question: ShownText | None = Field(
         None, description="A clarifying question when the text cannot be scheduled, else null."
     )
-    assumptions: list[str] = Field(
+    assumptions: list[ShownText] = Field(
         default_factory=list, description="Readings the extractor chose that the user should see."
     )
 

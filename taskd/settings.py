@@ -99,13 +99,22 @@ class Settings:
 
 
 def read_config_file(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        return {}
+    """config.toml as a dict, checked against its model (`taskd.config_model`); {} when absent."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        if not path.exists():
+            return {}
+        data = path.read_bytes()
+        config = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"cannot read {path}: it is not UTF-8 text (byte {exc.start}); "
+                       "config.toml is TOML, see the README") from exc
     except (tomllib.TOMLDecodeError, OSError) as exc:
         raise BadInput(f"cannot read {path}: {exc}") from exc
+    if config:
+        from taskd.config_model import check
+
+        check(config, path)
+    return config
 
 
 def load(*, tz: str | None = None, backend: str | None = None) -> Settings:
@@ -116,7 +125,12 @@ def load(*, tz: str | None = None, backend: str | None = None) -> Settings:
     zone = tz or env.get("TASKD_TZ") or config.get("timezone") or system_zone_name()
     from taskd.resolve.zones import get_zone
 
-    get_zone(zone)  # an unknown zone fails here, once, with one clear line
+    try:
+        get_zone(zone)  # an unknown zone fails here, once, with one clear line
+    except BadInput as exc:
+        if tz or env.get("TASKD_TZ") or not config.get("timezone"):
+            raise
+        raise BadInput(f"{where.config_file}: timezone: {exc.message}") from exc
     chosen = backend or env.get("TASKD_BACKEND") or config.get("backend") or "auto"
     if chosen not in BACKENDS:
         raise BadInput(f"unknown backend {chosen!r}; choose one of {', '.join(BACKENDS)}")

@@ -66,10 +66,10 @@ def main(args: list[str] | None = None, obj: dict[str, object] | None = None) ->
         click.echo("taskd: aborted", err=True)
         sys.exit(130)
     except click.ClickException as exc:
-        exc.show()
+        _error_line(_usage_line(exc))
         sys.exit(exc.exit_code)
     except TaskdError as exc:
-        click.echo(f"taskd: {exc.message}", err=True)
+        _error_line(exc.message)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("taskd: interrupted", err=True)
@@ -79,7 +79,23 @@ def main(args: list[str] | None = None, obj: dict[str, object] | None = None) ->
     except Exception as exc:  # a bug: still one line, the traceback only on request
         if os.environ.get("TASKD_DEBUG"):
             raise
-        click.echo(f"taskd: internal error: {type(exc).__name__}: {exc} "
-                   "(set TASKD_DEBUG=1 for details)", err=True)
+        _error_line(f"internal error: {type(exc).__name__}: {exc} (set TASKD_DEBUG=1 for details)")
         sys.exit(1)
     sys.exit(0)
+
+
+def _usage_line(exc: click.ClickException) -> str:
+    """A usage error in one line, with where to read more (click's own takes three)."""
+    message = exc.format_message()
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and ctx is not None:
+        return f"{message} (see `{ctx.command_path} --help`)"
+    return message
+
+
+def _error_line(message: str) -> None:
+    """Every error is one line on stderr: no secret, no terminal escape, no line break."""
+    from taskd.redact import redact
+    from taskd.terminal import shown
+
+    click.echo(f"taskd: {shown(redact(message))}", err=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,6 +14,8 @@ import click
 
 from taskd import settings as settings_mod
 from taskd.clock import Clock, SystemClock
+from taskd.errors import NotFound
+from taskd.terminal import STEERING
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -20,6 +23,53 @@ if TYPE_CHECKING:
     from taskd.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# The largest id any store can hold: PostgreSQL's INTEGER key (SQLite's is wider).
+MAX_ID = 2**31 - 1
+
+
+class TaskIdType(click.ParamType):
+    """A task id, for every command that takes one. Not a number: usage (exit 2); a number no
+    task can have (0, or past the key's range, which SQLite and PostgreSQL would refuse with an
+    overflow): "no task #N", as for any id that names no task (exit 1)."""
+
+    name = "ID"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().removeprefix("#")
+        if not (text.isascii() and text.isdigit()):
+            from taskd.terminal import shown
+
+            self.fail(f"{shown(str(value))[:40]!r} is not a task id; give a number such as 3 "
+                      "(`taskd list` shows them)", param, ctx)
+        number = int(text)
+        if not 1 <= number <= MAX_ID:
+            raise NotFound(f"no task #{text if len(text) <= 30 else text[:27] + '...'}")
+        return number
+
+
+TASK_ID = TaskIdType()
+
+
+class CleanTextType(click.ParamType):
+    """Text a user typed for a title, a time or a value: cleaned once, here, at the boundary
+    (`taskd.extract.clean_text`: terminal escapes and bidi overrides refused, spaces collapsed)."""
+
+    name = "TEXT"
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from taskd.extract import clean_text
+
+        return clean_text(str(value), self.what)
+
+
+def clean_text_type(what: str) -> CleanTextType:
+    return CleanTextType(what)
 
 
 def json_option(fn: F) -> F:
@@ -53,7 +103,14 @@ def db(settings: Settings, *, write: bool = False) -> Iterator[Session]:
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    # JSON escapes C0 itself; C1 controls, DEL and bidi overrides it would print raw: \u-escape them
+    # (still the same JSON) so that piping --json to a terminal cannot steer it.
+    text = _JSON_STEERING.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+    sys.stdout.write(text + "\n")
+
+
+_JSON_STEERING = re.compile(f"[{STEERING}]")
 
 
 def notify_service(settings: Settings) -> None:

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from taskd.cli import render
-from taskd.cli.common import db, emit_json, json_option, load_settings, notify_service, now
+from taskd.cli.common import (
+    TASK_ID,
+    clean_text_type,
+    db,
+    emit_json,
+    json_option,
+    load_settings,
+    notify_service,
+    now,
+)
 from taskd.errors import BadInput
 
 if TYPE_CHECKING:
@@ -54,8 +63,9 @@ def _change(task_id: int, action: Callable[[Session, Task, datetime], object], *
 
 
 @click.command()
-@click.argument("task_id", type=int)
-@click.option("--until", "until_words", help="Resume by itself then (\"monday 9am\").")
+@click.argument("task_id", type=TASK_ID)
+@click.option("--until", "until_words", type=clean_text_type("time"),
+              help="Resume by itself then (\"monday 9am\").")
 @json_option
 def pause(task_id: int, until_words: str | None, as_json: bool) -> None:
     """Pause a task; runs due while paused are skipped."""
@@ -73,7 +83,7 @@ def pause(task_id: int, until_words: str | None, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("task_id", type=int)
+@click.argument("task_id", type=TASK_ID)
 @json_option
 def resume(task_id: int, as_json: bool) -> None:
     """Resume a paused task."""
@@ -85,7 +95,7 @@ def resume(task_id: int, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("task_id", type=int)
+@click.argument("task_id", type=TASK_ID)
 @json_option
 def rm(task_id: int, as_json: bool) -> None:
     """Delete a task (its history stays)."""
@@ -123,7 +133,7 @@ _VIA_HELP = "The channel the answer came through (default: cli); for channel int
 
 
 @click.command()
-@click.argument("task_id", type=int)
+@click.argument("task_id", type=TASK_ID)
 @click.option("--via", default="cli", show_default=True, help=_VIA_HELP)
 @json_option
 def done(task_id: int, via: str, as_json: bool) -> None:
@@ -144,8 +154,8 @@ def done(task_id: int, via: str, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("task_id", type=int)
-@click.argument("duration", required=False)
+@click.argument("task_id", type=TASK_ID)
+@click.argument("duration", required=False, type=clean_text_type("duration"))
 @click.option("--via", default="cli", show_default=True, help=_VIA_HELP)
 @json_option
 def snooze(task_id: int, duration: str | None, via: str, as_json: bool) -> None:
@@ -171,7 +181,7 @@ def snooze(task_id: int, duration: str | None, via: str, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("task_id", type=int, required=False)
+@click.argument("task_id", type=TASK_ID, required=False)
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--verbose", "-v", is_flag=True, help="Agent runs: the whole prompt and answer.")
 @json_option

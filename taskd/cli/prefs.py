@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from taskd.cli import render
-from taskd.cli.common import db, emit_json, json_option, load_settings, now
+from taskd.cli.common import clean_text_type, db, emit_json, json_option, load_settings, now
 
 if TYPE_CHECKING:
     from taskd.settings import Settings
@@ -82,8 +82,8 @@ def prefs(ctx: click.Context, as_json: bool) -> None:
 
 
 @prefs.command(name="set")
-@click.argument("key")
-@click.argument("value")
+@click.argument("key", type=clean_text_type("key"))
+@click.argument("value", type=clean_text_type("value"))
 @json_option
 def set_(key: str, value: str, as_json: bool) -> None:
     """State a preference, e.g. `taskd prefs set morning 07:30`."""
@@ -99,7 +99,7 @@ def set_(key: str, value: str, as_json: bool) -> None:
 
 
 @prefs.command()
-@click.argument("key")
+@click.argument("key", type=clean_text_type("key"))
 @json_option
 def forget(key: str, as_json: bool) -> None:
     """Forget a preference and its evidence; the default applies again."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from taskd.resolve import upcoming
 from taskd.resolve.words import describe_once, describe_rule
 from taskd.resolve.zones import get_zone
+from taskd.terminal import shown
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -18,7 +19,15 @@ if TYPE_CHECKING:
 def console() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=True)
+    class _SafeConsole(Console):
+        """Text from the database may predate the cleaning at the boundary: no string printed
+        may carry a terminal escape or a bidi override (markup is never made of them)."""
+
+        def print(self, *objects: Any, **kwargs: Any) -> None:
+            super().print(*(shown(o, block=True) if isinstance(o, str) else o for o in objects),
+                          **kwargs)
+
+    return _SafeConsole(highlight=False, soft_wrap=True)
 
 
 def when(instant: datetime | None, zone_name: str) -> str:
@@ -72,10 +81,12 @@ def added_line(title: str, words: str, first: datetime | None, zone: str,
     return f"[green]✓[/green] [bold]{_escape(title)}[/bold] — {words}{nxt}{ident}"
 
 
-def _escape(text: str) -> str:
+def _escape(text: str, *, block: bool = False) -> str:
+    """Stored text as it may be printed: no terminal escapes, no line breaks unless `block`, and
+    no rich markup (a title "[red]x" is shown as typed)."""
     from rich.markup import escape
 
-    return escape(text)
+    return escape(shown(text, block=block))
 
 
 def tasks_table(tasks: list[Task], moment: datetime) -> Any:
@@ -132,5 +143,5 @@ def agent_details(run: Run) -> str:
     """An agent run in full, for `history --verbose`: model, cost, verdict, prompt, answer."""
     verdict = {True: "notify", False: "no notify", None: "no verdict"}[run.notify]
     head = f"[bold]run {run.id}[/bold] · {_escape(run.model or '?')} · {agent_cost(run)} · {verdict}"
-    return (f"\n{head}\n[dim]prompt:[/dim]\n{_escape(run.prompt or '')}\n"
-            f"[dim]answer:[/dim]\n{_escape(run.answer or run.error or '')}")
+    return (f"\n{head}\n[dim]prompt:[/dim]\n{_escape(run.prompt or '', block=True)}\n"
+            f"[dim]answer:[/dim]\n{_escape(run.answer or run.error or '', block=True)}")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from taskd.cli.common import db, emit_json, json_option, load_settings
+from taskd.cli.common import TASK_ID, db, emit_json, json_option, load_settings
 from taskd.errors import TaskdError, Unreachable
 
 if TYPE_CHECKING:
@@ -27,10 +27,13 @@ def serve(verbose: bool) -> None:
     One service per database; a second one exits with "already running".
     SIGTERM: finish or release in-flight runs, then exit. SIGHUP: reload config.toml.
     """
+    from taskd.redact import RedactingFormatter
     from taskd.schedule.service import Service
 
-    logging.basicConfig(stream=sys.stderr, level=logging.DEBUG if verbose else logging.INFO,
-                        format="%(asctime)s taskd[%(process)d] %(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(RedactingFormatter(
+        "%(asctime)s taskd[%(process)d] %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler])
     # APScheduler logs each job run at INFO and a skipped overlapping poll as a warning; the
     # service reports what matters itself.
     logging.getLogger("apscheduler").setLevel(logging.DEBUG if verbose else logging.ERROR)
@@ -65,12 +68,14 @@ def _offline_status(settings: Settings) -> dict[str, Any]:
 @json_option
 def status(as_json: bool) -> None:
     """Is the service up? Tasks, next fire, last error. Exit 0 either way."""
+    from taskd.redact import redact
     from taskd.schedule.control import request
     from taskd.schedule.lock import holder
+    from taskd.terminal import shown
 
     settings = load_settings()
     data: dict[str, Any] = {"up": False, "pid": None, "socket": str(settings.paths.socket),
-                            "database": settings.database_url}
+                            "database": redact(settings.database_url)}
     try:
         answer = request(settings, {"cmd": "status"})
         data.update(up=True, service=answer, pid=answer.get("pid"))
@@ -91,13 +96,13 @@ def status(as_json: bool) -> None:
     click.echo(f"service:   {state}")
     click.echo(f"tasks:     {tasks['active']} active, {tasks['paused']} paused, {tasks['done']} done")
     click.echo(f"next fire: {data['next_fire'] or '—'}")
-    click.echo(f"last error: {data['last_error'] or '—'}")
+    click.echo(f"last error: {shown(redact(data['last_error'] or '—'))}")
     if not data["up"]:
         click.echo("start it with `taskd serve` (or `systemctl --user enable --now taskd`)")
 
 
 @click.command(name="run")
-@click.argument("task_id", type=int)
+@click.argument("task_id", type=TASK_ID)
 @json_option
 def run_(task_id: int, as_json: bool) -> None:
     """Fire a task now (through the service when it is up, else directly)."""

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from taskd.cli import render
-from taskd.cli.common import db, emit_json, json_option, load_settings, notify_service, now
+from taskd.cli.common import (
+    TASK_ID,
+    clean_text_type,
+    db,
+    emit_json,
+    json_option,
+    load_settings,
+    notify_service,
+    now,
+)
 from taskd.errors import BadInput, NeedsClarification
 
 if TYPE_CHECKING:
@@ -68,8 +77,8 @@ def _title(parsed: Parsed) -> str:
 
 
 @click.command()
-@click.argument("text")
-@click.option("--tz", help="IANA time zone for this task (default: yours).")
+@click.argument("text", type=clean_text_type("text"))
+@click.option("--tz", type=clean_text_type("zone"), help="IANA time zone for this task (default: yours).")
 @click.option("--dry-run", is_flag=True, help="Show what would be stored; store nothing.")
 @json_option
 def add(text: str, tz: str | None, dry_run: bool, as_json: bool) -> None:
@@ -163,9 +172,9 @@ def _prefs_if_any(settings: Settings) -> dict[str, TimePref] | None:
 
 
 @click.command()
-@click.argument("text")
+@click.argument("text", type=clean_text_type("text"))
 @click.option("--now", "now_iso", help="Pretend it is this ISO-8601 time (naive = local in --tz).")
-@click.option("--tz", help="IANA time zone (default: yours).")
+@click.option("--tz", type=clean_text_type("zone"), help="IANA time zone (default: yours).")
 @click.option("--count", default=3, show_default=True, type=click.IntRange(0, 100),
               help="How many upcoming fire times to show.")
 @click.option("--backend", type=click.Choice(["rules", "openai", "auto"]),
@@ -219,7 +228,7 @@ def list_(include_all: bool, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("task_id", type=int)
+@click.argument("task_id", type=TASK_ID)
 @click.option("--count", default=5, show_default=True, type=click.IntRange(1, 100))
 @json_option
 def show(task_id: int, count: int, as_json: bool) -> None:
@@ -250,10 +259,11 @@ def show(task_id: int, count: int, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("task_id", type=int)
-@click.argument("text", required=False)
-@click.option("--title", help="New title.")
-@click.option("--at", "at_text", help="New time, in words (\"tomorrow 7pm\", \"every Monday 9am\").")
+@click.argument("task_id", type=TASK_ID)
+@click.argument("text", required=False, type=clean_text_type("text"))
+@click.option("--title", type=clean_text_type("title"), help="New title.")
+@click.option("--at", "at_text", type=clean_text_type("time"),
+              help="New time, in words (\"tomorrow 7pm\", \"every Monday 9am\").")
 @json_option
 def edit(task_id: int, text: str | None, title: str | None, at_text: str | None,
          as_json: bool) -> None:

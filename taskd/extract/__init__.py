@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from taskd.errors import BadInput
+from taskd.terminal import STEERING
 
 if TYPE_CHECKING:
     from taskd.draft import Draft
@@ -30,26 +31,34 @@ class Extractor(Protocol):
         ...
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# A control character or white space other than the space (all that str.split splits at).
-_CONTROL_OR_ODD_SPACE = re.compile(r"[\x00-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+_CONTROL = re.compile(f"[{STEERING}]")
+# A control character, a bidi override or white space other than the space (all that str.split
+# splits at).
+_CONTROL_OR_ODD_SPACE = re.compile(
+    f"[{STEERING}\t\n\r\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
 
 
-def clean_text(text: str) -> str:
-    """The checks every backend shares: bad input stops here, before any parsing or model call."""
-    # isprintable() is false for every character the regex finds (controls and white space other
-    # than the space) and costs a third of it: typed text nearly always passes it.
+def clean_text(text: str, what: str = "text") -> str:
+    """The checks every backend shares: bad input stops here, before any parsing or model call.
+
+    Terminal escapes (C0 and C1 controls, DEL) and bidi overrides are refused, never stored;
+    other white space becomes single spaces. `what` names the input in the error ("the title")."""
+    # isprintable() is false for every character the regex finds (controls, bidi overrides and
+    # white space other than the space) and costs a third of it: typed text nearly always passes it.
     if (text.isprintable() or _CONTROL_OR_ODD_SPACE.search(text) is None) and "  " not in text and \
             not text.startswith(" ") and not text.endswith(" "):
         stripped = text  # already single-spaced, as typed text nearly always is
     else:
         if _CONTROL.search(text):
-            raise BadInput("the text contains control characters; give plain text")
+            raise BadInput(f"the {what} contains control characters (or bytes that are not UTF-8); "
+                           "give plain text")
         stripped = " ".join(text.split())
     if not stripped:
+        if what != "text":
+            raise BadInput(f"the {what} is empty")
         raise BadInput("the text is empty; say what and when, e.g. \"call mom tomorrow at 6pm\"")
     if len(stripped) > MAX_TEXT:
-        raise BadInput(f"the text is {len(stripped)} characters; keep it under {MAX_TEXT}")
+        raise BadInput(f"the {what} is {len(stripped)} characters; keep it under {MAX_TEXT}")
     return stripped
 
 

@@ -24,6 +24,8 @@ from typing import Any
 
 from taskd import __version__
 from taskd.clock import Clock, SystemClock
+from taskd.errors import TaskdError
+from taskd.redact import redact
 from taskd.schedule import sdnotify
 from taskd.schedule.control import ControlServer
 from taskd.schedule.engine import DriftWatch, Engine
@@ -86,7 +88,7 @@ class Service:
         control = ControlServer(self.settings.paths.socket, self._handle)
         control.start()
         log.info("taskd %s serving %s (pid %d, poll %.1fs, started in %.2fs)", __version__,
-                 self.settings.database_url, os.getpid(), poll, time.monotonic() - begun)
+                 redact(self.settings.database_url), os.getpid(), poll, time.monotonic() - begun)
         sdnotify.notify(f"READY=1\nSTATUS=serving\nMAINPID={os.getpid()}")
         try:
             self._loop(poll)
@@ -168,6 +170,9 @@ class Service:
                     self.engine.tick()
                     if not self.stop.is_set():
                         self._schedule_wakes()
+                except TaskdError as exc:  # a full disk, a lost database: one line, retry
+                    log.error("tick failed: %s", exc.message)
+                    self.engine.last_error = f"tick failed: {exc.message}"
                 except Exception as exc:  # the database is busy or gone: log, retry next poll
                     log.exception("tick failed")
                     self.engine.last_error = f"tick failed: {exc}"

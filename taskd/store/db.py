@@ -7,7 +7,9 @@ Taking the write lock at BEGIN makes such transactions wait their turn instead.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +21,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from taskd.errors import BadInput, TaskdError, Unreachable
+from taskd.redact import redact
 from taskd.store.migrations import migrate
 
 BUSY_TIMEOUT_MS = 10_000
@@ -29,11 +32,61 @@ class StoreError(TaskdError):
 
 
 def _prepare_sqlite_file(database: str) -> None:
+    """Create the file 0600 if it is new; refuse, in one line that says what to fix, a path that
+    cannot be a database (a directory, a read-only file or folder, a lost main file)."""
     path = Path(database)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-    os.close(fd)
-    os.chmod(path, 0o600)
+    _check_sqlite_path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        new = not path.exists()
+        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+        os.close(fd)
+        if new:
+            os.chmod(path, 0o600)
+    except OSError as exc:
+        raise _path_error(path, exc) from exc
+
+
+def _check_sqlite_path(path: Path) -> None:
+    if path.is_dir():
+        raise BadInput(f"the database {path} is a directory; point TASKD_DB at a file, "
+                       f"e.g. sqlite:///{path / 'taskd.db'}")
+    if not path.exists():
+        if path.parent.exists() and not os.access(path.parent, os.W_OK | os.X_OK):
+            raise _read_only_dir(path)
+        return
+    mode = path.stat().st_mode
+    if not mode & stat.S_IWUSR:
+        raise BadInput(f"the database {path} is read-only (mode {stat.S_IMODE(mode):04o}); "
+                       f"taskd writes to it: chmod 600 {path}")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise _read_only_dir(path)
+    if not os.access(path, os.R_OK | os.W_OK):
+        raise BadInput(f"cannot write the database {path}: check its owner and mode "
+                       f"(mode {stat.S_IMODE(mode):04o}, owner uid {path.stat().st_uid})")
+    wal = path.with_name(path.name + "-wal")
+    if path.stat().st_size == 0 and wal.exists() and wal.stat().st_size > 0:
+        # A new database gets its header at once (journal_mode=WAL writes it), so an empty main
+        # file beside a write-ahead log is a database whose file was lost or truncated: starting
+        # afresh here would bury the log's tasks under a new schema.
+        raise BadInput(f"the database {path} is empty but {wal.name} holds "
+                       f"{wal.stat().st_size} bytes: the database file was truncated or replaced; "
+                       f"restore it from a backup, or move both away to start afresh")
+
+
+def _read_only_dir(path: Path) -> BadInput:
+    return BadInput(f"the data folder {path.parent} is read-only; taskd keeps {path.name} and its "
+                    "-wal and -shm files there: make it writable, or set TASKD_HOME (or TASKD_DB) "
+                    "to a writable place")
+
+
+def _path_error(path: Path, exc: OSError) -> TaskdError:
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return _read_only_dir(path) if not path.exists() else BadInput(
+            f"cannot open the database {path}: {exc.strerror}; check its owner and mode")
+    if exc.errno == errno.ENOSPC:
+        return StoreError(f"cannot create the database {path}: the disk is full; free some space")
+    return StoreError(f"cannot open the database {path}: {exc.strerror or exc}")
 
 
 def _sqlite_engine(url: str, database: str) -> Engine:
@@ -69,7 +122,7 @@ def engine_for(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise BadInput(f"TASKD_DB is not a database URL: {url!r}") from exc
+        raise BadInput(f"TASKD_DB is not a database URL: {redact(url)!r}") from exc
     try:
         if parsed.get_backend_name() == "sqlite":
             if not parsed.database or parsed.database == ":memory:":
@@ -80,6 +133,9 @@ def engine_for(url: str) -> Engine:
         with engine.connect().execution_options(taskd_write=True) as conn, conn.begin():
             migrate(conn)
     except OperationalError as exc:
+        if parsed.get_backend_name() == "sqlite":  # a local file is never "cannot be reached"
+            raise StoreError(f"cannot open the database {parsed.database}: "
+                             f"{_first_line(exc)}") from exc
         raise Unreachable(f"cannot open the database: {_first_line(exc)}") from exc
     except (SQLAlchemyError, ModuleNotFoundError) as exc:
         raise StoreError(f"cannot open the database: {_first_line(exc)}") from exc
@@ -87,9 +143,19 @@ def engine_for(url: str) -> Engine:
     return engine
 
 
+_HINTS = {
+    "database or disk is full": "the disk is full; free some space (nothing was written)",
+    "attempt to write a readonly database": "the database is read-only; make it and its folder "
+                                            "writable",
+    "file is not a database": "the file is not a taskd database; move it away or set TASKD_DB",
+}
+
+
 def _first_line(exc: BaseException) -> str:
-    message = str(getattr(exc, "orig", None) or exc)
-    return message.strip().splitlines()[0] if message.strip() else type(exc).__name__
+    """The driver's message in one line, in words that say what to do, with no password."""
+    message = str(getattr(exc, "orig", None) or exc).strip()
+    line = message.splitlines()[0] if message else type(exc).__name__
+    return redact(_HINTS.get(line, line))
 
 
 @contextmanager

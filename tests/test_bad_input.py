@@ -180,3 +180,17 @@ def test_clean_text_keeps_its_fast_path() -> None:
     assert clean_text(text) is text
     per_call = timeit.timeit(lambda: clean_text(text), number=20_000) / 20_000
     assert per_call < 5e-6, per_call
+
+
+def test_the_console_channel_shows_an_answer_it_does_not_obey(
+        capsys: pytest.CaptureFixture[str], clock: FakeClock) -> None:
+    """An agent's answer is the model's text: printed to the journal or a terminal as text."""
+    from taskd.deliver.console import ConsoleChannel
+    from taskd.fire.message import Message
+
+    moment = clock.now()
+    capsys.readouterr()
+    ConsoleChannel().send(Message(7, 3, "News", "\x1b]0;pwned\x07headline\u202e\x9b2J", moment,
+                                  moment, False, kind="agent"))
+    out = capsys.readouterr().out
+    assert "headline" in out and not set("\x1b\x07\u202e\x9b") & set(out)

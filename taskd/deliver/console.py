@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
+from taskd.terminal import shown
+
 if TYPE_CHECKING:
     from taskd.fire.message import Message
 
@@ -16,6 +18,8 @@ class ConsoleChannel:
         self.backoff = 0.0
 
     def send(self, message: Message) -> str:
-        sys.stdout.write(message.line() + "\n")
+        # A model's answer or an old row may hold terminal escapes: the journal or a terminal
+        # shows them, never obeys them.
+        sys.stdout.write(shown(message.line()) + "\n")
         sys.stdout.flush()
         return "printed"

@@ -38,7 +38,7 @@ def one_task(capsys: pytest.CaptureFixture[str], clock: FakeClock) -> int:
 
 
 @pytest.mark.parametrize("command", ID_COMMANDS, ids=lambda c: c[0])
-@pytest.mark.parametrize("task_id", ["99999999999999999999", "2147483648", "9" * 400, "0"])
+@pytest.mark.parametrize("task_id", ["99999999999999999999", "9" * 400, "2147483648"])
 def test_an_id_no_task_can_have_is_no_task(capsys: pytest.CaptureFixture[str], clock: FakeClock,
                                            one_task: int, taskd_home: Path, command: tuple[str, ...],
                                            task_id: str) -> None:

@@ -56,12 +56,14 @@ def parse_now(value: str | None, zone_name: str, clock: Clock | None = None) -> 
 
     if value is None:
         return (clock or SystemClock()).now()
+    from taskd.errors import BadInput
+
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:
-        from taskd.errors import BadInput
-
         raise BadInput(f"--now {value!r} is not an ISO-8601 date-time") from exc
+    if not 1 < parsed.year < 9999:  # a zone offset would carry it off the calendar
+        raise BadInput(f"--now {value!r}: give a year from 2 to 9998")
     if parsed.tzinfo is None:
         return localize(parsed, get_zone(zone_name))
     return parsed

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from taskd.errors import NeedsClarification
+from taskd.errors import BadInput, NeedsClarification
 from taskd.extract import Extractor, clean_text
 from taskd.resolve import Resolved, resolve
 from taskd.resolve.zones import get_zone
@@ -59,7 +59,13 @@ def parse(text: str, *, extractor: Extractor, now: datetime, tz: str,
         prefs = {**(prefs or {}), said.key: TimePref(said.value, "explicit")}
     if draft.schedule is None:
         return Parsed(cleaned, draft, extractor.name, tz, None, said)
-    resolved = resolve(draft, now, tz, prefs, count=count)
+    try:
+        resolved = resolve(draft, now, tz, prefs, count=count)
+    except (OverflowError, ValueError) as exc:  # past year 9999: Python's calendar ends there
+        if not isinstance(exc, OverflowError) and "out of range" not in str(exc):
+            raise
+        raise BadInput("that is past the end of the calendar (year 9999); give an earlier "
+                       "date") from exc
     return Parsed(cleaned, draft, extractor.name, tz, resolved, said)
 
 

@@ -194,3 +194,18 @@ def test_the_console_channel_shows_an_answer_it_does_not_obey(
                                   moment, False, kind="agent"))
     out = capsys.readouterr().out
     assert "headline" in out and not set("\x1b\x07\u202e\x9b") & set(out)
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("add", "call mom in 8000 years"), "past the end of the calendar"),
+    (("parse", "every year on 31 dec at 5pm", "--now", "9990-01-01T10:00", "--count", "100"),
+     "past the end of the calendar"),
+    (("parse", "call mom at 5pm", "--now", "9999-12-31T23:00"), "give a year from 2 to 9998"),
+    (("parse", "call mom at 5pm", "--now", "0001-01-01T00:00"), "give a year from 2 to 9998"),
+])
+def test_past_the_end_of_the_calendar(capsys: pytest.CaptureFixture[str], clock: FakeClock,
+                                      args: tuple[str, ...], words: str) -> None:
+    """Found by tests/test_fuzz_cli.py: OverflowError / ValueError from date arithmetic."""
+    result = taskd(capsys, clock, *args)
+    assert result.code == 1
+    assert words in one_line(result)

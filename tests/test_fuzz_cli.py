@@ -28,7 +28,10 @@ HOSTILE = ["\x1b[2J", "\x1b]0;pwned\x07", "\x9b31m", "\x7f", "\x00", "\u202e", "
            "{}", "'", '"', "\\", "--", "-1", "#", "é", "日本", "🙂", " " * 3, "x" * 2100]
 WORDS = ["call mom", "tomorrow", "at 6pm", "every", "monday", "in 20 minutes", "9am", "remind me",
          "yesterday", "move it to 7pm", "every 0 minutes", "31 feb", "at 25:99", "next friday",
-         "pay rent", "noon", "2h", "10m", "1h30m", "forever", "morning", "07:30", "-5m", "0m"]
+         "pay rent", "noon", "2h", "10m", "1h30m", "forever", "morning", "07:30", "-5m", "0m",
+         "in 8000 years", "in 99999999 minutes", "on 31 dec 9999", "every 99999 years", "year 1"]
+NOWS = ["9999-12-31T23:00", "0001-01-01T00:00", "2026-03-29T02:30", "2026-11-21T10:00+14:00",
+        "2026-13-01", "now"]
 EXIT_CODES = {0, 1, 2, 3, 4}
 STEERING = set("\x1b\x07\x9b\x7f\x00\u202e\u2066\u2069")
 
@@ -47,6 +50,9 @@ def commands() -> st.SearchStrategy[list[str]]:
             [[], ["--dry-run"], ["--tz", "Asia/Tokyo"]]), json),
         st.tuples(st.just(["add"]), text.map(lambda t: [t, "--tz", t])),
         st.tuples(st.just(["parse"]), text.map(lambda t: [t]), json),
+        st.tuples(st.just(["parse"]), text.map(lambda t: [t]), st.one_of(
+            st.sampled_from(NOWS), text).map(lambda n: ["--now", n]),
+            st.sampled_from([[], ["--count", "100"]])),
         st.tuples(st.just(["list"]), st.sampled_from([[], ["--all"]]), json),
         st.tuples(st.sampled_from([["show"], ["rm"], ["resume"], ["done"], ["history"],
                                    ["run"]]), tid.map(lambda i: [i]), json),

@@ -238,3 +238,12 @@ def _pending(home: Path) -> int:
     with contextlib.closing(sqlite3.connect(f"file:{home}/taskd.db?mode=ro", uri=True)) as conn:
         return int(conn.execute("SELECT count(*) FROM runs WHERE state IN ('pending', 'claimed')")
                    .fetchone()[0])
+
+
+def test_a_home_that_is_a_file(capsys: pytest.CaptureFixture[str], clock: FakeClock,
+                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    home.write_text("not a folder")
+    monkeypatch.setenv("TASKD_HOME", str(home))
+    assert "is a file, not a folder" in one_line(taskd(capsys, clock, "list"))
+    assert home.read_text() == "not a folder"

@@ -51,6 +51,9 @@ def _check_sqlite_path(path: Path) -> None:
     if path.is_dir():
         raise BadInput(f"the database {path} is a directory; point TASKD_DB at a file, "
                        f"e.g. sqlite:///{path / 'taskd.db'}")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise BadInput(f"{path.parent} is a file, not a folder: point TASKD_HOME (or TASKD_DB) "
+                       "at a folder")
     if not path.exists():
         if path.parent.exists() and not os.access(path.parent, os.W_OK | os.X_OK):
             raise _read_only_dir(path)

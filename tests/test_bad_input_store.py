@@ -247,3 +247,14 @@ def test_a_home_that_is_a_file(capsys: pytest.CaptureFixture[str], clock: FakeCl
     monkeypatch.setenv("TASKD_HOME", str(home))
     assert "is a file, not a folder" in one_line(taskd(capsys, clock, "list"))
     assert home.read_text() == "not a folder"
+
+
+def test_a_service_that_starts_on_a_full_disk_exits_in_one_line() -> None:
+    with tmpfs("3m") as where:
+        home = where / "home"
+        assert run_cli(home, "add", "call mom tomorrow at 6pm").returncode == 0
+        filler = _fill(where)
+        line = one_line(run_cli(home, "serve"))
+        assert "disk is full" in line
+        filler.unlink()
+        assert _pending(home) == 1  # the run it would have fired is still there

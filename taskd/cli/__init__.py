@@ -5,8 +5,10 @@ Heavy modules (sqlalchemy, openai, dateparser) are imported inside the commands 
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
+from typing import NoReturn
 
 import click
 
@@ -76,12 +78,32 @@ def main(args: list[str] | None = None, obj: dict[str, object] | None = None) ->
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
-    except Exception as exc:  # a bug: still one line, the traceback only on request
-        if os.environ.get("TASKD_DEBUG"):
-            raise
-        _error_line(f"internal error: {type(exc).__name__}: {exc} (set TASKD_DEBUG=1 for details)")
+    except OSError as exc:
+        if exc.errno not in _FAULTS:
+            _internal(exc)
+        where = f" ({exc.filename})" if exc.filename else ""
+        _error_line(f"{_FAULTS[exc.errno]}{where}")
         sys.exit(1)
+    except Exception as exc:  # a bug: still one line, the traceback only on request
+        _internal(exc)
     sys.exit(0)
+
+
+# Faults of the machine, not of taskd, wherever they strike (the lock file, a log, the socket):
+# what to fix, exit 1 (4 is for what cannot be reached).
+_FAULTS = {
+    errno.ENOSPC: "the disk is full; free some space and try again",
+    errno.EDQUOT: "the disk quota is used up; free some space and try again",
+    errno.EROFS: "taskd cannot write here: the file system is read-only",
+    errno.EACCES: "taskd cannot write here: permission denied; check the owner and mode",
+}
+
+
+def _internal(exc: Exception) -> NoReturn:
+    if os.environ.get("TASKD_DEBUG"):
+        raise exc
+    _error_line(f"internal error: {type(exc).__name__}: {exc} (set TASKD_DEBUG=1 for details)")
+    sys.exit(1)
 
 
 def _usage_line(exc: click.ClickException) -> str:

@@ -95,7 +95,7 @@ _FAULTS = {
     errno.ENOSPC: "the disk is full; free some space and try again",
     errno.EDQUOT: "the disk quota is used up; free some space and try again",
     errno.EROFS: "taskd cannot write here: the file system is read-only",
-    errno.EACCES: "taskd cannot write here: permission denied; check the owner and mode",
+    errno.EACCES: "permission denied; check the owner and mode of the file",
 }
 
 

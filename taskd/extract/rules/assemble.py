@@ -217,6 +217,24 @@ def _date_only_today(found: Found, prefs: Mapping[str, TimePref] | None) -> dict
     return {"offset": {}, "time_source": "explicit"}
 
 
+_SUB_DAY_SECONDS = {"hours": 3600, "minutes": 60, "seconds": 1}
+
+
+def _shift_clock(found: Found, times: list[Clock]) -> list[Clock]:
+    """"15 minutes from 1pm": the clock time moved by a sub-day offset (a longer one stays a
+    calendar offset, which keeps the time: "2 days from 5pm" is in two days at 17:00)."""
+    offset = found.offset or {}
+    if not set(offset) <= set(_SUB_DAY_SECONDS):
+        return times
+    hour, minute, second = times[0]
+    total = hour * 3600 + minute * 60 + second + sum(
+        amount * _SUB_DAY_SECONDS[unit] for unit, amount in offset.items())
+    days, rest = divmod(total, 86400)
+    found.offset = {"days": days} if days else None
+    found.assumptions.append(f"{_clock(hour, minute, second)} moved by the offset")
+    return [(rest // 3600, rest % 3600 // 60, rest % 60), *times[1:]]
+
+
 def build_schedule(found: Found, prefs: Mapping[str, TimePref] | None) -> dict[str, Any] | None:
     # Written for speed (this runs for every sentence): cheap tests first, the common sentence (no
     # day named, one time or none) skips the helpers.
@@ -229,6 +247,8 @@ def build_schedule(found: Found, prefs: Mapping[str, TimePref] | None) -> dict[s
         times = [(hits[0].hour, hits[0].minute, hits[0].second)]
     else:
         times = _settle_times(found, daypart) if hits else []
+    if found.offset_from_time and times and found.offset:
+        times = _shift_clock(found, times)
     if found.rule is None and found.weak_rule and not (
             found.dates or times or dayparts or found.offset or found.now_word):
         found.rule = found.weak_rule

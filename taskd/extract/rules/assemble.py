@@ -21,6 +21,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
+from taskd.extract.rules import bounds
 from taskd.extract.rules import calendar as cal
 from taskd.extract.rules.scan import DateHit, Found
 from taskd.resolve.dayparts import DEFAULT_TIMES, TimePref, choose
@@ -172,6 +173,7 @@ def _rule_schedule(found: Found, times: list[Clock], dayparts: list[str],
                 relativedelta(**{unit + "s": amount})
             found.until = first + span - timedelta(days=1)
     until = found.until
+    bounds.check_until(found, start)
     if until and "COUNT" not in rule:
         # As f"{until:%Y%m%d}" writes it, without strftime's 3 µs.
         rule["UNTIL"] = f"{until.year}{_TWO_DIGITS[until.month]}{_TWO_DIGITS[until.day]}T235959"
@@ -215,6 +217,19 @@ def _date_only_today(found: Found, prefs: Mapping[str, TimePref] | None) -> dict
             return {"date": found.today.isoformat(), "daypart": part, "time_source": "daypart"}
     found.assumptions.append("today's usual times have passed: now")
     return {"offset": {}, "time_source": "explicit"}
+
+
+def two_times(found: Found) -> str | None:
+    """The question for a one-time text that names two different clock times ("at 9 tomorrow to
+    call the plumber, and also at 5pm to check"): one task cannot fire at both."""
+    if found.rule is not None or len(found.times) < 2:
+        return None
+    shown = sorted(dict.fromkeys(_clock(*t) for t in _settle_times(found, found.dayparts[0]
+                                                                  if found.dayparts else None)))
+    if len(shown) < 2:
+        return None
+    return (f"This names {len(shown)} times ({' and '.join(shown)}) for one task: which one should "
+            "it be? (Add one task per time to get both.)")
 
 
 _SUB_DAY_SECONDS = {"hours": 3600, "minutes": 60, "seconds": 1}

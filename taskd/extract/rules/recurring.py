@@ -23,7 +23,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from taskd.errors import BadInput
 from taskd.extract.rules import times
+from taskd.extract.rules.amounts import amount_value
 from taskd.extract.rules.calendar import check_day, month_name
 from taskd.extract.rules.lexicon import (
     MONTH,
@@ -218,9 +220,20 @@ def _every_unit(scan: Scan, found: Found, leads: Iterable[str]) -> None:
         elif other:
             interval *= 2
         elif n:
-            amount = quantity(n)
-            if amount is None or amount < 1 or amount != int(amount):
+            amount = amount_value(n)
+            if amount is None:
                 continue
+            if amount <= 0:
+                raise BadInput(f"“{match.group(0)}” is no interval: say how often, "
+                               f"e.g. every 5 {unit}s")
+            if amount != int(amount) and freq in ("HOURLY", "DAILY") and \
+                    (amount * (60 if freq == "HOURLY" else 24)).is_integer():
+                # "every 1.5 hours" = every 90 minutes; "every 1.5 days" = every 36 hours
+                freq = "MINUTELY" if freq == "HOURLY" else "HOURLY"
+                amount *= 60 if freq == "MINUTELY" else 24
+            elif amount != int(amount):
+                raise BadInput(f"“{match.group(0)}” is not a whole number of {unit}s: "
+                               "say it in a smaller unit")
             interval *= int(amount)
         merge(found, freq, interval, by)
         if unit == "quarter":
@@ -272,6 +285,7 @@ def _nth(scan: Scan, found: Found) -> None:
             by["BYMONTH"] = str(month)
             freq = "YEARLY"
         number = weekday_number(what)
+        _check_ordinals(ords, what, number, period)
         if number is not None:
             day = RRULE_DAYS[number]
             by["BYDAY"] = ",".join(f"{n}{day}" for n in ords)
@@ -282,6 +296,27 @@ def _nth(scan: Scan, found: Found) -> None:
             by["BYSETPOS"] = ",".join(map(str, ords))
         merge(found, freq, 1, by)
         scan.consume(start, end)
+
+
+def _check_ordinals(ords: list[int], what: str, weekday_no: int | None, period: str | None) -> None:
+    """A month has at most five of each weekday and 31 days: "every 29th Sunday" names none, and
+    an RRULE with BYDAY=29SU cannot be expanded."""
+    weekday = weekday_no is not None
+    most = 5 if weekday else 31 if what == "day" else 23
+    if period == "quarter" and not weekday:
+        most = 92 if what == "day" else 66
+    for n in ords:
+        if not 1 <= abs(n) <= most:
+            unit = list(WEEKDAYS)[weekday_no].capitalize() if weekday_no is not None else \
+                f"{what} of the month"
+            raise BadInput(f"there is no {_nth_word(n)} {unit} in a month "
+                           f"(a month has at most {most}): say which one")
+
+
+def _nth_word(n: int) -> str:
+    n = abs(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _monthdays(scan: Scan, found: Found) -> None:

@@ -32,7 +32,8 @@ _OTHER = re.compile(rf"(?:(?<![\w+])(?:now\s?)?\+\s?|\b(?:another|(?:set\s)?(?:a
                     rf"(?:for\s)?|wait\s(?:for\s)?|give\sit\s))(?P<d>{DURATION})(?![\w])")
 # "15 minutes from 1pm", "2 hours after 9am": the clock time itself is a time recognizer's; what
 # it consumed is blank, so the offset is what stands right before the gap.
-_FROM_TIME = re.compile(rf"(?<![\w])(?P<d>{DURATION})\s(?:from|after|past)\s(?=\x1f)")
+# The time recognizer may have taken "from" with the time, as it takes "at".
+_FROM_TIME = re.compile(rf"(?<![\w])(?P<d>{DURATION})\s(?:(?:from|after|past)\s)?(?=\x1f)")
 _NEXT_UNIT = re.compile(r"(?<![\w])(?<!in\s)(?<!within\s)(?<!in\sthe\s)(?<!within\sthe\s)"
                         r"(?:the\s)?next\s(?P<u>hour|minute)\b")
 _NOW = re.compile(r"\b(?:right\snow|right\saway|straight\saway|immediately|asap|now|"
@@ -75,8 +76,16 @@ def find_offset_from_time(scan: Scan, found: Found) -> None:
     """"15 minutes from 1pm": runs once the clock times are consumed."""
     if found.times and found.offset is None and BLANK in scan.text and (
             "from" in scan.words or "after" in scan.words or "past" in scan.words) and \
-            _take_offset(scan, found, _FROM_TIME):
+            _before_time(scan, found) and _take_offset(scan, found, _FROM_TIME):
         found.offset_from_time = True
+
+
+def _before_time(scan: Scan, found: Found) -> bool:
+    """Whether "from"/"after"/"past" stands right before the clock time (or was taken with it)."""
+    start = found.times[0].start
+    head = scan.original[:start]
+    return head.rstrip().endswith(("from", "after", "past")) or any(
+        scan.original.startswith(word, start) for word in ("from ", "after ", "past "))
 
 
 def _take_offset(scan: Scan, found: Found, pattern: re.Pattern[str]) -> bool:

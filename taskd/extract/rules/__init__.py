@@ -86,6 +86,7 @@ class RulesExtractor:
             recurring.find_bounds(scan, found)
             relative.find_offset_from_time(scan, found)
             relative.find_now(scan, found)
+            relative.find_bare_duration(scan, found)
             schedule = assemble.build_schedule(found, prefs)
             words = wording.plain_words(scan.text)
             kind = wording.kind_of(words, scan.original, scan.words)

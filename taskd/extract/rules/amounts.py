@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import re
 
-from taskd.extract.rules.lexicon import CARDINALS, NUM_WORD, UNIT, UNITS, cardinal
+from taskd.extract.rules.lexicon import CARDINALS, NUM_WORD, UNITS, _alt, cardinal
+
+# After an amount, "mon" is a month ("in 1 mon"): a weekday never follows a number of units.
+_UNITS = {**UNITS, "mon": ("months", 1), "mons": ("months", 1)}
+UNIT = _alt(_UNITS)
 
 _FRACTION_CHARS = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3}
 # What a fraction word is worth: "half an hour", "a quarter of an hour", "three quarters".
@@ -88,8 +92,8 @@ def parse(text: str) -> dict[str, int] | None:
     """A matched DURATION as relativedelta fields, e.g. {"hours": 1, "minutes": 30}; None when a
     piece is not a number of units or the whole is zero."""
     number, _, unit = text.partition(" ")
-    if number.isdecimal() and unit in UNITS:  # "20 minutes", most of them: the loop's answer
-        field, scale = UNITS[unit]
+    if number.isdecimal() and unit in _UNITS:  # "20 minutes", most of them: the loop's answer
+        field, scale = _UNITS[unit]
         value = int(number) * scale
         return {field: value} if value else None
     fields: dict[str, float] = {}
@@ -102,9 +106,9 @@ def parse(text: str) -> dict[str, int] | None:
         if amount is None:
             return None
         unit_word = piece.group("unit")
-        if unit_word not in UNITS and unit_word.endswith("s"):
+        if unit_word not in _UNITS and unit_word.endswith("s"):
             unit_word = unit_word[:-1]
-        field, scale = UNITS[unit_word]
+        field, scale = _UNITS[unit_word]
         amount += 0.5 if piece.group("half") else 0
         fields[field] = fields.get(field, 0) + amount * scale
     out: dict[str, int] = {}

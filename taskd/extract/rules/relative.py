@@ -35,7 +35,7 @@ _OTHER = re.compile(rf"(?:(?<![\w+])(?:now\s?)?\+\s?|\b(?:another|(?:set\s)?(?:a
 # The time recognizer may have taken "from" with the time, as it takes "at".
 _FROM_TIME = re.compile(rf"(?<![\w])(?P<d>{DURATION})\s(?:(?:from|after|past)\s)?(?=\x1f)")
 _NEXT_UNIT = re.compile(r"(?<![\w])(?<!in\s)(?<!within\s)(?<!in\sthe\s)(?<!within\sthe\s)"
-                        r"(?:the\s)?next\s(?P<u>hour|minute)\b")
+                        r"(?:the\s)?next\s(?P<u>hour|minute|day)\b(?!\s(?:after|of)\b)")
 _NOW = re.compile(r"\b(?:right\snow|right\saway|straight\saway|immediately|asap|now|"
                   r"at\sthe\s(?:present\s)?moment|at\spresent|at\sthe\spresent\stime|"
                   r"at\sthis\stime|at\sthe\sminute)\b")
@@ -53,7 +53,8 @@ _NOW_WORDS = frozenset({"now", "away", "immediately", "asap", "moment", "present
 
 def find_offsets(scan: Scan, found: Found) -> None:
     text = scan.text
-    if "next" in scan.words and ("hour" in scan.words or "minute" in scan.words):
+    if "next" in scan.words and ("hour" in scan.words or "minute" in scan.words or
+                                 "day" in scan.words):
         match = _NEXT_UNIT.search(text)
         if match is not None and scan.free(*match.span()):
             found.offset = {match.group("u") + "s": 1}
@@ -101,6 +102,23 @@ def _take_offset(scan: Scan, found: Found, pattern: re.Pattern[str]) -> bool:
             scan.consume(*match.span())
             return True
     return False
+
+
+# A duration alone: "1 hour", "tea 10 minutes". Not after "for" ("meditate for 10 minutes" says
+# how long), and only when nothing else in the text says when.
+_BARE = re.compile(rf"(?<![\w])(?<!for\s)(?<!every\s)(?<!each\s)(?P<d>{DURATION})(?![\w])"
+                   r"(?!\s(?:after|before|from|ago|since)\b)")
+
+
+def find_bare_duration(scan: Scan, found: Found) -> None:
+    if found.offset is not None or found.times or found.dates or found.rule is not None or \
+            found.dayparts or found.now_word or found.week_shift is not None or found.weak_today:
+        return
+    if not scan.has_digit and scan.words.isdisjoint(DURATION_WORDS):
+        return
+    matches = [m for m in _BARE.finditer(scan.text) if scan.free(*m.span())]
+    if len(matches) == 1:
+        _take_offset(scan, found, _BARE)
 
 
 def find_now(scan: Scan, found: Found) -> None:

@@ -95,8 +95,8 @@ class RulesExtractor:
             # Time words left in the title: the phrase was read in part or not at all. Ask, naming
             # them, rather than schedule what may be a wrong time; the title keeps them, so that
             # the hybrid sees which words of the model's time phrase the rules missed.
-            unread = doubt.unread(words) if words and (scan.has_digit or
-                                                      not scan.words.isdisjoint(_DOUBT_WORDS)) else None
+            unread = (doubt.unread(words) or doubt.unit_after_gap(scan.text)) if words and (
+                scan.has_digit or not scan.words.isdisjoint(_DOUBT_WORDS)) else None
             if unread is not None:
                 schedule = None
             two = assemble.two_times(found) if schedule is not None else None

@@ -28,7 +28,8 @@ _FRACTION_WORDS = {"half": 0.5, "a half": 0.5, "one half": 0.5, "a quarter": 0.2
 _DIGITS = r"(?:\d+(?:\.\d+)?|\.\d+)"
 _WORDS = (rf"(?:{NUM_WORD}|a\scouple(?:\sof)?|couple\sof|a\spair\sof|a\sfew|few|several|an?)")
 _AND_PART = r"(?:\sand\s(?:a\s)?half|\sand\sa\squarter|\sand\sthree\squarters)"
-_DIGIT_AMOUNT = rf"(?:{_DIGITS}(?:\s?[½¼¾]|\s\d+/\d+|{_AND_PART})?|\d+/\d+|[½¼¾⅓⅔])"
+_DIGIT_AMOUNT = (rf"(?:{_DIGITS}(?:\s?[½¼¾]|\s\d+/\d+|{_AND_PART})?|(?:\d+/\d+|[½¼¾⅓⅔])"
+                 r"(?:\sof\san?|\san?)?)")
 _WORD_AMOUNT = (rf"(?:{_WORDS}{_AND_PART}?|(?:half|(?:a|one)\s(?:half|quarter|third)|quarter|"
                 r"three\squarters?|two\sthirds)(?:\sof)?(?:\san?)?)")
 AMOUNT = rf"(?:{_DIGIT_AMOUNT}|{_WORD_AMOUNT})"

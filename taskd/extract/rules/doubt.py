@@ -35,6 +35,9 @@ _EVIDENCE = re.compile(
 _DURATION_OF_TASK = re.compile(rf"\bfor\s(?:about\s|around\s)?(?:{_AMOUNT}\s)?{_UNIT}\b")
 
 
+_TRAIL = re.compile(r"\s(?:before|after|from|later|earlier|ago|since)\b")
+# A unit right after what a recognizer consumed: "1/2 sec" read as a date, "sec" left over.
+_UNIT_AFTER_GAP = re.compile(rf"\x1f\s?(?P<u>{_UNIT})\b")
 _LEAD = re.compile(r"\b(?:at|in|on|by|from|until|till|for|every|each|after|before)\s$")
 
 
@@ -52,7 +55,17 @@ def unread(title: str) -> str | None:
     lead = _LEAD.search(title, 0, start)
     if lead is not None:  # "at 16h00": the preposition goes with the words it leads
         start = lead.start()
-    return title[start:kept[-1][1]]
+    end = kept[-1][1]
+    trail = _TRAIL.match(title, end)
+    if trail is not None:  # "2 weeks before": the word that says which way goes with them
+        end = trail.end()
+    return title[start:end]
+
+
+def unit_after_gap(scan_text: str) -> str | None:
+    """A unit word standing right after consumed text: its amount was read as something else."""
+    match = _UNIT_AFTER_GAP.search(scan_text) if "\x1f" in scan_text else None
+    return match.group("u") if match is not None else None
 
 
 def without(title: str, words: str) -> str:

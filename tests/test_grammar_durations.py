@@ -67,7 +67,7 @@ def _phrases() -> list[tuple[str, str, float, int | None]]:
             continue
         if seconds is None and value != int(value):
             continue  # half a month has no agreed length
-        if singular is True and value != 1 or singular is False and value == 1:
+        if (singular is True and value != 1) or (singular is False and value == 1):
             continue
         words = not text[0].isdigit() and text != "½"
         if words and len(unit) < 3:
@@ -198,6 +198,23 @@ def test_sub_day_offsets_are_elapsed_time_across_a_dst_change() -> None:
     assert when.replace(tzinfo=None) == datetime(2026, 10, 25, 3, 0)  # 04:00 CEST is 03:00 CET
     _, when = _read("in 1 day check the boiler", now, BERLIN)
     assert when is not None and when.replace(tzinfo=None) == datetime(2026, 10, 26, 1, 30)
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("every 2h drink water", "FREQ=HOURLY;INTERVAL=2"),
+    ("every 15m check the queue", "FREQ=MINUTELY;INTERVAL=15"),
+    ("every 1h30 stretch", "FREQ=MINUTELY;INTERVAL=90"),
+    ("every 3 wks review", "FREQ=WEEKLY;INTERVAL=3"),
+    ("every 1.5 days water", "FREQ=HOURLY;INTERVAL=36"),
+])
+def test_every_duration_in_any_spelling(text: str, rule: str) -> None:
+    draft = RULES.extract(text, now=NOW, tz=BERLIN)
+    assert draft.schedule is not None and (draft.schedule.rrule or "").startswith(rule), text
+
+
+def test_for_a_span_in_any_spelling() -> None:
+    draft = RULES.extract("every day at 9am for 3 wks stretch", now=NOW, tz=BERLIN)
+    assert draft.schedule is not None and "UNTIL=20261223T235959" in (draft.schedule.rrule or "")
 
 
 def test_every_one_and_a_half_hours_is_every_ninety_minutes() -> None:

@@ -25,7 +25,8 @@ from collections.abc import Iterable
 
 from taskd.errors import BadInput
 from taskd.extract.rules import times
-from taskd.extract.rules.amounts import amount_value
+from taskd.extract.rules.amounts import DURATION, amount_value
+from taskd.extract.rules.amounts import parse as parse_duration
 from taskd.extract.rules.calendar import check_day, month_name
 from taskd.extract.rules.lexicon import (
     MONTH,
@@ -45,7 +46,6 @@ from taskd.extract.rules.lexicon import (
     cardinal,
     month_number,
     ordinal,
-    quantity,
     weekday_number,
 )
 from taskd.extract.rules.scan import Found, Scan, word_positions
@@ -110,7 +110,12 @@ _ADJECTIVE = re.compile(r"\b(?:a|an|the|my|our|your|his|her|their|this|that)\s$"
 _BETWEEN = re.compile(r"\b(?:between|from)\s(?=\S)")
 _COUNT = re.compile(rf"(?:,\s?|\b)(?:for\s)?(?P<n>{NUM})\s(?:times|occurrences|sessions)\b(?!\s(?:a|per)\s)")
 _FOR_SPAN = re.compile(
-    rf"\bfor\s(?:the\s)?(?:next\s|following\s)?(?P<n>{QTY})\s(?P<unit>day|week|month|year)s?\b")
+    rf"\bfor\s(?:the\s)?(?P<next>next\s|following\s)?(?P<d>{DURATION})(?![\w])")
+# "every 2h", "every 90m", "every 1h30", "each 3 wks": any duration of `amounts`.
+_EVERY_DURATION = re.compile(rf"\b(?:every|each)\s(?P<d>{DURATION})(?![\w])(?!\s(?:of|before|after)\b)")
+_DURATION_FREQ = {"seconds": "SECONDLY", "minutes": "MINUTELY", "hours": "HOURLY", "days": "DAILY",
+                  "weeks": "WEEKLY", "months": "MONTHLY", "years": "YEARLY"}
+_SECONDS_IN = {"minutes": 60, "hours": 3600, "days": 86400}
 
 
 _DAY_SPLIT = re.compile(r",\s?|\s?,?\s(?:and|or)\s")
@@ -203,6 +208,33 @@ def _ordinals(text: str) -> list[int]:
         if value is not None:
             values.append(value)
     return values
+
+
+def _every_duration(scan: Scan, found: Found) -> None:
+    """"every 2h", "every 1h30", "every 1.5 days": a rule whose interval is the duration, in the
+    finest unit it names (a mix of units becomes minutes or hours)."""
+    for match in _matches_at(_EVERY_DURATION, scan.text, ("every", "each")):
+        start, end = match.span()
+        if not scan.free(start, end):
+            continue
+        text = match.group("d")
+        if " " not in text and not any(c.isdigit() for c in text):
+            continue
+        fields = parse_duration(text)
+        if fields is None:
+            if re.match(r"0+(?:\.0+)?\s?[a-z]", text):
+                raise BadInput(f"“{match.group(0)}” is no interval: say how often, "
+                               "e.g. every 5 minutes")
+            continue
+        if len(fields) > 1:
+            if not set(fields) <= set(_SECONDS_IN):
+                continue  # "every 1 month 2 days": no single interval
+            minutes = sum(fields[f] * _SECONDS_IN[f] for f in fields) // 60
+            unit, amount = ("hours", minutes // 60) if minutes % 60 == 0 else ("minutes", minutes)
+        else:
+            unit, amount = next(iter(fields.items()))
+        merge(found, _DURATION_FREQ[unit], amount)
+        scan.consume(start, end)
 
 
 def _every_unit(scan: Scan, found: Found, leads: Iterable[str]) -> None:
@@ -496,6 +528,8 @@ def find_recurrence(scan: Scan, found: Found) -> None:
     if every_words:
         if not words.isdisjoint(MONTH_WORDS):
             _every_date(scan, found)
+        if scan.has_digit and not every_words.isdisjoint(("every", "each")):
+            _every_duration(scan, found)
         if not words.isdisjoint(_UNIT_TRIGGERS):
             _every_unit(scan, found, every_words)
     if not words.isdisjoint(_ORDINALS):
@@ -541,7 +575,10 @@ def find_bounds(scan: Scan, found: Found) -> None:
     if "for" in text:
         for match in _FOR_SPAN.finditer(text):
             if scan.free(*match.span()):
-                amount = quantity(match.group(1))
-                if amount and amount == int(amount):
-                    found.span = (match.group(2), int(amount), bool(_NEXT.search(match.group(0))))
+                fields = parse_duration(match.group("d"))
+                if fields is None or len(fields) != 1:
+                    continue
+                field, amount = next(iter(fields.items()))
+                if field in ("days", "weeks", "months", "years"):
+                    found.span = (field[:-1], amount, match.group("next") is not None)
                     scan.consume(*match.span())

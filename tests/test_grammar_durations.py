@@ -235,9 +235,15 @@ def test_time_words_left_over_make_it_ask_naming_them(text: str, words: str) -> 
     assert "remind you to " + words not in draft.question
 
 
-def test_a_duration_of_the_task_is_no_doubt() -> None:
-    draft = RULES.extract("meditate for 10 minutes tomorrow at 7am", now=NOW, tz=BERLIN)
-    assert draft.schedule is not None and draft.title == "Meditate for 10 minutes"
+@pytest.mark.parametrize(("text", "title"), [
+    ("meditate for 10 minutes tomorrow at 7am", "Meditate for 10 minutes"),
+    ("transfer 2000 euros tomorrow at 9am", "Transfer 2000 euros"),
+    ("buy 2 bottles of milk tomorrow at 6pm", "Buy 2 bottles of milk"),
+    ("book room 101 on friday at 10am", "Book room 101"),
+])
+def test_numbers_that_are_no_time_are_no_doubt(text: str, title: str) -> None:
+    draft = RULES.extract(text, now=NOW, tz=BERLIN)
+    assert draft.schedule is not None and draft.title == title
 
 
 @pytest.mark.parametrize(("text", "message"), [

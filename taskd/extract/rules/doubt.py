@@ -22,13 +22,14 @@ _EVIDENCE = re.compile(
     # a number of units, or a unit after a preposition of time: "in hours", "15 minute out"
     rf"\b(?:(?:in|within|after|every|each|another)\s(?:{_AMOUNT}\s)?|{_AMOUNT}\s?){_UNIT}\b|"
     # a unit or meridiem glued to digits, a clock time: "16h00", "2hrs", "7pm", "10:30"
-    r"(?<![\w.])\d+(?:[.,]\d+)?(?:h\d*|hrs?|m|mins?|s|secs?|d|w|wks?|mo|mos|y|yrs?|am|pm)\b|"
+    r"(?<![\w.])\d+(?:[.,]\d+)?(?:h\d*|hrs?|m|mins?|secs?|d|w|wks?|mo|mos|y|yrs?|am|pm)\b|"
     r"(?<![\w:])\d{1,2}:\d\d\b|"
     # words that only ever belong to a time phrase
     r"\b(?:until|till|untill|yesterday|tomorrow|tonight|o'clock|pm|ago)\b|(?<!\w)[ap]\.m\.|"
     # a preposition of time before a number, and a bare year
     r"\b(?:at|in|by|until|till|before|after|from|every|each)\s\d+\b|"
-    r"(?<![\w#])(?:19|20|21)\d\d\b(?![\w/-])|"
+    # (a year before a word is a count: "transfer 2000 euros")
+    r"(?<![\w#])(?:19|20|21)\d\d\b(?![\w/-])(?!\s[a-z])|"
     # nothing but a number: what was left of a phrase ("2" of "2 day after tomorrow")
     r"^\d+$")
 # "for 10 minutes" says how long the task takes, not when: not a missed time.

@@ -319,3 +319,21 @@ def test_eval_counts_right_asked_and_wrong() -> None:
     assert (result["right"], result["asked"], result["wrong"]) == (1, 2, 2)
     assert result["by_category"]["c"]["wrong"] == 2 and result["wrong_rate"] == 0.4
     assert {"cases", "passed", "pass_rate", "by_category", "results"} <= set(result)
+
+
+def test_the_hybrid_reads_the_model_plain_words_where_the_rules_doubt() -> None:
+    """The doubt signal is the words left in the title: the hybrid finds the model's time phrase
+    there and parses the plain words instead of asking."""
+    from taskd.extract.hybrid import combine, leaked
+    from taskd.extract.model.schema import Reading
+
+    text = "pay the rent 2 weeks before the 20th"
+    alone = RULES.extract(text, now=NOW, tz=BERLIN)
+    assert alone.schedule is None and "“2 weeks" in (alone.question or "")
+    phrase = "2 weeks before the 20th"
+    assert leaked(phrase, alone.title)[:2] == ["2", "weeks"]
+    got = Reading(when=phrase, plain="on december 6", title="pay the rent", kind="reminder",
+                  preference=None, question=None)
+    draft = combine(text, got, now=NOW, tz=BERLIN, rules=RULES)
+    assert draft.schedule is not None and draft.schedule.date is not None
+    assert str(draft.schedule.date) == "2026-12-06"

@@ -227,6 +227,7 @@ def test_every_one_and_a_half_hours_is_every_ninety_minutes() -> None:
     ("pay rent 2 weeks before", "2 weeks before"),
     ("water the plants till the cows come home", "till"),
     ("1/2 sec later call mom", "sec"),
+    ("in an hour or two call mom", "or two"),
 ])
 def test_time_words_left_over_make_it_ask_naming_them(text: str, words: str) -> None:
     draft = RULES.extract(text, now=NOW, tz=BERLIN)
@@ -278,6 +279,13 @@ def test_two_times_for_one_task_ask_naming_both() -> None:
                           now=NOW, tz=BERLIN)
     assert draft.schedule is None and draft.question is not None
     assert "09:00" in draft.question and "17:00" in draft.question
+
+
+def test_a_day_and_an_offset_from_now_ask() -> None:
+    draft = RULES.extract("tomorrow in an hour call the garage", now=NOW, tz=BERLIN)
+    assert draft.schedule is None and "a day and a time from now" in (draft.question or "")
+    kept = RULES.extract("in 3 days on friday call the garage", now=NOW, tz=BERLIN)
+    assert kept.schedule is not None  # a calendar offset and a weekday: that weekday, that week
 
 
 def test_two_times_in_a_rule_are_still_both_kept() -> None:

@@ -221,8 +221,17 @@ def _date_only_today(found: Found, prefs: Mapping[str, TimePref] | None) -> dict
 
 def two_times(found: Found) -> str | None:
     """The question for a one-time text that names two different clock times ("at 9 tomorrow to
-    call the plumber, and also at 5pm to check"): one task cannot fire at both."""
-    if found.rule is not None or len(found.times) < 2:
+    call the plumber, and also at 5pm to check"), or a day and an offset from now ("tomorrow in
+    an hour"): one task cannot fire at both."""
+    if found.rule is not None:
+        return None
+    offset = found.offset
+    if offset and not found.offset_from_time and any(
+            offset.get(unit) for unit in _SUB_DAY_SECONDS) and any(
+            hit.role == "on" for hit in found.dates):
+        return ("This names a day and a time from now for one task: which one should it be? "
+                "(Say the day with a clock time, or only the time from now.)")
+    if len(found.times) < 2:
         return None
     shown = sorted(dict.fromkeys(_clock(*t) for t in _settle_times(found, found.dayparts[0]
                                                                   if found.dayparts else None)))

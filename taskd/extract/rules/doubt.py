@@ -38,7 +38,8 @@ _DURATION_OF_TASK = re.compile(rf"\bfor\s(?:about\s|around\s)?(?:{_AMOUNT}\s)?{_
 
 _TRAIL = re.compile(r"\s(?:before|after|from|later|earlier|ago|since)\b")
 # A unit right after what a recognizer consumed: "1/2 sec" read as a date, "sec" left over.
-_UNIT_AFTER_GAP = re.compile(rf"\x1f\s?(?P<u>{_UNIT})\b")
+# ... or an alternative amount after it: "in an hour or two".
+_UNIT_AFTER_GAP = re.compile(rf"\x1f\s?(?P<u>{_UNIT}|or\s(?:{_AMOUNT})(?:\s{_UNIT})?)\b")
 _LEAD = re.compile(r"\b(?:at|in|on|by|from|until|till|for|every|each|after|before)\s$")
 
 

@@ -345,3 +345,21 @@ def test_the_hybrid_reads_the_model_plain_words_where_the_rules_doubt() -> None:
     draft = combine(text, got, now=NOW, tz=BERLIN, rules=RULES)
     assert draft.schedule is not None and draft.schedule.date is not None
     assert str(draft.schedule.date) == "2026-12-06"
+
+
+@pytest.mark.parametrize(("text", "minutes"), [
+    ("10m", 10), ("1h30m", 90), ("1h30", 90), ("an hour and a half", 90),
+    ("a couple of minutes", 2), ("1/2 hour", 30), ("2.5 hours", 150), ("half an hour", 30),
+])
+def test_snooze_reads_durations_with_the_same_grammar(text: str, minutes: int) -> None:
+    from taskd.resolve.durations import parse_duration
+
+    assert parse_duration(text) == timedelta(minutes=minutes)
+
+
+@pytest.mark.parametrize("text", ["2 months", "0 minutes", "soon"])
+def test_snooze_refuses_what_is_no_duration_it_can_add(text: str) -> None:
+    from taskd.resolve.durations import parse_duration
+
+    with pytest.raises(BadInput):
+        parse_duration(text)

@@ -173,3 +173,17 @@ def test_json_lines_exports_of_older_taskwarriors_are_read(
 def test_recur_values_with_no_rule_say_why(recur: str) -> None:
     with pytest.raises(Untranslatable):
         period(recur)
+
+
+def test_imported_rules_expand_the_same_in_a_calendar_app(
+        capsys: pytest.CaptureFixture[str], ny: FakeClock, tmp_path: Path) -> None:
+    from taskd.settings import load
+    from taskd.store.db import session
+    from taskd.store.repo import list_tasks
+    from tests.test_ical import compare
+
+    import_sample(capsys, ny, tmp_path)
+    with session(load().database_url) as db:
+        recurring = [t for t in list_tasks(db) if t.rrule is not None]
+    assert len(recurring) == len(RECUR_FORMS) + 1
+    assert all(compare(task, ny.now()) for task in recurring)

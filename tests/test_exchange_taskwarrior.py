@@ -187,3 +187,17 @@ def test_imported_rules_expand_the_same_in_a_calendar_app(
         recurring = [t for t in list_tasks(db) if t.rrule is not None]
     assert len(recurring) == len(RECUR_FORMS) + 1
     assert all(compare(task, ny.now()) for task in recurring)
+
+
+def test_descriptions_become_one_plain_line_and_odd_uuids_are_refused(
+        capsys: pytest.CaptureFixture[str], ny: FakeClock, tmp_path: Path) -> None:
+    messy = record(1, description="pay\nthe\trent\x07 now", due="20261203T150000Z")
+    report = import_sample(capsys, ny, tmp_path, [messy])
+    assert [t["title"] for t in report["tasks"]] == ["pay the rent now"]
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps([record(2, description="x", due="20261203T150000Z",
+                                       uuid="../../etc passwd")]))
+    result = taskd(capsys, ny, "import", str(path))
+    assert result.code == 1 and "'uuid' must be" in result.err
+    missing = taskd(capsys, ny, "import", str(tmp_path / "nowhere.json"))
+    assert missing.code == 1 and "cannot read" in missing.err

@@ -6,12 +6,25 @@ raised before anything is written.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import datetime
 from typing import Any
 
 from taskd.errors import BadInput
 
 MAX_TEXT = 100_000
+
+
+MAX_TITLE = 500
+_UID = re.compile(r"[A-Za-z0-9._:@-]{1,64}")
+
+
+def clean_line(text: str) -> str:
+    """A title from a file, made one plain line: control characters and runs of white space
+    become one space (a newline in a Taskwarrior description must not break a table row)."""
+    plain = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in text)
+    return " ".join(plain.split())[:MAX_TITLE]
 
 
 class Fields:
@@ -44,6 +57,12 @@ class Fields:
     def need_text(self, name: str, default: str | None = None) -> str:
         value = self.text(name, default=default)
         assert value is not None
+        return value
+
+    def uid(self, name: str) -> str:
+        value = self.need_text(name)
+        if not _UID.fullmatch(value):
+            raise self.fail(f"{name!r} must be 1-64 letters, digits or ._:@-: {value[:80]!r}")
         return value
 
     def integer(self, name: str, default: int | None = None) -> int | None:

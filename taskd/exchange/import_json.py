@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from taskd.errors import BadInput
 from taskd.exchange import FORMAT, VERSION
-from taskd.exchange.fields import Fields
+from taskd.exchange.fields import Fields, clean_line
 from taskd.exchange.report import ImportReport
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def _task(fields: Fields) -> Task:
         raise fields.fail(f"'status' must be one of {', '.join(TASK_STATUSES)}")
     first_at = fields.need_instant("first_at")
     return Task(
-        uid=fields.need_text("uid"), title=fields.need_text("title"),
+        uid=fields.uid("uid"), title=clean_line(fields.need_text("title")) or "Reminder",
         kind=fields.need_text("kind", "reminder"), message=fields.text("message", required=False),
         source_text=fields.need_text("source_text", ""),
         draft_json=_dump(fields.record.get("draft")) or "{}",

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from taskd.errors import BadInput
-from taskd.exchange.fields import Fields
+from taskd.exchange.fields import Fields, clean_line
 from taskd.exchange.report import ImportReport
 from taskd.exchange.tw_recur import Untranslatable, period
 
@@ -96,8 +96,8 @@ def _draft_json(title: str, local: datetime, rule: str | None, zone: str) -> str
 class _Record:
     def __init__(self, record: Any, n: int) -> None:
         self.fields = Fields(record, f"Taskwarrior task {n}")
-        self.title = self.fields.need_text("description").strip() or "Reminder"
-        raw_uid = self.fields.text("uuid", required=False)
+        self.title = clean_line(self.fields.need_text("description")) or "Reminder"
+        raw_uid = self.fields.uid("uuid") if self.fields.has("uuid") else None
         self.uid = raw_uid or str(uuid.uuid5(uuid.NAMESPACE_URL, f"taskwarrior:{self.title}:"
                                              f"{self.fields.text('entry', required=False)}"))
         self.fields.where = f"Taskwarrior task {n} ({self.uid})"

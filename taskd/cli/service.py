@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from taskd.cli.common import db, emit_json, json_option, load_settings
+from taskd.cli.common import clock, db, emit_json, json_option, load_settings
 from taskd.errors import TaskdError, Unreachable
 
 if TYPE_CHECKING:
@@ -137,7 +137,7 @@ def run_(task_id: int, as_json: bool) -> None:
         try:
             from taskd.schedule.engine import Engine
 
-            engine = Engine(settings, workers=1)
+            engine = Engine(settings, clock(), workers=1)
             # This command reports the run's outcome itself: the engine's log line would repeat it.
             run_id = engine.fire_manual(task_id, log_failure=False)
         finally:

@@ -154,3 +154,28 @@ def test_9_an_agent_error_is_printed_once_by_run(world: World, taskd_home: Path)
     assert done.returncode == 1
     assert done.stderr.count("need a model endpoint") == 1, done.stderr
     assert done.stderr.count("\n") == 1
+
+
+# --- Failing examples the state machine (tests/test_lifecycle_state.py) found on the code before
+# the fixes, kept as regular tests.
+
+def test_found_an_edit_back_to_a_dst_night_time_fires(taskd_home: Path) -> None:
+    """Bug 1 again, on the night Berlin falls back (25 Oct 2026): 02:30 -> 11:12 -> 02:30."""
+    world = World(taskd_home, local("2026-10-24T10:00:00"))
+    world.ok("add", "take pills at 02:30")
+    world.ok("edit", "1", "--at", "11:12")
+    world.ok("edit", "1", "--at", "02:30")
+    due = world.next_of(1)
+    assert due == datetime.fromisoformat("2026-10-25T02:30:00+02:00")
+    assert {r.scheduled_for for r in world.runs(1) if r.state == "pending"} == {due}
+    world.advance_to(due)
+    assert world.sent_for(1) == [due]
+
+
+def test_found_an_open_pause_agrees_in_list_show_and_status(world: World) -> None:
+    world.ok("add", "water the plants at 11:12")
+    world.ok("pause", "1")
+    assert world.ok("list")[0]["next"] == world.ok("show", "1")["next"] == []
+    assert world.ok("status")["next_fire"] is None
+    world.advance(timedelta(hours=2))
+    assert world.rec.sent == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -30,13 +30,26 @@ if TYPE_CHECKING:
 
 
 def _when_from_words(words: str, moment: datetime, tz: str) -> datetime:
-    """A one-off instant from words ("tomorrow 9am", "monday"), for --until."""
+    """A one-off instant from words ("tomorrow 9am", "monday"), for --until. A refusal names
+    --until: the extractor's questions are about a task to add, not about a pause."""
+    import re
+
+    from taskd.errors import NeedsClarification, PastTime
     from taskd.extract.rules import RulesExtractor
     from taskd.pipeline import parse, require_schedule
 
-    resolved = require_schedule(parse(words, extractor=RulesExtractor(), now=moment, tz=tz))
+    try:
+        resolved = require_schedule(parse(words, extractor=RulesExtractor(), now=moment, tz=tz))
+    except PastTime as exc:
+        raise BadInput(f"pause until: {exc.message}") from exc
+    except NeedsClarification as exc:
+        if re.search(r"\b(yesterday|ago|last|earlier)\b", words.lower()):
+            raise BadInput(f"pause until: that time has passed ({words!r}); give a moment "
+                           "ahead, such as \"monday 9am\"") from exc
+        raise BadInput(f"pause until: {words!r} is not a moment I can read; give one such as "
+                       "\"monday 9am\" or \"in 2 hours\"") from exc
     if resolved.recurring:
-        raise BadInput(f"{words!r} repeats; give one moment")
+        raise BadInput(f"pause until: {words!r} repeats; give one moment")
     return resolved.first
 
 
@@ -171,13 +184,23 @@ def snooze(task_id: int, duration: str | None, via: str, as_json: bool) -> None:
         chosen = duration is not None
         delta = parse_duration(duration or current(handle, "snooze") or "10m")
         task = repo.get(handle, task_id)
-        until = moment + delta
-        repo.snooze(handle, task, moment, until, int(delta.total_seconds()), chosen=chosen, via=via)
+        done = repo.snooze(handle, task, moment, delta, chosen=chosen, via=via)
         questions = _learn(handle, moment, settings.timezone)
         data = render.task_json(task, moment)
     notify_service(settings)
-    _answered(f"[cyan]⏰[/cyan] snoozed #{task_id} until {render.when(until, data['tz'])}",
-              as_json, data, questions)
+    length = _length(delta)
+    why = (f"it had not fired yet: {length} after its planned "
+           f"{render.when(done.planned, data['tz'])}"
+           if done.planned is not None and done.planned > moment else f"in {length}")
+    _answered(f"[cyan]⏰[/cyan] snoozed #{task_id} until {render.when(done.until, data['tz'])} "
+              f"({why})", as_json, data | {"snoozed_until": done.until.isoformat()}, questions)
+
+
+def _length(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m" if hours and minutes else f"{hours}h" if hours \
+        else f"{minutes}m" if minutes else f"{int(delta.total_seconds())}s"
 
 
 @click.command()

@@ -44,15 +44,16 @@ def schedule_words(rrule: str | None, first: datetime, zone_name: str) -> str:
 
 
 def task_next(task: Task, moment: datetime, count: int) -> list[datetime]:
-    if task.status not in ("active", "paused"):
+    """The next fires as the engine will fire them: the first is the store's next_fire_at (kept
+    true by taskd.store.repo through edits, snoozes and pauses), then the rule after it."""
+    if task.status not in ("active", "paused") or task.next_fire_at is None:
         return []
-    if not task.rrule and task.next_fire_at is not None:
-        return [task.next_fire_at]  # one-time: snoozed or not, the store knows its one fire
+    first = task.next_fire_at
+    if not task.rrule or count <= 1:
+        return [first]
     dtstart = datetime.fromisoformat(task.dtstart) if task.dtstart else None
-    fires = upcoming(task.rrule, dtstart, task.tz, task.first_at, moment, count)
-    if task.next_fire_at and (not fires or task.next_fire_at < fires[0]):
-        fires = [task.next_fire_at, *fires][:count]  # a snoozed run comes first
-    return fires
+    return [first, *upcoming(task.rrule, dtstart, task.tz, task.first_at, max(first, moment),
+                             count - 1)]
 
 
 def task_json(task: Task, moment: datetime, count: int = 3) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from taskd.cli.common import TASK_ID, db, emit_json, json_option, load_settings
+from taskd.cli.common import TASK_ID, clock, db, emit_json, json_option, load_settings
 from taskd.errors import TaskdError, Unreachable
 
 if TYPE_CHECKING:
@@ -49,16 +49,23 @@ def _offline_status(settings: Settings) -> dict[str, Any]:
 
     with db(settings) as handle:
         counts = dict(handle.exec(select(Task.status, func.count()).group_by(Task.status)).all())
-        nxt = handle.exec(select(func.min(Run.scheduled_for)).join(Task, col(Task.id) == Run.task_id)
-                          .where(Run.state == "pending", Task.status == "active")).first()
+        # A one-time task that fired stays "active" until `done`, but nothing is left to fire.
+        fired = handle.exec(select(func.count()).select_from(Task).where(
+            Task.status == "active", col(Task.next_fire_at).is_(None))).one()
+        # The same next fire that list and show print (paused tasks: after the pause).
+        nxt = handle.exec(select(func.min(Task.next_fire_at))
+                          .where(col(Task.status).in_(("active", "paused")))).first()
         failed = handle.exec(select(Run).where(Run.state == "failed")
                              .order_by(col(Run.finished_at).desc())).first()
         pending = handle.exec(select(func.count()).select_from(Run)
                               .where(Run.state == "pending")).one()
+    from taskd.resolve.zones import get_zone
+
     return {
-        "tasks": {k: counts.get(k, 0) for k in ("active", "paused", "done")},
+        "tasks": {"active": counts.get("active", 0) - fired, "paused": counts.get("paused", 0),
+                  "done": counts.get("done", 0), "fired": fired},
         "pending_runs": pending,
-        "next_fire": nxt.isoformat() if nxt else None,
+        "next_fire": nxt.astimezone(get_zone(settings.timezone)).isoformat() if nxt else None,
         "last_error": (f"run {failed.id} (task #{failed.task_id}): {failed.error}"
                        if failed else None),
     }
@@ -94,8 +101,15 @@ def status(as_json: bool) -> None:
         state += f" — pid {data['pid']} holds the lock but does not answer"
     tasks = data["tasks"]
     click.echo(f"service:   {state}")
-    click.echo(f"tasks:     {tasks['active']} active, {tasks['paused']} paused, {tasks['done']} done")
-    click.echo(f"next fire: {data['next_fire'] or '—'}")
+    from datetime import datetime
+
+    from taskd.cli.render import when
+
+    fired = f", {tasks['fired']} fired (one-time, not marked done)" if tasks["fired"] else ""
+    click.echo(f"tasks:     {tasks['active']} active, {tasks['paused']} paused, "
+               f"{tasks['done']} done{fired}")
+    nxt = datetime.fromisoformat(data["next_fire"]) if data["next_fire"] else None
+    click.echo(f"next fire: {when(nxt, settings.timezone)}")
     click.echo(f"last error: {shown(redact(data['last_error'] or '—'))}")
     if not data["up"]:
         click.echo("start it with `taskd serve` (or `systemctl --user enable --now taskd`)")
@@ -128,8 +142,9 @@ def run_(task_id: int, as_json: bool) -> None:
         try:
             from taskd.schedule.engine import Engine
 
-            engine = Engine(settings, workers=1)
-            run_id = engine.fire_manual(task_id)
+            engine = Engine(settings, clock(), workers=1)
+            # This command reports the run's outcome itself: the engine's log line would repeat it.
+            run_id = engine.fire_manual(task_id, log_failure=False)
         finally:
             lock.release()
     else:

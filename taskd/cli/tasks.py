@@ -299,10 +299,9 @@ def _same_day(task: Task, parsed: Parsed, moment: datetime,
         for name in ("BYHOUR", "BYMINUTE", "BYSECOND"):
             parts.pop(name, None)
         day, rule = None, join_rule(parts)
-    elif task.next_fire_at is not None:
-        day, rule = wall(task.next_fire_at, get_zone(task.tz)).date().isoformat(), None
-    else:
-        return parsed
+    else:  # the day it is planned for; a one-time task that has fired keeps its own day
+        planned = task.next_fire_at or task.first_at
+        day, rule = wall(planned, get_zone(task.tz)).date().isoformat(), None
     schedule = new.model_copy(update={"date": day, "rrule": rule})
     draft = parsed.draft.model_copy(update={"schedule": schedule})
     return replace(parsed, draft=draft, resolved=resolve(draft, moment, task.tz, prefs))

@@ -169,7 +169,8 @@ class Engine:
             self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="taskd-fire")
         return list(self._pool.map(self._fire_one, batch))
 
-    def _finish(self, results: list[FireResult], report: TickReport) -> None:
+    def _finish(self, results: list[FireResult], report: TickReport, *,
+                log_failure: bool = True) -> None:
         crash.point("after_deliver")
         moment = self.clock.now()
         with session(self.url, write=True) as db:
@@ -193,9 +194,10 @@ class Engine:
                 report.failed.append(result.run_id)
                 self.totals["failed"] += 1
                 self.last_error = f"run {result.run_id}: {result.error}"
-                log.error("run %s failed: %s", result.run_id, result.error)
+                if log_failure:
+                    log.error("run %s failed: %s", result.run_id, result.error)
 
-    def fire_manual(self, task_id: int) -> int:
+    def fire_manual(self, task_id: int, *, log_failure: bool = True) -> int:
         """`taskd run ID`: fire a task now, outside its schedule. Returns the new run's id.
 
         Claimed in its own transaction, so it needs no tick and does not wait for one.
@@ -210,7 +212,7 @@ class Engine:
             item = Claimed(run, task)
         assert run.id is not None
         report = TickReport()
-        self._finish([self._fire_one(item)], report)
+        self._finish([self._fire_one(item)], report, log_failure=log_failure)
         return run.id
 
     def close(self) -> None:

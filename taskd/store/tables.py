@@ -12,7 +12,8 @@ from taskd.store.types import UTCDateTime
 
 TASK_STATUSES = ("active", "paused", "done", "deleted")
 # quiet: an agent task whose condition did not hold ran, and rightly delivered nothing.
-RUN_STATES = ("pending", "claimed", "delivered", "quiet", "failed", "missed", "skipped", "cancelled")
+RUN_STATES = ("pending", "claimed", "delivered", "quiet", "failed", "missed", "skipped", "cancelled",
+              "superseded")
 
 
 def _instant(nullable: bool = False, index: bool = False) -> datetime:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from taskd.draft import Draft, trusted_draft
 from taskd.errors import BadInput, TaskdError
-from taskd.extract.rules import assemble, dates, recurring, relative, times, wording, zones
+from taskd.extract.rules import assemble, dates, days, recurring, relative, times, wording, zones
 from taskd.extract.rules.scan import Found, Scan
 from taskd.resolve.zones import get_zone
 
@@ -66,22 +66,26 @@ class RulesExtractor:
                 aware = now.astimezone(get_zone(found.tz))
                 found.today = today = aware.date()
                 found.now = datetime.combine(today, aware.time())
+            days.find_weekday_days(scan, found)
             recurring.find_recurrence(scan, found)
             times.find_explicit_times(scan, found)
+            days.find_weekday_dates(scan, found)
             dates.find_dates(scan, found, self.day_first)
+            days.find_late_days(scan, found)
             times.find_bare_times(scan, found)
             times.find_dayparts(scan, found)
             recurring.find_bounds(scan, found)
             relative.find_offsets(scan, found)
             relative.find_now(scan, found)
-            schedule = assemble.build_schedule(found, prefs)
+            schedule = assemble.build_schedule(found, prefs) if found.question is None else None
             words = wording.plain_words(scan.text)
             kind = wording.kind_of(words, scan.original, scan.words)
             message = wording.capitalize(wording.recase(words, text))[:4000] if words else None
             title = wording.shorten(message) if message else None
             # No task words ("every Friday at 6pm"): the draft says so with a null title; showing a
             # placeholder is the CLI's business, and `edit` then keeps the task's own title.
-            question = None if schedule is not None else wording.question_for(title, kind)
+            question = None if schedule is not None else \
+                found.question or wording.question_for(title, kind)
             return trusted_draft(title, kind, message, schedule, found.tz, question,
                                  list(dict.fromkeys(found.assumptions)) if found.assumptions else [])
         except TaskdError:

@@ -47,7 +47,7 @@ from taskd.extract.rules.scan import BLANK, DateHit, Found, Scan, lead_start
 
 _NOT_AFTER_DAY = (r"(?![\w:]|\s?(?:am|pm|a\.m|p\.m)\b|\s(?:minutes?|mins?|hours?|hrs?|days?|"
                   r"weeks?|months?|years?|times|people|percent)\b|[./-]\d)")
-_YEAR_TAIL = rf"(?:(?:,\s?|\s|\s?[/.-]\s?)(?:in\s|of\s)?(?P<y>{YEAR}))?(?![\w])"
+_YEAR_TAIL = rf"(?:(?:,\s?|\s|\s?[/.-]\s?)(?:in\s|of\s)?(?P<y>{YEAR}|[1-9]\d{{3}}(?![\d:])))?(?![\w])"
 _ISO = re.compile(r"(?<![\d.])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)|"
                   r"(?<![\d.])(?P<y2>\d{4})/(?P<m2>\d{1,2})/(?P<d2>\d{1,2})(?!\d)")
 _COMPACT = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])"
@@ -58,10 +58,11 @@ _NUMERIC = re.compile(
 _TRIPLE = re.compile(r"(?<![\w/-])(?P<p1>[a-z]+\.?|\d{1,4})(?P<sep>[/-])(?P<p2>[a-z]+|\d{1,4})"
                      r"(?P=sep)(?P<p3>[a-z]+|\d{1,4})(?![\w/])")
 _MONTH_DAY = re.compile(
-    rf"(?<![\w])(?P<next>next\s)?(?P<m>{MONTH})(?:,?\s|\s?[/-]\s?)(?:the\s)?(?P<d>{DAY})"
+    rf"(?<![\w])(?P<next>next\s)?(?P<m>{MONTH})(?:,?\s|\s?[/-]\s?|(?=\d))(?:the\s)?(?P<d>{DAY})"
     rf"{_NOT_AFTER_DAY}{_YEAR_TAIL}")
 _DAY_MONTH = re.compile(
-    rf"(?<![\w$.,])(?<!\d:)(?<!\$\s)(?P<next>next\s)?(?:the\s)?(?P<d>{DAY})(?:\sday)?(?:\sof\s|\s?[/-]\s?|\s)"
+    rf"(?<![\w$.,])(?<!\d:)(?<!\$\s)(?P<next>next\s)?(?:the\s)?(?P<d>{DAY})(?:\sday)?"
+    rf"(?:\sof\s|\s?[/-]\s?|\.?\s|(?<=\d))"
     rf"(?P<m>{MONTH})(?![\w]){_YEAR_TAIL}")
 _WEEKDAY_DAY = re.compile(
     rf"(?<![\w])(?:on\s)?(?P<wd>{WEEKDAY}),?\s(?:the\s)?(?P<d>{ORD}|\d{{1,2}}){_NOT_AFTER_DAY}")

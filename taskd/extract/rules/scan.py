@@ -223,6 +223,7 @@ class Found:
     quarterly: bool = False  # "every quarter on the 1st": calendar quarters, not 3 months from now
     tz: str | None = None
     assumptions: list[str] = field(default_factory=list)
+    question: str | None = None  # the words contradict themselves ("Fri, Jul 18 2027"): ask
 
 
 class Scan:

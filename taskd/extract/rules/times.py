@@ -79,7 +79,7 @@ _HOUR_BEFORE_TONIGHT = re.compile(r"(\d(?<![\w$:.,/]\d)\d?),?\s(?=tonight\b)")  
 _DAYPART_WORDS = {"morning": "morning", "afternoon": "afternoon", "evening": "evening",
                   "night": "night", "tonight": "tonight", "nite": "night"}
 _DAYPART_RE = re.compile(
-    r"(?P<q>(?:(?:later\s)?this|in\sthe|early(?:\sin\sthe)?|late(?:\sin\sthe)?|on|by|at|"
+    r"(?P<q>(?:(?:later\s)?this|in\sthe(?:\s(?:early|late))?|early(?:\sin\sthe)?|late(?:\sin\sthe)?|on|by|at|"
     r"during\sthe|every|each|the)\s)?(?:\b(?P<mid>mid)[- ]?|\b)(?P<dp>morning|afternoon|evening|"
     r"night|tonight)"
     r"(?P<pl>s)?\b(?!\s(?:shift|class|routine|run|person|owl|club|market|shows?|news|flight)\b)"
@@ -500,8 +500,8 @@ def _take_daypart(scan: Scan, found: Found, match: re.Match[str]) -> None:
     if (plural or every) and found.rule is None:
         found.rule = {"FREQ": "DAILY"}  # "mornings", "every morning"
     found.dayparts.append(_DAYPART_WORDS[word])
-    edge = "mid" if mid else (qualifier or "").split(" ")[0]
-    if edge in ("early", "mid", "late") and not more:
+    edge = "mid" if mid else next((w for w in (qualifier or "").split() if w in ("early", "late")), "")
+    if edge and not more:
         found.daypart_shift = daypart_shift(edge, _DAYPART_WORDS[word])
     if more:
         for extra in _MORE_DAYPARTS.findall(more):

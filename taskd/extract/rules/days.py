@@ -48,7 +48,7 @@ _NTH_OF_MONTH = re.compile(
     rf"(?:(?:the\s)?(?P<w>next|this|following|coming)\smonth|(?P<m>{MONTH})(?:,?\s(?P<y>\d{{4}}))?)"
     r"(?![\w])")
 _YEAR_FIRST = re.compile(
-    rf"(?<![\w.:/-])(?:(?:on|by|for)\s)?(?P<y>[12]\d{{3}}),?\s(?P<m>{MONTH}),?\s(?P<d>{DAY})"
+    rf"(?<![\w.:/-])(?:(?:on|by|for)\s)?(?P<y>[1-9]\d{{3}}),?\s(?P<m>{MONTH}),?\s(?P<d>{DAY})"
     rf"{_NOT_AFTER_DAY}")
 _WEEKDAY_DATE = re.compile(
     rf"(?<![\w])(?:(?:on|by|for)\s)?(?P<wd>{WEEKDAY}),?\s(?:the\s)?(?:(?P<m>{MONTH})\s?(?:the\s)?"

@@ -31,6 +31,10 @@ _MILITARY = re.compile(
     r"(?<![\w.:,/$])(?P<hm>\d{3,4})(?:\s?(?:hrs|hours|h)\b)?(?![\w:/%.,\-]|\s?(?:am|pm)\b|"
     r"\s(?:minutes?|mins?|days?|weeks?|months?|years?|times|people|dollars|euros)\b)")
 _MILITARY_LEADS = frozenset({"at", "around", "circa", "approximately", "approx"})
+# A clock time glued to a numeric date: "05/31/2024.14:15", "2024-05-31t14:15", "5/31/2024-2:15pm".
+_GLUED_CLOCK = re.compile(r"(?<=\d)[.:\-t](?P<h>\d{1,2}):(?P<m>\d\d)(?::(?P<s>\d\d))?(?![\d:])"
+                          r"(?:\s?(?P<ap>am|pm)\b)?")
+_DATE_BEFORE = re.compile(r"(?<![\d/.\-])(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2})$")
 _HALF_HOUR = re.compile(
     rf"\bhalf\s(?P<h>\d{{1,2}}|{NUM_WORD})(?![\w:.])(?!\s(?:hours?|hrs?|days?|weeks?|months?|"
     r"years?|minutes?|mins?|of|an?|dozen|past|after|to)\b)")
@@ -106,6 +110,27 @@ def _half_hours(scan: Scan, found: Found) -> None:
         hit = TimeHit(hour % 12, 30, 0, True)
         hit.nearest = True
         _take(scan, found, start, end, hit)
+
+
+def find_glued_clock(scan: Scan, found: Found) -> None:
+    """Before the common atoms, which would leave the separator ("t") in the title."""
+    for match in list(_GLUED_CLOCK.finditer(scan.text)):
+        start, end = match.span()
+        text = scan.text
+        if BLANK in text[start:end] or _DATE_BEFORE.search(text, 0, start) is None:
+            continue
+        hour, minute, ap = int(match.group("h")), int(match.group("m")), match.group("ap")
+        second = int(match.group("s") or 0)
+        if ap:
+            if not 1 <= hour <= 12:
+                raise BadInput(f"there is no {hour}{ap}")
+            hour = (hour % 12) + (12 if ap == "pm" else 0)
+        if hour > 23 or minute > 59 or second > 59:
+            raise BadInput(f"there is no {match.group('h')}:{match.group('m')}")
+        hit = TimeHit(hour, minute, second)
+        hit.start = start
+        found.times.append(hit)
+        scan.consume(start, end)  # the date before it stays for the day recognizers
 
 
 def find_clock_forms(scan: Scan, found: Found) -> None:

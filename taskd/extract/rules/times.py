@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from taskd.extract.rules.clock_forms import find_clock_forms, no_such_time
+from taskd.extract.rules.clock_forms import find_clock_forms, find_glued_clock, no_such_time
 from taskd.extract.rules.lexicon import (
     NUM_WORD,
     NUMBER_WORDS,
@@ -323,6 +323,7 @@ def _take_match(scan: Scan, found: Found, match: re.Match[str], read: _Reader, d
 
 
 _DIRECTIONS = frozenset({"past", "after", "to", "before", "till"})
+_GLUE = re.compile(r"\d[.:\-t]\d{1,2}:")  # a date and a clock time written together
 _NUMBERS_OR_HALVES = NUMBER_WORDS | {"quarter", "half"}
 _NUMBER_LEADS = tuple(sorted(NUMBER_WORDS))  # the "spoken" atom opens with a number word
 # Without a digit, an atom needs one of these words.
@@ -347,6 +348,8 @@ def find_explicit_times(scan: Scan, found: Found) -> None:
     if not digit and words.isdisjoint(_DIGITLESS_ATOM_WORDS):
         return
     meridiem = "am" in words or "pm" in words
+    if digit and scan.longest_number >= 2 and ":" in scan.text and _GLUE.search(scan.text):
+        find_glued_clock(scan, found)
     if not words.isdisjoint(_DIRECTIONS) and (digit or not words.isdisjoint(_NUMBERS_OR_HALVES)) \
             and (direction := _DIR_HOUR.search(scan.text)) is not None:
         # Each match holds a _DIR_HOUR match, _MINUTES_REACH after its start unless its minutes

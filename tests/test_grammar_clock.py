@@ -213,3 +213,10 @@ def test_durations_with_h_are_not_clock_times(text: str) -> None:
         return
     draft = parsed.draft
     assert draft.schedule is None or draft.schedule.time is None
+
+
+@pytest.mark.parametrize("text", ["watch the 24h race", "cut it in half three times",
+                                  "order 1030 screws at the shop"])
+def test_numbers_that_are_no_clock_times(text: str) -> None:
+    parsed = parse(clean_text(text), extractor=RULES, now=NOWS[0], tz=TZ)
+    assert parsed.draft.schedule is None or parsed.draft.schedule.time is None

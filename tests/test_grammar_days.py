@@ -199,3 +199,10 @@ def test_same_day_phrase_anywhere_gives_the_same_day_and_title(phrase: str) -> N
         f"{phrase} {TASK}", f"{TASK} {phrase}", f"please {TASK} {phrase}", f"hey, {phrase} {TASK}",
         f"can you remind me {phrase} about {TASK}".replace("about ", ""), f"{phrase.upper()} {TASK}")}
     assert len(got) == 1 and next(iter(got))[1] == "Book club", got
+
+
+@pytest.mark.parametrize("text", ["turn on 15 lights", "take the bus on the 15 bus line",
+                                  "switch on 2 fans in the office"])
+def test_a_number_after_on_that_counts_something_is_no_day(text: str) -> None:
+    parsed = parse(clean_text(text), extractor=RULES, now=ANCHORS[0], tz=TZ)
+    assert parsed.draft.schedule is None or parsed.draft.schedule.date is None

@@ -37,7 +37,7 @@ _GLUED_CLOCK = re.compile(r"(?<=\d)[.:\-t](?P<h>\d{1,2}):(?P<m>\d\d)(?::(?P<s>\d
 _DATE_BEFORE = re.compile(r"(?<![\d/.\-])(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2})$")
 _HALF_HOUR = re.compile(
     rf"\bhalf\s(?P<h>\d{{1,2}}|{NUM_WORD})(?![\w:.])(?!\s(?:hours?|hrs?|days?|weeks?|months?|"
-    r"years?|minutes?|mins?|of|an?|dozen|past|after|to)\b)")
+    r"years?|minutes?|mins?|of|an?|dozen|past|after|to|times)\b)")
 
 
 def _word_before(text: str, start: int) -> str:
@@ -75,8 +75,8 @@ def _h_forms(scan: Scan, found: Found) -> None:
                 _DURATION_TAILS.match(text, end):
             continue
         hour, minute = int(match.group("h")), int(match.group("m") or 0)
-        if match.group("m") is None and hour < 10 and not _leads_time(text, start):
-            continue  # "3h" with nothing saying it is a time is more likely an amount of hours
+        if match.group("m") is None and not ((_leads_time(text, start) and hour < 24) or 13 <= hour <= 23):
+            continue  # "3h", "24h" with nothing saying it is a time are more likely amounts of hours
         if hour > 24 or minute > 59 or (hour == 24 and minute):
             no_such_time(text, start, match.group(), match.group("m") is not None)
             continue

@@ -56,7 +56,8 @@ _WEEKDAY_DATE = re.compile(
     rf"(?:(?:,\s?|\s)(?:{BLANK}+\s?)?(?P<y>[12]\d{{3}})(?![\w:]))?")
 _BARE_DAY = re.compile(
     rf"(?<![\w])on\s(?:the\s)?(?P<d>\d{{1,2}}){_NOT_AFTER_DAY}"
-    r"(?!\s?[.,]\d|\s(?:of|people|pages?|items?|percent|euros?|dollars?|points?)\b)")
+    # only where nothing follows that the number could count ("turn on 15 lights", "the 15 bus")
+    rf"(?=\s*$|\s?[,!?;]|\.(?!\d)|\s?{BLANK}|\s(?:at|by|please|and|to|for|remind|then)\b)")
 _NEAR_YEARS = 3  # how many years past the next occurrence a weekday may pick
 
 

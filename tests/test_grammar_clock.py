@@ -154,7 +154,7 @@ def test_a_bare_hour_today_whose_morning_passed_is_the_evening_one(hour: int,
         assert fire(text, now)[0] == morning.replace(hour=hour + 12)
 
 
-DAYPART_TABLE = {  # (edge, daypart): minutes from the daypart's time, as the README table says
+DAYPART_TABLE = {  # (edge, daypart): minutes from the daypart's time, as the README says
     ("early", "morning"): -120, ("mid", "morning"): 90, ("late", "morning"): 120,
     ("early", "afternoon"): -120, ("late", "afternoon"): 120, ("early", "evening"): -60,
     ("late", "evening"): 120, ("late", "night"): 120}

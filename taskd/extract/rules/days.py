@@ -22,7 +22,7 @@ from dateutil.relativedelta import relativedelta
 
 from taskd.errors import BadInput
 from taskd.extract.rules import calendar as cal
-from taskd.extract.rules.dates import _NOT_AFTER_DAY, _add
+from taskd.extract.rules.day_hits import _NOT_AFTER_DAY, _add
 from taskd.extract.rules.lexicon import (
     DAY,
     MONTH,

@@ -206,3 +206,14 @@ def test_same_day_phrase_anywhere_gives_the_same_day_and_title(phrase: str) -> N
 def test_a_number_after_on_that_counts_something_is_no_day(text: str) -> None:
     parsed = parse(clean_text(text), extractor=RULES, now=ANCHORS[0], tz=TZ)
     assert parsed.draft.schedule is None or parsed.draft.schedule.date is None
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5])
+@pytest.mark.parametrize("unit", ["day", "days", "week", "weeks"])
+@pytest.mark.parametrize(("anchor", "shift"), [("today", 0), ("tomorrow", 1)])
+@pytest.mark.parametrize("word", ["after", "from"])
+def test_an_amount_after_a_relative_day(n: int, unit: str, anchor: str, shift: int, word: str) -> None:
+    now = ANCHORS[0]
+    step = timedelta(days=n) if unit.startswith("day") else timedelta(weeks=n)
+    expected = now.date() + timedelta(days=shift) + step
+    assert fire(f"{n} {unit} {word} {anchor} {TASK}", now)[:2] == (expected, "Book club")

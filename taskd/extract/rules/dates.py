@@ -65,8 +65,8 @@ _THE_NTH = re.compile(
     r"\s(?P<w2>this|next)\smonth)?(?![\w])(?!\s(?:of|week|time|floor|century|row|place|grade|"
     r"anniversary|birthday|edition|attempt)\b)")
 _RELATIVE = re.compile(
-    r"\b(?:(?:the\s)?day\safter\stomorrow|overmorrow|tomorrow|today|otd|on\sthis\sday|"
-    r"(?:the\s)?day\safter(?!\s\w+\s(?:from|after)))\b")
+    r"\b(?:(?:the\s)?(?<!\d\s)day\safter\stomorrow|overmorrow|tomorrow|today|otd|on\sthis\sday|"
+    r"(?:the\s)?(?<!\d\s)day\safter(?!\s\w+\s(?:from|after)))\b")
 _WEAK_TODAY = re.compile(r"\b(?:(?:for|of)\sthe\sday|my\sday)\b")
 _WEEKDAY_ONLY = re.compile(
     r"(?<![\w])(?P<mod>(?:this\s(?:coming\s|upcoming\s)?|next\s|coming\s|upcoming\s|"

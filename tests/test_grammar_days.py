@@ -217,3 +217,28 @@ def test_an_amount_after_a_relative_day(n: int, unit: str, anchor: str, shift: i
     step = timedelta(days=n) if unit.startswith("day") else timedelta(weeks=n)
     expected = now.date() + timedelta(days=shift) + step
     assert fire(f"{n} {unit} {word} {anchor} {TASK}", now)[:2] == (expected, "Book club")
+
+
+@pytest.mark.parametrize("wd", range(7))
+@pytest.mark.parametrize("spelling", ["{Name} week", "a week on {name}", "on {name} week"])
+@pytest.mark.parametrize("now", ANCHORS[:7:2])
+def test_british_weekday_week(wd: int, spelling: str, now: datetime) -> None:
+    """"Monday week", "a week on Friday": the weekday's next occurrence (never today), a week on."""
+    expected = now.date() + relativedelta(days=+1, weekday=RD[wd](+1)) + timedelta(weeks=1)
+    text = spelling.format(Name=WEEKDAYS[wd].capitalize(), name=WEEKDAYS[wd])
+    assert fire(f"{text} {TASK}", now)[:2] == (expected, "Book club")
+
+
+@pytest.mark.parametrize("wd", range(7))
+@pytest.mark.parametrize(("which", "weeks"), [("this", 0), ("next", 1)])
+def test_weekday_of_a_named_week(wd: int, which: str, weeks: int) -> None:
+    now = ANCHORS[0]
+    monday = now.date() + relativedelta(weekday=MO(-1))
+    expected = monday + timedelta(weeks=weeks, days=wd)
+    if expected == now.date():
+        return  # today after the usual time: the rolling convention of plain weekdays decides
+    if expected < now.date():
+        with pytest.raises(BadInput, match="passed"):  # a day of this week that has gone
+            fire(f"{WEEKDAYS[wd]} of {which} week {TASK}", now)
+        return
+    assert fire(f"{WEEKDAYS[wd]} of {which} week {TASK}", now)[:2] == (expected, "Book club")

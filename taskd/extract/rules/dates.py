@@ -47,7 +47,7 @@ from taskd.extract.rules.lexicon import (
     year_number,
 )
 from taskd.extract.rules.numeric_dates import _iso, _numeric, _triples
-from taskd.extract.rules.scan import Found, Scan
+from taskd.extract.rules.scan import BLANK, Found, Scan
 
 _YEAR_TAIL = rf"(?:(?:,\s?|\s|\s?[/.-]\s?)(?:in\s|of\s)?(?P<y>{YEAR}|[1-9]\d{{3}}(?![\d:])))?(?![\w])"
 _MONTH_DAY = re.compile(
@@ -74,7 +74,8 @@ _WEEKDAY_ONLY = re.compile(
     r"friday|saturday|sunday|mon|tues?|weds?|thu|thurs?|fri|(?:sat|sun)(?=\.|\s(?:at\s|\d|\x1f))|"
     r"(?<=next\s|this\s)(?:sat|sun)|^(?:sat|sun)(?=\s)|(?P<cap>(?<=\bon\s)(?:sat|sun)|(?:sat|sun)"
     r"(?=[.!?]?$)))\.?"
-    r"(?P<post>,?\s(?:of\s)?(?:next|the\sfollowing|following|this|the\scoming)\sweek)?(?![\w'])")
+    r"(?P<post>,?\s(?:of\s)?(?:next|the\sfollowing|following|this|the\scoming)\sweek)?"
+    rf"(?:\sof(?=\s?{BLANK}))?(?![\w'])")
 _WEEK_WORDS = re.compile(
     r"\b(?:(?P<shift>next|this|the\sfollowing|following|the\scoming|coming)\s(?P<unit>week|"
     r"weekend|month|year)|(?:(?:at|by|around|on|for|towards?)\s)?(?:the\s)?(?P<end>end|beginning|"

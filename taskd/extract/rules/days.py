@@ -43,6 +43,11 @@ _COUNTED = re.compile(
     rf"(?<![\w])(?P<n>{QTY})\s(?P<wd>{WEEKDAY})s?\s(?:from\s(?:now|today)|later|after\stoday|"
     r"ahead)\b")
 _AFTER_NEXT = re.compile(rf"(?<![\w])(?:(?:on|by|for)\s)?(?:the\s)?(?P<wd>{WEEKDAY})\safter\snext\b")
+# British "Monday week", "a week on Friday": that weekday's next occurrence, a week on.
+_WEEK_ON = re.compile(
+    rf"(?<![\w])(?<!next\s)(?<!this\s)(?<!last\s)(?<!every\s)(?:(?:on|by|for)\s)?"
+    rf"(?:(?P<wd>{WEEKDAY})\sweek(?![\w'])(?!\s(?:of|after|from|before|day)\b)|"
+    rf"a\sweek\son\s(?P<wd2>{WEEKDAY})(?![\w]))")
 _NTH_OF_MONTH = re.compile(
     rf"(?<![\w])(?:(?:on|by|for)\s)?(?:the\s)?(?P<n>{ORD}|last)\s(?P<wd>{WEEKDAY})\s(?:of|in)\s"
     rf"(?:(?:the\s)?(?P<w>next|this|following|coming)\smonth|(?P<m>{MONTH})(?:,?\s(?P<y>\d{{4}}))?)"
@@ -90,6 +95,19 @@ def _after_next(scan: Scan, found: Found) -> None:
         hit.weekday = wd
         found.assumptions.append(f"{match.group('wd').capitalize()} after next = "
                                  f"{cal.short_date(hit.day)}")
+
+
+def _week_on(scan: Scan, found: Found) -> None:
+    for match in list(_WEEK_ON.finditer(scan.text)):
+        if not scan.free(*match.span()):
+            continue
+        wd = weekday_number(match.group("wd") or match.group("wd2"))
+        if wd is None:
+            continue
+        day = _weekday_of_next(found.today, wd) + timedelta(7)
+        hit = _add(scan, found, *match.span(), day, "special")
+        hit.weekday = wd
+        found.assumptions.append(f"{cal.weekday_name(wd)} week = {cal.short_date(day)}")
 
 
 def _nth_of_month(scan: Scan, found: Found) -> None:
@@ -178,6 +196,8 @@ def find_weekday_days(scan: Scan, found: Found) -> None:
     if not words.isdisjoint(WEEKDAY_WORDS):
         if "after" in words and "next" in words:
             _after_next(scan, found)
+        if "week" in words:
+            _week_on(scan, found)
         if "month" in words or not words.isdisjoint(MONTH_WORDS):
             _nth_of_month(scan, found)
         if "from" in words or "later" in words or "after" in words or "ahead" in words:

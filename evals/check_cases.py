@@ -42,6 +42,8 @@ CATEGORIES = {
     "numbers-words", "times-words", "ordinals", "weekend-fortnight", "weekday-abbrev",
     "clock-days",  # issue 12: clock times and days (evals/make_clock_days.py)
     "numeric-dates", "zones", "filler-titles", "recurrence-longtail", "dst-more", "month-end-leap",
+    # families of issue 12 (amounts and units; clarify-doubt uses "clarify")
+    "amounts-units",
 }
 DST_CATEGORIES = {"dst", "dst-more"}
 MIN_PER_CATEGORY = 12

@@ -224,6 +224,7 @@ class Found:
     tz: str | None = None
     assumptions: list[str] = field(default_factory=list)
     question: str | None = None  # the words contradict themselves ("Fri, Jul 18 2027"): ask
+    offset_from_time: bool = False  # "15 minutes from 1pm": the offset counts from the time found
 
 
 class Scan:

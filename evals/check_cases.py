@@ -40,6 +40,7 @@ CATEGORIES = {
     "kind-title", "clarify",
     # families of issue 3
     "numbers-words", "times-words", "ordinals", "weekend-fortnight", "weekday-abbrev",
+    "clock-days",  # issue 12: clock times and days (evals/make_clock_days.py)
     "numeric-dates", "zones", "filler-titles", "recurrence-longtail", "dst-more", "month-end-leap",
     # families of issue 12 (amounts and units; clarify-doubt uses "clarify")
     "amounts-units",

@@ -31,6 +31,28 @@ WORDS = {
 }
 
 
+# "early/mid/late <daypart>": minutes from that daypart's time, default or learned, so that a
+# user whose morning is 07:30 gets mid-morning at 09:00.
+SHIFTS: dict[tuple[str, str], int] = {
+    ("early", "morning"): -120, ("mid", "morning"): 90, ("late", "morning"): 120,
+    ("early", "afternoon"): -120, ("mid", "afternoon"): 0, ("late", "afternoon"): 120,
+    ("early", "evening"): -60, ("mid", "evening"): 30, ("late", "evening"): 120,
+    ("early", "night"): -60, ("mid", "night"): 0, ("late", "night"): 120,
+    ("early", "tonight"): -60, ("mid", "tonight"): 0, ("late", "tonight"): 120,
+}
+
+
+def daypart_shift(edge: str, key: str) -> int:
+    return SHIFTS.get((edge, key), 0)
+
+
+def shifted(key: str, minutes: int, prefs: Mapping[str, TimePref] | None) -> str:
+    """The daypart's time moved by `minutes`, as HH:MM, kept inside the day."""
+    base = choose(key, prefs).as_time
+    total = min(max(base.hour * 60 + base.minute + minutes, 0), 23 * 60 + 59)
+    return f"{total // 60:02d}:{total % 60:02d}"
+
+
 @dataclass(frozen=True)
 class TimePref:
     """A time of day with where it came from: default, learned or explicit."""

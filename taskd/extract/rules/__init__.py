@@ -18,7 +18,18 @@ from typing import TYPE_CHECKING
 
 from taskd.draft import Draft, trusted_draft
 from taskd.errors import BadInput, TaskdError
-from taskd.extract.rules import assemble, bounds, dates, doubt, recurring, relative, times, wording, zones
+from taskd.extract.rules import (
+    assemble,
+    bounds,
+    dates,
+    days,
+    doubt,
+    recurring,
+    relative,
+    times,
+    wording,
+    zones,
+)
 from taskd.extract.rules.scan import Found, Scan
 from taskd.resolve.zones import get_zone
 
@@ -74,11 +85,14 @@ class RulesExtractor:
                 aware = now.astimezone(get_zone(found.tz))
                 found.today = today = aware.date()
                 found.now = datetime.combine(today, aware.time())
+            days.find_weekday_days(scan, found)
             recurring.find_recurrence(scan, found)
             # Before times and dates: "in 1.5 hours" is no date 1.5, "in 1h30" no clock time.
             relative.find_offsets(scan, found)
             times.find_explicit_times(scan, found)
+            days.find_weekday_dates(scan, found)
             dates.find_dates(scan, found, self.day_first)
+            days.find_late_days(scan, found)
             times.find_bare_times(scan, found)
             times.find_dayparts(scan, found)
             bounds.find_until_year(scan, found)
@@ -87,7 +101,7 @@ class RulesExtractor:
             relative.find_offset_from_time(scan, found)
             relative.find_now(scan, found)
             relative.find_bare_duration(scan, found)
-            schedule = assemble.build_schedule(found, prefs)
+            schedule = assemble.build_schedule(found, prefs) if found.question is None else None
             words = wording.plain_words(scan.text)
             kind = wording.kind_of(words, scan.original, scan.words)
             message = wording.capitalize(wording.recase(words, text))[:4000] if words else None
@@ -105,7 +119,7 @@ class RulesExtractor:
                 return trusted_draft(title, kind, message, None, found.tz, two, [])
             # No task words ("every Friday at 6pm"): the draft says so with a null title; showing a
             # placeholder is the CLI's business, and `edit` then keeps the task's own title.
-            question = None if schedule is not None else wording.question_for(
+            question = None if schedule is not None else found.question or wording.question_for(
                 doubt.without(title, unread) if unread and title else title, kind, unread)
             return trusted_draft(title, kind, message, schedule, found.tz, question,
                                  list(dict.fromkeys(found.assumptions)) if found.assumptions else [])

@@ -23,8 +23,9 @@ from dateutil.rrule import rrulestr
 
 from taskd.extract.rules import bounds
 from taskd.extract.rules import calendar as cal
+from taskd.extract.rules.clock_forms import later_reading
 from taskd.extract.rules.scan import DateHit, Found
-from taskd.resolve.dayparts import DEFAULT_TIMES, TimePref, choose
+from taskd.resolve.dayparts import DEFAULT_TIMES, TimePref, choose, shifted
 
 _PM_DAYPARTS = ("afternoon", "evening", "tonight", "night")
 _PRIORITY = ["full", "monthdate", "special", "anchored", "monthday", "week", "relative", "weekday"]
@@ -316,11 +317,15 @@ def build_schedule(found: Found, prefs: Mapping[str, TimePref] | None) -> dict[s
         day = found.today + timedelta(days=1)
     elif daypart == "tonight" and not times:
         day = found.today
+    if times and len(hits) == 1 and hits[0].ambiguous and daypart is None and (hits[0].nearest or any(
+            h.kind == "relative" and h.day == found.today for h in on_hits)):
+        times = [(later_reading(found, day, hits[0].nearest, *times[0][:2]), *times[0][1:])]
     if times:
         return {"date": day.isoformat() if day else None, "time": _clock(*times[0]),
                 "time_source": "explicit"}
     if daypart:
-        return {"date": day.isoformat() if day else None, "daypart": daypart, "time_source": "daypart"}
+        return {"date": day.isoformat() if day else None, "daypart": daypart, "time_source": "daypart",
+                **({"time": shifted(daypart, found.daypart_shift, prefs)} if found.daypart_shift else {})}
     if day is None:
         if found.weak_today:
             return _date_only_today(found, prefs)

@@ -43,6 +43,14 @@ _DAY_MONTH_TEXT = {(day, month): f" {day:02d} {name[:3]}" for month, name in _MO
                    for day in range(1, 32)}
 
 
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def weekday_name(weekday: int) -> str:
+    """"Friday" for 4, the same in every locale."""
+    return _WEEKDAY_NAMES[weekday]
+
+
 def short_date(day: date) -> str:
     """"Fri 27 Nov", the same in every locale (strftime's %a and %b follow LC_TIME)."""
     return _DAY_ABBR[day.weekday()] + _DAY_MONTH_TEXT[day.day, day.month]

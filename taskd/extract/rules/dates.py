@@ -17,6 +17,15 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 from taskd.extract.rules import calendar as cal
+from taskd.extract.rules.day_hits import (
+    _NOT_AFTER_DAY,
+    _add,
+    _day_value,
+    _matches,
+    _month_day,
+    _ordinal_value,
+    _search,
+)
 from taskd.extract.rules.lexicon import (
     DAY,
     MONTH,
@@ -27,41 +36,26 @@ from taskd.extract.rules.lexicon import (
     ORDINAL_TEENS,
     ORDINAL_TOKENS,
     ORDINAL_UNITS,
-    QTY,
     TEEN_WORDS,
-    TENS_WORDS,
-    UNIT,
     UNIT_WORDS,
-    UNITS,
     WEEKDAY,
     WEEKDAY_NAMES,
     YEAR,
-    day_number,
     month_number,
     ordinal,
-    quantity,
     weekday_number,
     year_number,
 )
-from taskd.extract.rules.scan import BLANK, DateHit, Found, Scan, lead_start
+from taskd.extract.rules.numeric_dates import _iso, _numeric, _triples
+from taskd.extract.rules.scan import BLANK, Found, Scan
 
-_NOT_AFTER_DAY = (r"(?![\w:]|\s?(?:am|pm|a\.m|p\.m)\b|\s(?:minutes?|mins?|hours?|hrs?|days?|"
-                  r"weeks?|months?|years?|times|people|percent)\b|[./-]\d)")
-_YEAR_TAIL = rf"(?:(?:,\s?|\s|\s?[/.-]\s?)(?:in\s|of\s)?(?P<y>{YEAR}))?(?![\w])"
-_ISO = re.compile(r"(?<![\d.])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)|"
-                  r"(?<![\d.])(?P<y2>\d{4})/(?P<m2>\d{1,2})/(?P<d2>\d{1,2})(?!\d)")
-_COMPACT = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])"
-                      r"(?!\d)")
-_NUMERIC = re.compile(
-    r"(?<![\d$/.:,])(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2}))?"
-    r"(?![\d/:%]|\.\d|-\d)")
-_TRIPLE = re.compile(r"(?<![\w/-])(?P<p1>[a-z]+\.?|\d{1,4})(?P<sep>[/-])(?P<p2>[a-z]+|\d{1,4})"
-                     r"(?P=sep)(?P<p3>[a-z]+|\d{1,4})(?![\w/])")
+_YEAR_TAIL = rf"(?:(?:,\s?|\s|\s?[/.-]\s?)(?:in\s|of\s)?(?P<y>{YEAR}|[1-9]\d{{3}}(?![\d:])))?(?![\w])"
 _MONTH_DAY = re.compile(
-    rf"(?<![\w])(?P<next>next\s)?(?P<m>{MONTH})(?:,?\s|\s?[/-]\s?)(?:the\s)?(?P<d>{DAY})"
+    rf"(?<![\w])(?P<next>next\s)?(?P<m>{MONTH})(?:,?\s|\s?[/-]\s?|(?=\d))(?:the\s)?(?P<d>{DAY})"
     rf"{_NOT_AFTER_DAY}{_YEAR_TAIL}")
 _DAY_MONTH = re.compile(
-    rf"(?<![\w$.,])(?<!\d:)(?<!\$\s)(?P<next>next\s)?(?:the\s)?(?P<d>{DAY})(?:\sday)?(?:\sof\s|\s?[/-]\s?|\s)"
+    rf"(?<![\w$.,])(?<!\d:)(?<!\$\s)(?P<next>next\s)?(?:the\s)?(?P<d>{DAY})(?:\sday)?"
+    rf"(?:\sof\s|\s?[/-]\s?|\.?\s|(?<=\d))"
     rf"(?P<m>{MONTH})(?![\w]){_YEAR_TAIL}")
 _WEEKDAY_DAY = re.compile(
     rf"(?<![\w])(?:on\s)?(?P<wd>{WEEKDAY}),?\s(?:the\s)?(?P<d>{ORD}|\d{{1,2}}){_NOT_AFTER_DAY}")
@@ -71,8 +65,8 @@ _THE_NTH = re.compile(
     r"\s(?P<w2>this|next)\smonth)?(?![\w])(?!\s(?:of|week|time|floor|century|row|place|grade|"
     r"anniversary|birthday|edition|attempt)\b)")
 _RELATIVE = re.compile(
-    r"\b(?:(?:the\s)?day\safter\stomorrow|overmorrow|tomorrow|today|otd|on\sthis\sday|"
-    r"(?:the\s)?day\safter(?!\s\w+\s(?:from|after)))\b")
+    r"\b(?:(?:the\s)?(?<!\d\s)day\safter\stomorrow|overmorrow|tomorrow|today|otd|on\sthis\sday|"
+    r"(?:the\s)?(?<!\d\s)day\safter(?!\s\w+\s(?:from|after)))\b")
 _WEAK_TODAY = re.compile(r"\b(?:(?:for|of)\sthe\sday|my\sday)\b")
 _WEEKDAY_ONLY = re.compile(
     r"(?<![\w])(?P<mod>(?:this\s(?:coming\s|upcoming\s)?|next\s|coming\s|upcoming\s|"
@@ -80,7 +74,8 @@ _WEEKDAY_ONLY = re.compile(
     r"friday|saturday|sunday|mon|tues?|weds?|thu|thurs?|fri|(?:sat|sun)(?=\.|\s(?:at\s|\d|\x1f))|"
     r"(?<=next\s|this\s)(?:sat|sun)|^(?:sat|sun)(?=\s)|(?P<cap>(?<=\bon\s)(?:sat|sun)|(?:sat|sun)"
     r"(?=[.!?]?$)))\.?"
-    r"(?P<post>,?\s(?:of\s)?(?:next|the\sfollowing|following|this|the\scoming)\sweek)?(?![\w'])")
+    r"(?P<post>,?\s(?:of\s)?(?:next|the\sfollowing|following|this|the\scoming)\sweek)?"
+    rf"(?:\sof(?=\s?{BLANK}))?(?![\w'])")
 _WEEK_WORDS = re.compile(
     r"\b(?:(?P<shift>next|this|the\sfollowing|following|the\scoming|coming)\s(?P<unit>week|"
     r"weekend|month|year)|(?:(?:at|by|around|on|for|towards?)\s)?(?:the\s)?(?P<end>end|beginning|"
@@ -97,24 +92,11 @@ _HOLIDAY = re.compile(
 _NTH_WEEK = re.compile(rf"\b(?:the\s)?(?P<n>{ORD}|last)\sweek\sof\s(?P<m>{MONTH})(?!\w)")
 _NTH_WEEKDAY_OF = re.compile(
     rf"\b(?:on\s)?(?:the\s)?(?P<n>{ORD}|last)\s(?P<wd>{WEEKDAY})\s(?:of|in)\s(?P<m>{MONTH})(?!\w)")
-_ANCHOR = re.compile(
-    rf"(?<![\w.])(?P<q>{QTY})\s(?P<u>{UNIT})(?:\s(?:and\s)?(?P<q2>{QTY})\s(?P<u2>{UNIT}))?"
-    rf"(?:\s(?:and\s)?(?P<q3>{QTY})\s(?P<u3>{UNIT}))?\s(?P<dir>from|after|before)\s(?:the\s)?$")
-_ROLE_START = re.compile(r"\b(?:starting|start|beginning|begin|from|as\sof|effective|commencing)"
-                         r"(?:\s(?:on|from|at))?\s$")
-_ROLE_UNTIL = re.compile(r"\b(?:until|till|through|to|ending|ends|up\sto)(?:\s(?:on|the))?\s$")
 _DIGIT_SEP_DIGIT = re.compile(r"\d[/.\-]\d")
 _DIGIT = re.compile(r"\d")
-_DIGITS = re.compile(r"\d\d*")  # not \d+: a leading \d lets the engine skip to the digits
 
 # Where a match of each pattern can start, for _matches and _search: its first words, whole.
-_ROLE_START_FIRSTS = frozenset({"starting", "start", "beginning", "begin", "from", "as", "effective",
-                                "commencing"})
-_ROLE_UNTIL_FIRSTS = frozenset({"until", "till", "through", "to", "ending", "ends", "up"})
 _WEAK_TODAY_FIRSTS = frozenset({"for", "of", "my"})
-# The words an amount can open with: "two", "twenty-one", "a few", "a couple of", "several".
-_QTY_FIRSTS = frozenset([*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS, "zero", "a", "an", "couple", "few",
-                         "several"])
 _WEEKDAY_DAY_FIRSTS = frozenset(WEEKDAY_NAMES) | {"on"}
 _WEEKDAY_ONLY_FIRSTS = frozenset(WEEKDAY_NAMES) | {"this", "next", "coming", "upcoming", "following",
                                                    "last", "past", "previous"}
@@ -135,237 +117,9 @@ _HOLIDAY_FIRSTS = frozenset({"on", "for", "at", "by", "the", "next", "following"
 _DAY_MONTH_FIRSTS = frozenset([*ORDINAL_UNITS, *ORDINAL_TEENS, *UNIT_WORDS, *TEEN_WORDS, "twentieth",
                                "thirtieth", "twenty", "thirty", "next", "the"]) | \
     {tens + unit for tens in ("twenty", "thirty") for unit in ORDINAL_UNITS}
-# What _add looks for right before a date: an anchor ("2 weeks from ") or lead words ("on ").
-_ANCHOR_ENDS = ("from ", "after ", "before ", "from the ", "after the ", "before the ")
-_LEAD_WORDS = frozenset({"on", "by", "for", "this", "sometime", "due", "around"})
-_LEAD_ENDS = tuple(word + " " for word in _LEAD_WORDS)
-_ANCHOR_OR_LEAD_ENDS = _ANCHOR_ENDS + _LEAD_ENDS
 _MONTH_OR_DOT = {**MONTH_NAMES, **{name + ".": number for name, number in MONTH_NAMES.items()}}
 _DIGIT_OR_ORD = re.compile(r"\d|" + ORD)
-# Values of the day-of-month words and numbers the patterns capture ("15", "15th", "fifteenth",
-# "twenty-first"), filled as they are met: the captures are a few hundred spellings, and the
-# lexicon functions that read them cost a regex call (or an exception) and several string copies.
-_DAY_VALUES: dict[str, int | None] = {}
-_ORDINAL_VALUES: dict[str, int | None] = {}
-_QUANTITY_VALUES: dict[str, float | None] = {}  # "a", "a few", "twenty-one": amounts in words
-
-
-def _day_value(text: str) -> int | None:
-    try:
-        return _DAY_VALUES[text]
-    except KeyError:
-        value = _DAY_VALUES[text] = day_number(text)
-        return value
-
-
-def _ordinal_value(text: str) -> int | None:
-    try:
-        return _ORDINAL_VALUES[text]
-    except KeyError:
-        value = _ORDINAL_VALUES[text] = ordinal(text)
-        return value
-
-
-def _quantity_value(text: str) -> float | None:
-    if text[0].isdigit():
-        return float(text)  # what quantity makes of "3" or "1.5", without its exception for words
-    try:
-        return _QUANTITY_VALUES[text]
-    except KeyError:
-        value = _QUANTITY_VALUES[text] = quantity(text)
-        return value
-
-
-def _starts(text: str, firsts: set[str] | frozenset[str], numbers: bool = False) -> list[int]:
-    """Where a match of a pattern that starts at a whole word of `firsts` (or, with `numbers`, at
-    a run of digits) can start in `text`, in order: see _matches."""
-    starts: list[int] = []
-    for word in firsts:
-        at = text.find(word)
-        while at >= 0:
-            if not (at and text[at - 1].isalpha()):  # inside a longer word: no match there
-                starts.append(at)
-            at = text.find(word, at + 1)
-    if numbers:
-        for run in _DIGITS.finditer(text):
-            starts.append(run.start())
-    if len(starts) > 1:
-        starts.sort()
-    return starts
-
-
-def _matches(pattern: re.Pattern[str], text: str, firsts: set[str] | frozenset[str],
-             numbers: bool = False) -> list[re.Match[str]]:
-    """The matches `pattern.finditer(text)` gives that are clear of consumed text (Scan.free), for
-    a pattern that matches only at the start of a word (it opens with `\\b` or `(?<![\\w])`) and
-    whose first word is whole and one of `firsts` (already cut down to the sentence's words).
-    It is tried at those words only: a complex pattern tried at every position of a sentence
-    costs several times more than a few anchored `match` calls. Like Scan.finditer, but from
-    whole words, which skips "the" inside "there". With `numbers`, it is also tried where a run
-    of digits starts.
-
-    A match over consumed text still ends where the next may start, as in finditer; recognizers
-    consume only up to the end of their match, so the later matches stay clear."""
-    if len(firsts) == 1 and not numbers:  # the usual case, one word once: no list to sort
-        (word,) = firsts
-        at = text.find(word)
-        if at < 0:
-            return []
-        if text.find(word, at + 1) < 0:
-            if at and text[at - 1].isalpha():
-                return []
-            match = pattern.match(text, at)
-            return [] if match is None or BLANK in match.group() else [match]
-    matches = []
-    end = -1
-    for at in _starts(text, firsts, numbers):
-        if at >= end:
-            match = pattern.match(text, at)
-            if match is not None:
-                end = match.end()
-                if BLANK not in text[at:end]:
-                    matches.append(match)
-    return matches
-
-
-def _search(pattern: re.Pattern[str], text: str, firsts: set[str] | frozenset[str],
-            numbers: bool = False) -> re.Match[str] | None:
-    """`pattern.search(text)`, consumed text or not, for a pattern like those of _matches: the
-    first of its possible starts where it matches is where search would find it."""
-    for at in _starts(text, firsts, numbers):
-        match = pattern.match(text, at)
-        if match is not None:
-            return match
-    return None
-
-
-# -- bookkeeping -----------------------------------------------------------------------------
-def _add(scan: Scan, found: Found, start: int, end: int, day: date, kind: str) -> DateHit:
-    """Record a date found at text[start:end] and consume it, with the role and anchor words
-    before it ("until", "2 weeks from"); the caller sets the hit's other fields."""
-    text = scan.text
-    role = "on"
-    # Role words, anchors and lead words all end in a space right before the date.
-    if start > 1 and text[start - 1].isspace():
-        # A role word ends in a letter and that space: checked before two searches of the head.
-        if found.rule is not None and text[start - 2].isalpha():
-            head, words = text[:start], scan.words
-            match = _search(_ROLE_START, head, words & _ROLE_START_FIRSTS)
-            if match:
-                role, start = "start", match.start()
-            else:
-                match = _search(_ROLE_UNTIL, head, words & _ROLE_UNTIL_FIRSTS)
-                if match:
-                    role, start = "until", match.start()
-        # Most dates have neither an anchor nor a lead word before them: one test for both.
-        if text.endswith(_ANCHOR_OR_LEAD_ENDS, 0, start):
-            # "2 weeks from ...": only worth the (slow, end-anchored) search when the word is there.
-            if role == "on" and text.endswith(_ANCHOR_ENDS, 0, start):
-                anchor = _search(_ANCHOR, text[:start], scan.words & _QTY_FIRSTS, scan.has_digit)
-                if anchor:
-                    day = _shift(day, anchor)
-                    start = anchor.start()
-                    kind = "anchored"
-            if text.endswith(_LEAD_ENDS, 0, start):  # lead_start walks back letter by letter
-                start = lead_start(text, start, _LEAD_WORDS)
-    hit = DateHit(day, start, kind, role)
-    found.dates.append(hit)
-    scan.consume(start, end)
-    return hit
-
-
-def _shift(day: date, anchor: re.Match[str]) -> date:
-    """`day` moved by the anchor's amounts, as relativedelta would move it (months first, a month
-    end clipped: "a month after January 31" is the end of February), by hand: this is cheaper."""
-    months = days = 0
-    q1, u1, q2, u2, q3, u3 = anchor.group("q", "u", "q2", "u2", "q3", "u3")
-    for q, u in ((q1, u1), (q2, u2), (q3, u3)):
-        if q is None:
-            continue
-        amount = _quantity_value(q) or 0
-        field, scale = UNITS[u]
-        if field == "days":
-            days += int(amount * scale)
-        elif field == "weeks":
-            days += 7 * int(amount * scale)
-        elif field == "months":
-            months += int(amount * scale)
-        elif field == "years":
-            months += 12 * int(amount * scale)
-    if anchor.group("dir") == "before":
-        months, days = -months, -days
-    if months:
-        year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-        month += 1
-        day = date(year, month, min(day.day, cal.days_in(year, month)))
-    return day + timedelta(days)
-
-
-def _month_day(today: date, month: int, day: int, year: int | None, shown: str,
-               skip_this_year: bool = False) -> date:
-    if year is not None:
-        return cal.make(year, month, day, shown)
-    result = cal.next_month_day(today, month, day, shown)
-    if skip_this_year and result.year == today.year and result == today:
-        result = cal.next_month_day(today + timedelta(1), month, day, shown)
-    return result
-
-
 # -- recognizers -----------------------------------------------------------------------------
-def _iso(scan: Scan, found: Found) -> None:
-    # 2026-12-01 and 2026/12/01 need their separator, 20261201 eight digits in a row.
-    for pattern, possible in ((_ISO, "-" in scan.text or "/" in scan.text),
-                              (_COMPACT, scan.longest_number >= 8)):
-        if not possible:
-            continue
-        for match in _matches(pattern, scan.text, _NO_WORDS, numbers=True):
-            y = match.group("y") or match.group("y2")
-            m = match.group("m") or match.group("m2")
-            d = match.group("d") or match.group("d2")
-            day = cal.make(int(y), int(m), int(d), match.group(0))
-            _add(scan, found, *match.span(), day, "full")
-
-
-def _triples(scan: Scan, found: Found, words: frozenset[str]) -> None:
-    if "/" not in scan.text and "-" not in scan.text:
-        return
-    for match in _TRIPLE.finditer(scan.text):
-        parts = [match.group("p1"), match.group("p2"), match.group("p3")]
-        months = [month_number(p) for p in parts]
-        if sum(m is not None for m in months) != 1 or not scan.free(*match.span()):
-            continue
-        month = next(m for m in months if m is not None)
-        numbers = [p for p in parts if p.isdigit()]
-        years = [int(p) for p in numbers if len(p) == 4]
-        days = [int(p) for p in numbers if len(p) <= 2]
-        if len(years) != 1 or len(days) != 1:
-            continue
-        _add(scan, found, *match.span(), cal.make(years[0], month, days[0], match.group(0)), "full")
-
-
-def _numeric(scan: Scan, found: Found, day_first: bool) -> None:
-    for match in _matches(_NUMERIC, scan.text, _NO_WORDS, numbers=True):
-        start, end = match.span()
-        a, sep, b, y = match.group("a", "sep", "b", "y")
-        a, b = int(a), int(b)
-        # d.m.yyyy is the European form (1.3.2027 is 1 March); month-first writers use
-        # slashes. Without a year ("5.12") the setting decides.
-        month, day = (b, a) if day_first or (sep == "." and len(y or "") == 4) else (a, b)
-        if month > 12 and day <= 12:
-            month, day = day, month
-        if not 1 <= month <= 12 or not 1 <= day <= 31:
-            continue
-        if sep == "." and y is None and scan.text[end:end + 1].isalnum():
-            continue
-        year = None
-        if y:
-            year = int(y)
-            year += 2000 if year < 100 else 0
-        value = _month_day(found.today, month, day, year, match.group(0))
-        hit = _add(scan, found, start, end, value, "monthdate")
-        hit.month, hit.monthday = month, day
-
-
 def _named(scan: Scan, found: Found, words: frozenset[str]) -> None:
     month_words = words & MONTH_WORDS
     _named_dates(scan, found, _matches(_MONTH_DAY, scan.text, month_words | (words & _NEXT)),

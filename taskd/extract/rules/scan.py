@@ -195,6 +195,7 @@ class TimeHit:
     ambiguous: bool = False  # no am/pm and hour <= 12: a daypart may move it to the afternoon
     bare_hour: bool = False  # "at 5": only an hour number
     start: int = 0
+    nearest: bool = False  # "half three": either half of the day, whichever comes next
 
 
 @dataclass(slots=True)
@@ -206,6 +207,7 @@ class Found:
     dates: list[DateHit] = field(default_factory=list)
     times: list[TimeHit] = field(default_factory=list)
     dayparts: list[str] = field(default_factory=list)
+    daypart_shift: int = 0  # minutes from the daypart's time: "mid-morning", "late evening"
     midnight: bool = False
     offset: dict[str, int] | None = None
     now_word: bool = False
@@ -221,6 +223,7 @@ class Found:
     quarterly: bool = False  # "every quarter on the 1st": calendar quarters, not 3 months from now
     tz: str | None = None
     assumptions: list[str] = field(default_factory=list)
+    question: str | None = None  # the words contradict themselves ("Fri, Jul 18 2027"): ask
     offset_from_time: bool = False  # "15 minutes from 1pm": the offset counts from the time found
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from taskd.extract.rules.clock_forms import find_clock_forms, find_glued_clock, no_such_time
 from taskd.extract.rules.lexicon import (
     NUM_WORD,
     NUMBER_WORDS,
@@ -27,6 +28,7 @@ from taskd.extract.rules.lexicon import (
     quantity,
 )
 from taskd.extract.rules.scan import BLANK, Found, Scan, TimeHit, lead_start, word_positions
+from taskd.resolve.dayparts import daypart_shift
 
 PREP = r"(?:\b(?:at|around|about|by|circa|from|before|after|until|till|to|approximately|approx)\s+)"
 _AP = r"(?:\s?(?P<ap>am|pm)\b|(?P<ap1>[ap])\b)"
@@ -37,8 +39,9 @@ _WORD_MIN = r"(?:o'?\s?(?:one|two|three|four|five|six|seven|eight|nine)|" + NUM_
 # after the first digit, `\d(?<![...]\d)`: a pattern that opens with a plain `\d` lets `re` skip to
 # the digits of the text instead of trying the lookbehind at every position.
 _WORDS = re.compile(  # mins, dir, h, ap, ap1
-    rf"(?P<mins>quarter|half|{QTY})(?:\s(?:minutes?|mins?))?\s(?P<dir>past|after|to|"
-    rf"before|till)\s(?P<h>\d{{1,2}}|{NUM_WORD})(?![\d:])(?:\so'clock)?{_AP}?")
+    rf"(?P<mins>(?:a\s)?quarter|three\squarters|half|{QTY})(?:\s(?:minutes?|mins?))?\s"
+    rf"(?P<dir>past|after|to|before|till)\s(?P<h>\d{{1,2}}|{NUM_WORD}|noon|midday|midnight)"
+    rf"(?![\d:])(?:\so'clock)?{_AP}?")
 _CLOCK = re.compile(  # h, m, s, ap, ap1
     rf"(?P<h>\d(?<![\d:/.\-]\d)\d?):(?P<m>\d{{2}})(?::(?P<s>\d{{2}}))?(?![\d:]){_AP}?")
 _MERIDIEM_ATOM = re.compile(rf"(?P<h>\d(?<![\d:/.\-]\d)\d?)(?:\.(?P<m>\d{{2}}))?{_AP}")  # h, m, ap, ap1
@@ -58,7 +61,7 @@ _PREP_LEADS = frozenset({"at", "around", "about", "by", "circa", "from", "before
                          "until", "till", "to", "approximately", "approx"})
 _SEPARATOR = re.compile(r"\s?(?:,\s?and|,|and|&|or)\s")
 # What makes an hour a time when it comes right before it: "7 in the morning", "10 tonight".
-_DAYPART_AFTER = (r"in\sthe\s(?:morning|afternoon|evening)|at\snight|tonight|this\s(?:morning|"
+_DAYPART_AFTER = (r"in\sthe\s(?:morning|afternoon|evening|night)|at\snight|tonight|this\s(?:morning|"
                   r"afternoon|evening)|early\s(?:morning|evening)|late\s(?:morning|evening)")
 _HOUR_BEFORE_DAYPART = re.compile(
     rf"(?<![\w:.])(?P<h>\d{{1,2}}|{NUM_WORD})(?:\so'clock)?(?=,?\s(?:{_DAYPART_AFTER}))")
@@ -76,8 +79,9 @@ _HOUR_BEFORE_TONIGHT = re.compile(r"(\d(?<![\w$:.,/]\d)\d?),?\s(?=tonight\b)")  
 _DAYPART_WORDS = {"morning": "morning", "afternoon": "afternoon", "evening": "evening",
                   "night": "night", "tonight": "tonight", "nite": "night"}
 _DAYPART_RE = re.compile(
-    r"(?P<q>(?:(?:later\s)?this|in\sthe|early(?:\sin\sthe)?|late(?:\sin\sthe)?|on|by|at|"
-    r"during\sthe|every|each|the)\s)?\b(?P<dp>morning|afternoon|evening|night|tonight)"
+    r"(?P<q>(?:(?:later\s)?this|in\sthe(?:\s(?:early|late))?|early(?:\sin\sthe)?|late(?:\sin\sthe)?|on|by|at|"
+    r"during\sthe|every|each|the)\s)?(?:\b(?P<mid>mid)[- ]?|\b)(?P<dp>morning|afternoon|evening|"
+    r"night|tonight)"
     r"(?P<pl>s)?\b(?!\s(?:shift|class|routine|run|person|owl|club|market|shows?|news|flight)\b)"
     r"(?P<more>(?:(?:,\s?|\s)(?:and\s)?(?:morning|afternoon|evening|night)s?\b)*)")
 # A daypart word anywhere: where _DAYPART_RE can match at the earliest, given its longest qualifier.
@@ -91,6 +95,10 @@ _EOD_CORE = re.compile(r"end\sof\s|eod|cob|close\sof\sbusiness")
 _EOD_LEAD = len("before the ")
 _EOD_OF_DATE = re.compile(
     rf"(?:(?:by|at|before|until|till)\s)?(?:the\s)?end\sof\s(?:the\s|this\s)?(?={BLANK}|{WEEKDAY})")
+
+
+_NAMED_HOURS = {"noon": 12, "midday": 12, "midnight": 0}
+_MINUTE_WORDS = {"quarter": 15, "a quarter": 15, "half": 30, "three quarters": 45}
 
 
 def _hour_value(text: str) -> int | None:
@@ -123,11 +131,20 @@ def _meridiem(hour: int, ap: str | None) -> int | None:
 def _read_words(match: re.Match[str], found: Found) -> TimeHit | None:
     mins_text, direction, h, ap, ap1 = match.groups()
     ap = ap or ap1
-    hour = _hour_value(h)
-    mins = 15 if mins_text == "quarter" else 30 if mins_text == "half" else quantity(mins_text)
-    if hour is None or mins is None or not 0 < mins < 60 or not 1 <= hour <= 12:
+    named = _NAMED_HOURS.get(h)
+    hour = named if named is not None else _hour_value(h)
+    mins = _MINUTE_WORDS[mins_text] if mins_text in _MINUTE_WORDS else quantity(mins_text)
+    if hour is None or mins is None or not 0 < mins < 60 or not (1 <= hour <= 12 or named is not None):
         return None
     minute = int(mins)
+    if named is not None:  # "quarter past noon", "half past midnight", "quarter to midnight"
+        if ap is not None:
+            return None
+        if direction in ("to", "before", "till"):
+            hour, minute = (hour - 1) % 24, 60 - minute
+        if hour == 0:
+            found.midnight = True
+        return TimeHit(hour, minute)
     if direction in ("to", "before", "till"):
         hour, minute = (hour - 1) % 24 or 12, 60 - minute
     value = _meridiem(hour, ap)
@@ -138,7 +155,11 @@ def _read_clock(match: re.Match[str], found: Found) -> TimeHit | None:
     h, m, s, ap, ap1 = match.groups()
     hour, minute = int(h), int(m)
     second = int(s) if s else 0
-    if minute > 59 or second > 59 or hour > 23:
+    if hour == 24 and minute == 0 and not second and not (ap or ap1):
+        found.midnight = True  # "24:00": the end of the day, as "midnight" is
+        return TimeHit(0, 0)
+    if minute > 59 or second > 59 or hour > 23 or (ap and not 1 <= hour <= 12):
+        no_such_time(match.string, match.start(), match.group().strip(), ap is not None)
         return None
     ap = ap or ap1
     if ap is None:
@@ -152,6 +173,7 @@ def _read_meridiem(match: re.Match[str], found: Found) -> TimeHit | None:
     hour = int(h)
     minute = int(m) if m else 0
     if minute > 59 or not 1 <= hour <= 12:
+        no_such_time(match.string, match.start(), match.group().strip(), ap is not None)
         return None
     if (ap or ap1)[0] == "a":  # _meridiem(), inlined: the atom always has am/pm
         return TimeHit(0 if hour == 12 else hour, minute)
@@ -301,6 +323,7 @@ def _take_match(scan: Scan, found: Found, match: re.Match[str], read: _Reader, d
 
 
 _DIRECTIONS = frozenset({"past", "after", "to", "before", "till"})
+_GLUE = re.compile(r"\d[.:\-t]\d{1,2}:")  # a date and a clock time written together
 _NUMBERS_OR_HALVES = NUMBER_WORDS | {"quarter", "half"}
 _NUMBER_LEADS = tuple(sorted(NUMBER_WORDS))  # the "spoken" atom opens with a number word
 # Without a digit, an atom needs one of these words.
@@ -311,7 +334,7 @@ _MINUTES_REACH = len("seventy-seven minutes ")  # a _WORDS match's start to its 
 # \b(?:past|after|to|before|till)\s(?:\d|NUM_WORD), with each word's \b a lookbehind after it: a
 # pattern that opens with plain letters lets `re` skip to where they are.
 _DIR_HOUR = re.compile("(?:" + "|".join(rf"{word}(?<!\w{word})" for word in sorted(_DIRECTIONS))
-                       + rf")\s(?:\d|{NUM_WORD})")
+                       + rf")\s(?:\d|{NUM_WORD}|noon|midday|midnight)")
 
 
 def find_explicit_times(scan: Scan, found: Found) -> None:
@@ -325,6 +348,8 @@ def find_explicit_times(scan: Scan, found: Found) -> None:
     if not digit and words.isdisjoint(_DIGITLESS_ATOM_WORDS):
         return
     meridiem = "am" in words or "pm" in words
+    if digit and scan.longest_number >= 2 and ":" in scan.text and _GLUE.search(scan.text):
+        find_glued_clock(scan, found)
     if not words.isdisjoint(_DIRECTIONS) and (digit or not words.isdisjoint(_NUMBERS_OR_HALVES)) \
             and (direction := _DIR_HOUR.search(scan.text)) is not None:
         # Each match holds a _DIR_HOUR match, _MINUTES_REACH after its start unless its minutes
@@ -353,14 +378,16 @@ def find_explicit_times(scan: Scan, found: Found) -> None:
             _take_match(scan, found, match, _read_spoken, dollar)
     if "noon" in words or "midday" in words or "midnight" in words:
         _search_all(scan, found, _NAMED, _read_named, near=_NAMED_WORD, reach=len("12 "))
+    find_clock_forms(scan, found)
 
 
 _DAYPART_SET = frozenset({"morning", "afternoon", "evening", "night", "tonight", "nite"})
-_DAYPART_TRIGGERS = _DAYPART_SET | frozenset(w + "s" for w in _DAYPART_SET)
+_DAYPART_TRIGGERS = _DAYPART_SET | frozenset(w + "s" for w in _DAYPART_SET) | \
+    frozenset("mid" + w for w in _DAYPART_SET)
 _EOD_WORDS = frozenset({"end", "eod", "cob", "close"})
 _EOD_OR_DAYPART = _EOD_WORDS | _DAYPART_TRIGGERS
 # The words _DAYPART_RE can start with.
-_DAYPART_LEADS = _DAYPART_TRIGGERS | frozenset({"later", "this", "in", "early", "late", "on", "by",
+_DAYPART_LEADS = _DAYPART_TRIGGERS | frozenset({"later", "this", "in", "early", "late", "on", "by", "mid",
                                                 "at", "during", "every", "each", "the"})
 _PREP_OR_DAYPART = _PREP_LEADS | _DAYPART_SET
 
@@ -465,8 +492,8 @@ def find_dayparts(scan: Scan, found: Found) -> None:
 def _take_daypart(scan: Scan, found: Found, match: re.Match[str]) -> None:
     if not scan.free(*match.span()):
         return
-    qualifier, word, plural, more = match.groups()
-    if not (qualifier or word == "tonight" or plural):
+    qualifier, mid, word, plural, more = match.groups()
+    if not (qualifier or mid or word == "tonight" or plural):
         head = scan.text[:match.start()].rstrip(" ,")
         near_date = head.endswith(BLANK)
         edge = not head.strip(BLANK + " ,") or match.end() == len(scan.text.rstrip(BLANK + " .!?"))
@@ -476,6 +503,9 @@ def _take_daypart(scan: Scan, found: Found, match: re.Match[str]) -> None:
     if (plural or every) and found.rule is None:
         found.rule = {"FREQ": "DAILY"}  # "mornings", "every morning"
     found.dayparts.append(_DAYPART_WORDS[word])
+    edge = "mid" if mid else next((w for w in (qualifier or "").split() if w in ("early", "late")), "")
+    if edge and not more:
+        found.daypart_shift = daypart_shift(edge, _DAYPART_WORDS[word])
     if more:
         for extra in _MORE_DAYPARTS.findall(more):
             found.dayparts.append(_DAYPART_WORDS[extra])

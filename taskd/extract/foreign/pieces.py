@@ -42,6 +42,9 @@ class Words:
     def take(self, start: int, end: int) -> None:
         self.taken[start:end] = [True] * (end - start)
 
+    def untake(self, start: int, end: int) -> None:
+        self.taken[start:end] = [False] * (end - start)
+
     def rest(self) -> str:
         """The text with consumed characters blanked out (same length, same positions)."""
         return "".join(" " if t else c for c, t in zip(self.low, self.taken, strict=True))

@@ -49,6 +49,12 @@ def _dateparser_date(lang: Language, words: pieces.Words, base: datetime,
             if any(v < 0 for v in fields.values()):
                 raise BadInput("that time has passed")
             return None, {k: v for k, v in fields.items() if v}
+        numbers = [int(n) for n in re.findall(r"\d+", span.group(0))]
+        if numbers and when.day not in numbers:
+            # dateparser read a number as something else ("el 35 de diciembre" as 2 Dec 2035):
+            # leave the words unread, so the reading is a question, not a guess.
+            words.untake(span.start(), span.end())
+            continue
         return when.date(), None
     return None, None
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from taskd.extract.foreign.detect import language_of
+from taskd.extract.foreign.detect import MARKERS, language_of
 
 if TYPE_CHECKING:
     from taskd.draft import Draft
@@ -30,8 +30,10 @@ def reread(text: str, draft: Draft | None, *, now: datetime, tz: str,
     grammar failed) left words it did not read and they are of a known language; else None."""
     if draft is not None and draft.schedule is not None and not draft.question:
         left = draft.message or draft.title
-        if not left or len(left.split()) < 2:
-            return None  # the English grammar read all but a word or two: nothing foreign here
+        if not left or " " not in left or MARKERS.isdisjoint(left.lower().split()):
+            # The English grammar read all but a word, or left only words of no other language
+            # (a set test in C: English extraction must not get slower for this).
+            return None
     lang = language_of(text)
     if lang is None:
         return None

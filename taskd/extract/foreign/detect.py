@@ -19,6 +19,8 @@ ENGLISH = frozenset({
     "buy", "check", "mom", "am", "pm", "morning", "evening", "night", "week", "day", "days",
     "hours", "hour", "minute", "before", "after", "send", "pay", "take", "water", "out",
 })
+# Every language's marker words: a title with none of them is not worth detecting.
+MARKERS = frozenset().union(*(lang.markers for lang in LANGUAGES.values())) - ENGLISH
 MIN_MARKERS = 2  # one shared word ("de", "la") is no evidence of a language
 # Time words and fillers that only this language has ("minuten", "mañana") count twice.
 _STRONG = {code: frozenset(w for w in (*lang.units, *lang.day_words, *lang.weekdays,

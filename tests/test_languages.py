@@ -62,7 +62,11 @@ def test_language_cases_pass_the_gate_per_language() -> None:
     ("erinnere mich um halb 9 an das Meeting", "Das Meeting", "2026-12-03 08:30", None),
     ("montags um 8 Uhr Wochenbericht schreiben", "Wochenbericht schreiben", "2026-12-07 08:00",
      "FREQ=WEEKLY;BYDAY=MO"),
+    ("heute Abend um 8 Uhr kochen", "Kochen", "2026-12-02 20:00", None),  # the daypart says pm
+    ("um 12 Uhr mittags essen", "Essen", "2026-12-02 12:00", None),
     ("rappelle-moi d'appeler maman ce soir", "Appeler maman", "2026-12-02 20:00", None),
+    ("rappelle-moi demain matin d'appeler le plombier", "Appeler le plombier", "2026-12-03 09:00",
+     None),
     ("tous les lundis à 9h sport", "Sport", "2026-12-07 09:00", "FREQ=WEEKLY;BYDAY=MO"),
     ("le 24 décembre acheter les cadeaux", "Acheter les cadeaux", "2026-12-24 09:00", None),
 ])

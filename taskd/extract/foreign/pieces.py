@@ -146,9 +146,6 @@ class NoSuchTime(ValueError):
 def clock_time(lang: Language, words: Words) -> str | None:
     """"HH:MM" for "a las 9 de la noche", "um halb 9", "à 18h30", "15:30", "al mediodía"."""
     p = patterns(lang.code)
-    if (m := words.find(p.named_time)) is not None:
-        words.take(m.start(), m.end())
-        return lang.named_times[_squash(m.group("phrase"))]
     for m in p.clock.finditer(words.low):
         if any(words.taken[m.start():m.end()]):
             continue
@@ -179,6 +176,9 @@ def clock_time(lang: Language, words: Words) -> str | None:
             raise NoSuchTime(f"there is no time {m.group(0).strip()}")
         words.take(m.start(), m.end())
         return f"{hour:02d}:{minute:02d}"
+    if (m := words.find(p.named_time)) is not None:  # after clock times: "um 12 Uhr mittags"
+        words.take(m.start(), m.end())
+        return lang.named_times[_squash(m.group("phrase"))]
     return None
 
 

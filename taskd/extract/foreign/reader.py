@@ -23,6 +23,7 @@ from taskd.resolve.zones import get_zone, wall
 
 _SPACE = re.compile(r"\s+")
 _EDGE_PUNCT = " ,.;:!?-–"
+_PM_DAYPARTS = ("afternoon", "evening", "tonight")
 
 
 def _dateparser_date(lang: Language, words: pieces.Words, base: datetime,
@@ -105,6 +106,8 @@ def read(text: str, code: str, *, now: datetime, tz: str) -> Draft | None:
     if all(w is None for w in when_words):
         return None
     daypart = part[0] if part else None
+    if clock and daypart in _PM_DAYPARTS and 1 <= int(clock[:2]) < 12:
+        clock = f"{int(clock[:2]) + 12:02d}{clock[2:]}"  # "heute Abend um 8 Uhr" is 20:00
     if part and part[1] and days is None:
         days = 0
     day: date | None = None

@@ -314,3 +314,14 @@ class _AlwaysAsk:
         if self.calls == 1:  # the offline check: a question makes the reading incomplete
             return draft.model_copy(update={"schedule": None, "question": "?"})
         return draft
+
+
+def test_a_foreign_text_the_english_grammar_half_read_is_read_in_its_language(
+        env: pytest.MonkeyPatch) -> None:
+    """English reads "a las 15:15" and leaves "Recuérdame comprar pan mañana a las": no English
+    doubt in that title, but the text is Spanish (found by the real-model eval)."""
+    with fake_server(default=ok(reading())) as fake:
+        draft = extract(extractor(env, fake.base_url), "recuérdame comprar pan mañana a las 15:15")
+    assert fake.requests == []
+    assert draft.title == "Comprar pan" and draft.schedule is not None
+    assert (draft.schedule.date, draft.schedule.time) == ("2026-11-20", "15:15")

@@ -155,12 +155,14 @@ class ModelExtractor:
             draft = self.rules.extract(text, now=now, tz=tz, prefs=prefs)
         except (BadInput, PastTime, NeedsClarification):
             return None  # the model may read what the parser could not (a typo, a holiday)
-        if not doubts(draft):
-            return draft
         from taskd.extract.foreign import reread
 
-        foreign = reread(text, draft, now=now, tz=tz, prefs=prefs)  # another language, read offline
-        return foreign if foreign is not None and foreign.schedule is not None else None
+        # Another language first: the English grammar may read "a las 15:00" of a Spanish text and
+        # leave a title with no English doubt in it ("Recuérdame comprar pan mañana a las").
+        foreign = reread(text, draft, now=now, tz=tz, prefs=prefs)
+        if foreign is not None:
+            return foreign if foreign.schedule is not None else None
+        return draft if not doubts(draft) else None
 
     def _accept_draft(self, data: Any, now: datetime, tz: str,
                       prefs: Mapping[str, TimePref] | None) -> Draft:

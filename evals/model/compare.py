@@ -113,7 +113,7 @@ def main() -> int:
             continue
         r = results[mode]
         static = statics["direct-v1" if mode == "baseline" else "extract-v2"]
-        dynamic = round(r["prompt_tokens_mean"] - static, 1) if static else None
+        dynamic = round(r["prompt_tokens_mean"] - static, 1) if static and r["model_calls"] else None
         share = r["asked_model"] / r["cases"] if r["cases"] else 0.0
         lines.append(f"{mode}: model asked for {r['asked_model']}/{r['cases']} texts ({share:.0%}); "
                      f"latency median {r['latency_s']['median']}s p90 {r['latency_s']['p90']}s; "

@@ -79,3 +79,15 @@ def m004_agent_runs(conn: Connection) -> None:
                        ("latency_ms", "INTEGER"), ("model", "VARCHAR")):
         if name not in have:
             conn.execute(text(f"ALTER TABLE runs ADD COLUMN {name} {kind}"))
+
+
+@migration
+def m005_task_uids(conn: Connection) -> None:
+    # A stable uid per task, so an export imported twice matches instead of duplicating.
+    from uuid import uuid4
+
+    if "uid" not in {column["name"] for column in inspect(conn).get_columns("tasks")}:
+        conn.execute(text("ALTER TABLE tasks ADD COLUMN uid VARCHAR(64)"))
+    for (task_id,) in conn.execute(text("SELECT id FROM tasks WHERE uid IS NULL")).all():
+        conn.execute(text("UPDATE tasks SET uid = :u WHERE id = :i"), {"u": str(uuid4()), "i": task_id})
+    conn.execute(text("CREATE UNIQUE INDEX IF NOT EXISTS ux_tasks_uid ON tasks (uid)"))

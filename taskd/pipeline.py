@@ -52,6 +52,10 @@ def parse(text: str, *, extractor: Extractor, now: datetime, tz: str,
     get_zone(tz)  # an unknown zone is bad input before any work is done
     cleaned = clean_text(text)
     draft = extractor.extract(cleaned, now=now, tz=tz, prefs=prefs)
+    if extractor.name == "rules":  # the model backend looks at other languages itself
+        from taskd.extract.foreign import reread
+
+        draft = reread(cleaned, draft, now=now, tz=tz, prefs=prefs) or draft
     said: Said | None = getattr(extractor, "last_said", None)
     if said is not None:  # what the user just said about themselves outranks anything learned
         from taskd.resolve.dayparts import TimePref

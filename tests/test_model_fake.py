@@ -24,10 +24,12 @@ from tests.test_model_wire import Step, completion, fake_server
 SECRET = "sk-test-NEVER-SHOW-1b2c3d4e5f"
 TZ = "Europe/Berlin"
 NOW = localize(datetime(2026, 11, 19, 10, 0), get_zone(TZ))
+# A misspelt day: the parser's reading is not complete, so the model is asked (see `needed`).
+TEXT = "remind me to call mom on wendsday at 6pm"
 
 
 def reading(**over: Any) -> str:
-    data = {"when": "tomorrow at 6pm", "plain": "tomorrow at 6pm", "title": "call mom",
+    data = {"when": "on wendsday at 6pm", "plain": "on Wednesday at 6pm", "title": "call mom",
             "kind": "reminder", "preference": None, "question": None}
     data.update(over)
     return json.dumps(data)
@@ -52,7 +54,7 @@ def extractor(env: pytest.MonkeyPatch, url: str, mode: str = "hybrid") -> ModelE
     return ModelExtractor(settings_mod.load(backend="openai"), mode=mode)
 
 
-def extract(ex: ModelExtractor, text: str = "remind me to call mom tomorrow at 6pm") -> Any:
+def extract(ex: ModelExtractor, text: str = TEXT) -> Any:
     return ex.extract(text, now=NOW, tz=TZ)
 
 
@@ -60,7 +62,7 @@ def test_strict_json_schema_request_and_cacheable_prefix(env: pytest.MonkeyPatch
     with fake_server(ok(reading()), ok(reading(when="at 9am", plain="at 9am"))) as fake:
         ex = extractor(env, fake.base_url)
         draft = extract(ex)
-        extract(ex, "remind me to call mom at 9am")
+        extract(ex, "remind me to call mom at 9am on fridy")
     assert draft.schedule is not None and draft.schedule.time == "18:00"
     first, second = (r["body"] for r in fake.requests)
     fmt = first["response_format"]
@@ -69,7 +71,7 @@ def test_strict_json_schema_request_and_cacheable_prefix(env: pytest.MonkeyPatch
     assert schema["additionalProperties"] is False and set(schema["required"]) == set(schema["properties"])
     assert first["messages"][0] == second["messages"][0]  # static system prompt, byte-identical
     assert "Thursday 2026-11-19 10:00 (Europe/Berlin)" in first["messages"][-1]["content"]
-    assert first["messages"][-1]["content"].endswith("remind me to call mom tomorrow at 6pm")
+    assert first["messages"][-1]["content"].endswith(TEXT)
     assert first["temperature"] == 0
 
 
@@ -213,12 +215,12 @@ def test_cli_add_faults_persist_nothing_and_key_never_stored(tmp_path: Path) -> 
                TASKD_MODEL_TIMEOUT="5")
     with fake_server(Step(500, {"error": {"message": "down"}}), Step(500, {"error": {"message": "down"}}),
                      ok("garbage"), ok("garbage"), ok("garbage"),
-                     ok(reading(when="tomorrow at 6pm"))) as fake:
+                     ok(reading())) as fake:
         env["OPENAI_BASE_URL"] = fake.base_url
-        down = _cli(["add", "remind me to call mom tomorrow at 6pm"], env)
-        garbage = _cli(["add", "remind me to call mom tomorrow at 6pm"], env)
+        down = _cli(["add", TEXT], env)
+        garbage = _cli(["add", TEXT], env)
         listed = _cli(["list", "--json"], env)
-        good = _cli(["add", "remind me to call mom tomorrow at 6pm", "--json"], env)
+        good = _cli(["add", TEXT, "--json"], env)
     assert down.returncode == 4 and len(down.stderr.strip().splitlines()) == 1, down.stderr
     assert garbage.returncode == 1 and "3 tries" in garbage.stderr, garbage.stderr
     assert json.loads(listed.stdout) == []
@@ -252,3 +254,74 @@ def test_a_habit_said_in_an_add_is_kept_as_an_explicit_preference(
     prefs = taskd(capsys, clock, "prefs", "--json").json()
     morning = next(p for p in prefs if p["key"] == "morning")
     assert morning["value"] == "08:00" and morning["source"] == "explicit"
+
+
+def test_a_complete_reading_is_stored_without_asking_the_model(env: pytest.MonkeyPatch) -> None:
+    with fake_server(ok(reading())) as fake:
+        ex = extractor(env, fake.base_url)
+        draft = extract(ex, "remind me to call mom tomorrow at 6pm")
+        assert fake.requests == []  # the parser read all of it: no round trip
+        extract(ex)  # a misspelt day: the model is asked
+    assert draft.title == "Call mom" and draft.schedule is not None and draft.schedule.time == "18:00"
+    assert len(fake.requests) == 1 and (ex.offline, ex.asked) == (1, 1)
+
+
+@pytest.mark.parametrize("text", [
+    "remind me to call mom on wendsday at 6pm",           # a word that looks like a misspelt day
+    "on xmas eve wrap the presents",                      # a holiday the parser does not know
+    "I start work at 8, remind me tomorrow morning to check the team chat",  # a stated habit
+    "remind me to buy a new phone charger",               # the parser asks
+])
+def test_an_incomplete_reading_still_asks_the_model(env: pytest.MonkeyPatch, text: str) -> None:
+    with fake_server(default=ok(reading(when=None, plain=None))) as fake:
+        ex = extractor(env, fake.base_url)
+        extract(ex, text)
+    assert len(fake.requests) == 1 and ex.asked == 1
+
+
+def test_another_language_is_read_offline_without_the_model(env: pytest.MonkeyPatch) -> None:
+    with fake_server(default=ok(reading())) as fake:
+        draft = extract(extractor(env, fake.base_url), "recuérdame llamar a mamá mañana a las 9")
+    assert fake.requests == []
+    assert draft.title == "Llamar a mamá" and draft.schedule is not None
+    assert (draft.schedule.date, draft.schedule.time) == ("2026-11-20", "09:00")
+
+
+def test_an_empty_model_title_never_replaces_the_parsers(env: pytest.MonkeyPatch) -> None:
+    """Held-out probe: the model took "stretch" for part of the time and gave no title."""
+    answer = reading(when="in 2 hours stretch", plain="in 2 hours", title="")
+    with fake_server(ok(answer)) as fake:
+        ex = extractor(env, fake.base_url)
+        ex.rules = _AlwaysAsk(ex.rules)
+        draft = extract(ex, "in 2 hours stretch")
+    assert len(fake.requests) == 1
+    assert draft.title == "Stretch" and draft.schedule is not None
+    assert draft.schedule.offset is not None and draft.schedule.offset.hours == 2
+
+
+class _AlwaysAsk:
+    """The real parser, but with its reading marked as doubtful, so the model is always asked."""
+
+    name = "rules"
+
+    def __init__(self, rules: Any) -> None:
+        self.rules = rules
+        self.calls = 0
+
+    def extract(self, text: str, **kw: Any) -> Any:
+        self.calls += 1
+        draft = self.rules.extract(text, **kw)
+        if self.calls == 1:  # the offline check: a question makes the reading incomplete
+            return draft.model_copy(update={"schedule": None, "question": "?"})
+        return draft
+
+
+def test_a_foreign_text_the_english_grammar_half_read_is_read_in_its_language(
+        env: pytest.MonkeyPatch) -> None:
+    """English reads "a las 15:15" and leaves "Recuérdame comprar pan mañana a las": no English
+    doubt in that title, but the text is Spanish (found by the real-model eval)."""
+    with fake_server(default=ok(reading())) as fake:
+        draft = extract(extractor(env, fake.base_url), "recuérdame comprar pan mañana a las 15:15")
+    assert fake.requests == []
+    assert draft.title == "Comprar pan" and draft.schedule is not None
+    assert (draft.schedule.date, draft.schedule.time) == ("2026-11-20", "15:15")

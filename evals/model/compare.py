@@ -6,9 +6,11 @@
 * baseline: ModelExtractor(mode="direct"): the model fills the whole Draft and computes the schedule.
 * rules:    the offline RulesExtractor alone.
 * pipeline: ModelExtractor(mode="hybrid"): the model's reading + the deterministic parser/resolver.
-Prints a table per category, latency per model extraction (median, p90) and prompt tokens
+Prints a table per category, how many texts needed the model at all (the pipeline stores a
+complete offline reading without asking), latency per extraction (median, p90) and prompt tokens
 (static system prompt vs dynamic part). Exit 1 if the pipeline falls below --min-pipeline, does
-not beat each other mode overall, or scores below either in any category.
+not beat each other mode overall, or scores below either in any category (the model never makes
+a reading worse: CI's model stage runs this gate).
 """
 
 from __future__ import annotations
@@ -67,6 +69,9 @@ def run_mode(mode: str, cases: list[dict[str, Any]], settings: Any) -> dict[str,
     result["latency_s"] = {"median": round(statistics.median(seconds), 2),
                            "p90": round(_pct(seconds, 0.9), 2)}
     result["model_calls"] = len(calls)
+    # Extractions that needed the model at all; the rest the parser read completely (needed.py).
+    result["asked_model"] = getattr(extractor, "asked", 0)
+    result["read_offline"] = getattr(extractor, "offline", 0)
     result["prompt_tokens_mean"] = round(statistics.mean(c.prompt_tokens for c in calls), 1) \
         if calls else 0
     result["completion_tokens_mean"] = round(statistics.mean(c.completion_tokens for c in calls), 1) \
@@ -108,8 +113,10 @@ def main() -> int:
             continue
         r = results[mode]
         static = statics["direct-v1" if mode == "baseline" else "extract-v2"]
-        dynamic = round(r["prompt_tokens_mean"] - static, 1) if static else None
-        lines.append(f"{mode}: latency median {r['latency_s']['median']}s p90 {r['latency_s']['p90']}s; "
+        dynamic = round(r["prompt_tokens_mean"] - static, 1) if static and r["model_calls"] else None
+        share = r["asked_model"] / r["cases"] if r["cases"] else 0.0
+        lines.append(f"{mode}: model asked for {r['asked_model']}/{r['cases']} texts ({share:.0%}); "
+                     f"latency median {r['latency_s']['median']}s p90 {r['latency_s']['p90']}s; "
                      f"{r['model_calls']} calls; prompt tokens static {static} + dynamic {dynamic} "
                      f"(cached {r['cached_tokens_mean']}); completion {r['completion_tokens_mean']}")
     print("\n".join(lines))

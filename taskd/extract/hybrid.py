@@ -21,6 +21,13 @@ from typing import TYPE_CHECKING
 
 from taskd.draft import Draft, Schedule
 from taskd.errors import BadInput, PastTime, TaskdError
+from taskd.extract.rules.lexicon import (
+    DURATION_WORDS,
+    MONTH_WORDS,
+    NUMBER_WORDS,
+    ORDINAL_TOKENS,
+    WEEKDAY_WORDS,
+)
 from taskd.resolve import resolve
 from taskd.resolve.zones import get_zone, wall
 
@@ -37,6 +44,11 @@ GLUE = frozenset(["a", "an", "the", "on", "at", "in", "by", "of", "for", "to", "
                   "this", "that", "next", "every", "each"])
 WORD = re.compile(r"[\w':.]+")
 SIMILAR = 0.8  # difflib ratio at which two words count as the same word misspelt
+# Words that name a time by themselves: one left in a title is a part of the time that was not read.
+_TIME_WORDS = (NUMBER_WORDS | ORDINAL_TOKENS | DURATION_WORDS | WEEKDAY_WORDS | MONTH_WORDS | frozenset({
+    "today", "tomorrow", "tonight", "yesterday", "morning", "afternoon", "evening", "night", "noon",
+    "midnight", "am", "pm", "daily", "weekly", "monthly", "yearly", "annually", "hourly", "weekday",
+    "weekdays", "weekend", "weekends", "fortnight", "o'clock", "oclock"})) - frozenset({"a", "an"})
 
 
 def rules_extractor() -> Extractor | None:
@@ -119,6 +131,23 @@ def leaked(phrase: str | None, title: str | None) -> list[str]:
         return []
     in_title = set(_plain_words(title))
     return [w for w in _plain_words(phrase) if w in in_title and w not in GLUE]
+
+
+def time_words(title: str | None) -> list[str]:
+    """The words of `title` that name a time (digits, units, weekdays, months, dayparts...)."""
+    if not title:
+        return []
+    return [w for w in _plain_words(title)
+            if w in _TIME_WORDS or any(c.isdigit() for c in w)]
+
+
+def better_title(*candidates: str | None) -> str | None:
+    """The best supported title, in order of preference: an empty one never replaces a title, and
+    one that still holds time words loses to one that holds none (or fewer)."""
+    present = [c for c in candidates if c and c.strip()]
+    if not present:
+        return None
+    return min(present, key=lambda c: len(time_words(c)))  # min keeps the first of equals
 
 
 def _grounded_title(reading: Reading, text: str) -> str | None:
@@ -223,11 +252,14 @@ def combine(text: str, reading: Reading, *, now: datetime, tz: str,
                         or DEFAULT_QUESTION)
     kind = "agent" if reading.kind == "agent" or (rules_draft and rules_draft.kind == "agent") \
         else "reminder"
-    if rules_draft is not None and rules_draft.title and not missed and not from_plain:
-        title: str | None = rules_draft.title  # measured: exact on the project's cases
+    rules_title = rules_draft.title if rules_draft is not None else None
+    if rules_title and not missed and not from_plain:
+        title: str | None = rules_title  # measured: exact on the project's cases
     else:
-        title = _grounded_title(reading, spoken) or _without(
-            rules_draft.title if rules_draft else None, missed)
+        # The model's title, the parser's without the words it missed, the parser's as it is: a
+        # model that returns no title ("in 2 hours stretch" read as all time) never blanks it.
+        title = better_title(_grounded_title(reading, spoken), _without(rules_title, missed),
+                             rules_title)
     message = (rules_draft.message if rules_draft is not None and rules_draft.message
                and kind == rules_draft.kind and title == rules_draft.title
                else _message(kind, title, spoken, phrase))

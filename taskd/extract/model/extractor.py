@@ -29,6 +29,7 @@ from taskd.extract.hybrid import (
 )
 from taskd.extract.model import prompt as prompts
 from taskd.extract.model.client import ChatClient, Reply
+from taskd.extract.model.needed import doubts
 from taskd.extract.model.schema import Reading, draft_schema, reading_schema
 from taskd.resolve import resolve
 from taskd.resolve.zones import get_zone, wall
@@ -84,6 +85,9 @@ class ModelExtractor:
         self.rules = rules if rules is not None else (
             rules_extractor() if self.mode == "hybrid" else None)
         self.calls: list[Reply] = []
+        # Extractions answered by the parser alone and those that asked the model (for the eval).
+        self.offline = 0
+        self.asked = 0
         self.last_said: Said | None = None  # a habit stated in the last text ("I start work at 8")
 
     # -- the conversation -------------------------------------------------------------------
@@ -120,6 +124,12 @@ class ModelExtractor:
                 prefs: Mapping[str, TimePref] | None = None) -> Draft:
         prompt_name, max_tokens = MODES[self.mode]
         self.last_said = None
+        if self.mode == "hybrid":
+            complete = self._complete_offline(text, now, tz, prefs)
+            if complete is not None:
+                self.offline += 1
+                return complete
+        self.asked += 1
         values = prompts.now_values(text, now, tz, prefs)
         if self.mode == "direct":
             def accept(data: Any) -> Draft:
@@ -134,6 +144,25 @@ class ModelExtractor:
             schema = reading_schema()
         draft: Draft = self._ask(prompt_name, values, schema, max_tokens, accept)
         return draft
+
+    def _complete_offline(self, text: str, now: datetime, tz: str,
+                          prefs: Mapping[str, TimePref] | None) -> Draft | None:
+        """The parser's reading when it leaves the model nothing to add (see `needed`): a model
+        round trip costs seconds for a reading the parser already has."""
+        if self.rules is None:
+            return None
+        try:
+            draft = self.rules.extract(text, now=now, tz=tz, prefs=prefs)
+        except (BadInput, PastTime, NeedsClarification):
+            return None  # the model may read what the parser could not (a typo, a holiday)
+        from taskd.extract.foreign import reread
+
+        # Another language first: the English grammar may read "a las 15:00" of a Spanish text and
+        # leave a title with no English doubt in it ("Recuérdame comprar pan mañana a las").
+        foreign = reread(text, draft, now=now, tz=tz, prefs=prefs)
+        if foreign is not None:
+            return foreign if foreign.schedule is not None else None
+        return draft if not doubts(draft) else None
 
     def _accept_draft(self, data: Any, now: datetime, tz: str,
                       prefs: Mapping[str, TimePref] | None) -> Draft:

@@ -79,3 +79,12 @@ def m004_agent_runs(conn: Connection) -> None:
                        ("latency_ms", "INTEGER"), ("model", "VARCHAR")):
         if name not in have:
             conn.execute(text(f"ALTER TABLE runs ADD COLUMN {name} {kind}"))
+
+
+@migration
+def m005_agent_receipts(conn: Connection) -> None:
+    # Agent runs' tool calls and receipts (grounded or not, on which sources): new tables only.
+    from taskd.store.receipt_tables import Receipt, ToolCallRow
+
+    for model in (ToolCallRow, Receipt):
+        model.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]

@@ -34,7 +34,7 @@ class Refused(Exception):
 class _Text(HTMLParser):
     """HTML to plain text: script, style and the like dropped, block elements on their own line."""
 
-    SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head"})
+    SKIP = frozenset({"script", "style", "noscript", "template", "svg"})
     BLOCK = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
                        "article", "table", "ul", "ol", "title", "header", "footer"})
 

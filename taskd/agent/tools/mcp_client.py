@@ -10,6 +10,7 @@ listed in config.toml are offered or called, whatever else the server has.
 from __future__ import annotations
 
 import json
+import tempfile
 import time
 from contextlib import ExitStack
 from typing import Any
@@ -42,6 +43,7 @@ class McpTools:
         self._clients: dict[str, Any] = {}  # tool name -> client
         self._owner: dict[str, str] = {}  # tool name -> server name
         self._specs: list[ToolSpec] = []
+        self._errlogs: dict[str, Any] = {}
 
     def __enter__(self) -> McpTools:
         from anyio.from_thread import start_blocking_portal
@@ -51,7 +53,9 @@ class McpTools:
             try:
                 self._open(server)
             except Exception as exc:  # a broken server must not stop the run: say why it is out
-                self.problems.append(f"MCP server {server.name} is unavailable: {_reason(exc)}")
+                said = self._last_words(server.name)
+                self.problems.append(f"MCP server {server.name} is unavailable: {_reason(exc)}"
+                                     + (f" (it said: {said})" if said else ""))
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -61,10 +65,17 @@ class McpTools:
             self.problems.append(f"closing an MCP server failed: {_reason(error)}")
 
     def _open(self, server: McpServer) -> None:
-        from mcp import Client, StdioServerParameters
+        from mcp import Client, StdioServerParameters, stdio_client
 
-        target: Any = server.url or StdioServerParameters(
-            command=server.command[0], args=list(server.command[1:]), env=dict(server.env) or None)
+        target: Any = server.url
+        if target is None:
+            # The server's stderr goes to a file of its own: the service's stderr may be anything
+            # (a pipe, a test's capture), and its last line explains a server that would not start.
+            errlog = self._stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))  # noqa: SIM115
+            self._errlogs[server.name] = errlog
+            target = stdio_client(StdioServerParameters(
+                command=server.command[0], args=list(server.command[1:]),
+                env=dict(server.env) or None), errlog=errlog)
         # read_timeout_seconds bounds the handshake and every request: a hung server is cut off.
         client = self._stack.enter_context(self._portal.wrap_async_context_manager(
             Client(target, read_timeout_seconds=self.timeout)))
@@ -81,6 +92,17 @@ class McpTools:
         missing = sorted(allowed - {t.name for t in listed})
         if missing:
             self.problems.append(f"MCP server {server.name} has no tool {', '.join(missing)}")
+
+    def _last_words(self, name: str) -> str:
+        errlog = self._errlogs.get(name)
+        if errlog is None:
+            return ""
+        try:
+            errlog.seek(0)
+            lines = [line.strip() for line in errlog.read()[-4000:].splitlines() if line.strip()]
+        except (OSError, ValueError):
+            return ""
+        return lines[-1][:200] if lines else ""
 
     def specs(self) -> list[ToolSpec]:
         return list(self._specs)

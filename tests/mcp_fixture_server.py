@@ -1,6 +1,7 @@
 """A small MCP server over stdio, written with the official SDK: the tools agent tests call.
 
     python tests/mcp_fixture_server.py        # speaks MCP on stdin/stdout
+    python tests/mcp_fixture_server.py --http PORT   # streamable HTTP at http://127.0.0.1:PORT/mcp
 
 `weather(city)` and `price(item)` answer from environment variables, so that each test decides
 what the world looks like (FIXTURE_WEATHER="Berlin=rain;Paris=sun", FIXTURE_PRICES="bike=249")
@@ -52,4 +53,9 @@ def notes() -> str:
 
 
 if __name__ == "__main__":
-    server.run("stdio")
+    import sys
+
+    if sys.argv[1:2] == ["--http"]:
+        server.run("streamable-http", host="127.0.0.1", port=int(sys.argv[2]))
+    else:
+        server.run("stdio")

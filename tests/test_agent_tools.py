@@ -355,3 +355,46 @@ def test_add_says_when_no_tool_provides_the_data_and_json_lists_it(
     fact = taskd(capsys, clock, "add", "in 20 seconds tell me a fun fact about octopuses",
                  "--dry-run", "--json")
     assert fact.json()["warnings"] == []
+
+
+@pytest.fixture
+def http_mcp(tmp_path: Path) -> Iterator[str]:
+    """The fixture server over streamable HTTP, on a free loopback port."""
+    import socket
+    import subprocess
+    import time
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, str(FIXTURE), "--http", str(port)],
+                            env={"FIXTURE_PRICES": "bike=249", "PATH": "/usr/bin:/bin"},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), 0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}/mcp"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_an_mcp_server_over_streamable_http(taskd_home: Path, fake: FakeClock,
+                                            rec: RecordingChannel, model: FakeServer,
+                                            http_mcp: str) -> None:
+    model.steps += [call("price", item="bike"), answer(False, "The bike is 249 EUR, not below 200.")]
+    engine = make_engine(taskd_home, fake, rec, f'[agent.mcp.shop]\nurl = "{http_mcp}"\n'
+                         'tools = ["price"]\n')
+    task = add_task(engine.url, START, title="tell me if the bike price drops below 200 EUR",
+                    kind="agent", first=START + timedelta(minutes=1))
+    fire_at_8(engine, fake)
+    (run,) = runs(engine, task)
+    assert run.state == "quiet" and rec.sent == []
+    receipt, calls = receipt_of(engine.url, run.id)
+    assert [(c.tool, c.result) for c in calls] == [("price", "bike: 249 EUR")]
+    assert receipt is not None and json.loads(receipt.sources_json) == ["mcp:shop/price(item=bike)"]

@@ -88,6 +88,9 @@ def test_umbrella_with_the_weather_tool_speaks_on_rain_and_is_quiet_on_sun(
     assert "- weather(city): Current weather in a city" in user_messages(first)
     assert ('<tool_result tool="weather" call="1">\nWeather in Berlin now: rain.\n</tool_result>'
             in user_messages(second))
+    # The weather is in: only the answer is allowed now (no copying the prompt's example call).
+    assert second["body"]["response_format"]["json_schema"]["schema"]["required"] == [
+        "message", "notify"]
     (run,) = runs(engine, task)
     assert (run.state, run.prompt_tokens) == ("delivered", 200)
     receipt, calls = receipt_of(engine.url, run.id)
@@ -161,7 +164,8 @@ def test_only_allowlisted_tools_are_offered_and_called_and_calls_are_bounded(
                     answer(True, "The bike costs 249 EUR.")]
     engine = make_engine(taskd_home, fake, rec, "[agent]\nmax_tool_calls = 2\n"
                          + mcp_table(log, tools='["price"]'))
-    task = add_task(engine.url, START, title="tell me if the bike price drops below 200 EUR",
+    # No need is recognised in these words, so every allowed tool stays on offer between calls.
+    task = add_task(engine.url, START, title="tell me which of bike, car and bus I can afford",
                     kind="agent", first=START + timedelta(minutes=1))
     fire_at_8(engine, fake)
     assert log.read_text() == "price bike\nprice car\n"  # notes() exists but is not allowed

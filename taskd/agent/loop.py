@@ -12,6 +12,7 @@ makes a small model look before it answers.
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from taskd.agent import prompt as agent_prompt
 
 if TYPE_CHECKING:
     from taskd.agent.config import AgentConfig
+    from taskd.agent.needs import Need
     from taskd.agent.runner import AgentRun
     from taskd.agent.tools import ToolSpec
     from taskd.agent.tools.box import Toolbox
@@ -71,6 +73,22 @@ def schema_for(tools: list[ToolSpec], *, answer: bool = True) -> dict[str, Any]:
     return choices[0] if len(choices) == 1 else {"anyOf": choices}
 
 
+def _serves(tool: str, need: Need) -> bool:
+    return tool == "fetch_url" or bool(set(re.split(r"[^a-z]+", tool.lower())) & need.vocabulary)
+
+
+def still_useful(tools: list[ToolSpec], result: AgentRun) -> list[ToolSpec]:
+    """Once a call worked, only tools for needs still open: a small model that has the weather
+    otherwise goes on to copy the prompt's example call. A task without recognised needs keeps
+    every tool."""
+    if not result.needs or not result.calls.grounded:
+        return tools
+    done = [c.tool for c in result.calls.items if c.ok]
+    open_needs = [n for n in result.needs if not any(_serves(t, n) for t in done)
+                  and not any(t == "run_check" for t in done)]
+    return [t for t in tools if any(_serves(t.name, n) for n in open_needs)]
+
+
 def _parse(content: str | None, finish_reason: str | None,
            tools: list[ToolSpec]) -> tuple[Answer | tuple[str, dict[str, Any]] | None, str]:
     from taskd.extract.model.extractor import Invalid, loads_answer
@@ -102,7 +120,7 @@ def run(client: ChatClient, messages: list[dict[str, str]], box: Toolbox, tools:
     seen: set[str] = set()
     while True:
         calls_left = config.max_tool_calls - len([c for c in box.calls.items if c.tool != "run_check"])
-        offered = tools if calls_left > 0 else []
+        offered = still_useful(tools, result) if calls_left > 0 else []
         forced = bool(must_look and offered and not box.calls.grounded and reasks == 0)
         schema = schema_for(offered, answer=not forced) if offered else ANSWER
         if result.tokens >= config.run_tokens:

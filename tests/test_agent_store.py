@@ -71,7 +71,7 @@ def test_agent_runs_budget_and_continuity_on_each_database(
     assert done[1].prompt and "haiku 1" in done[1].prompt.split("<earlier", 1)[1]
     assert done[2].outcome and "used 240 of its 240 tokens" in done[2].outcome
     assert [m.message for m in rec.sent][:2] == ["haiku 1", "haiku 2"]
-    with session(url) as db:  # m005: every run that asked the model has a receipt
+    with session(url) as db:  # m006: every run that asked the model has a receipt
         receipts = list(db.exec(select(Receipt).order_by(col(Receipt.run_id))))
     assert [(r.run_id, r.grounded, r.sources_json) for r in receipts] == [
         (done[0].id, False, "[]"), (done[1].id, False, "[]")]

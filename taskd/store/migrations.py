@@ -82,7 +82,19 @@ def m004_agent_runs(conn: Connection) -> None:
 
 
 @migration
-def m005_agent_receipts(conn: Connection) -> None:
+def m005_task_uids(conn: Connection) -> None:
+    # A stable uid per task, so an export imported twice matches instead of duplicating.
+    from uuid import uuid4
+
+    if "uid" not in {column["name"] for column in inspect(conn).get_columns("tasks")}:
+        conn.execute(text("ALTER TABLE tasks ADD COLUMN uid VARCHAR(64)"))
+    for (task_id,) in conn.execute(text("SELECT id FROM tasks WHERE uid IS NULL")).all():
+        conn.execute(text("UPDATE tasks SET uid = :u WHERE id = :i"), {"u": str(uuid4()), "i": task_id})
+    conn.execute(text("CREATE UNIQUE INDEX IF NOT EXISTS ux_tasks_uid ON tasks (uid)"))
+
+
+@migration
+def m006_agent_receipts(conn: Connection) -> None:
     # Agent runs' tool calls and receipts (grounded or not, on which sources): new tables only.
     from taskd.store.receipt_tables import Receipt, ToolCallRow
 

@@ -1,4 +1,4 @@
-"""What an agent run rests on: the tool calls it made and its receipt (migration m005).
+"""What an agent run rests on: the tool calls it made and its receipt (migration m006).
 
 Kept out of `runs` so that a run of a reminder carries nothing of this, and so that `taskd
 history` can show each call (and, verbose, its result) without parsing a blob.

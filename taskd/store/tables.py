@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import uuid4
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from taskd.store.types import UTCDateTime
@@ -42,6 +43,10 @@ class Task(SQLModel, table=True):
     channels_json: str | None = None  # null: the configured default channels
     created_at: datetime = _instant()
     updated_at: datetime = _instant()
+    # Stable across homes (export/import match on it; iCalendar UIDs come from it). m005 fills it
+    # for older rows and adds the unique index.
+    uid: str = Field(default_factory=lambda: str(uuid4()),
+                     sa_column=Column(String(64), nullable=True))
 
 
 class Run(SQLModel, table=True):

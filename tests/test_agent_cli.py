@@ -60,7 +60,7 @@ def test_history_shows_prompt_answer_tokens_and_latency(
     assert "100+20 tok" in table.out and "09:30 standup" in table.out
     assert "--verbose" in table.out
     verbose = taskd(capsys, clock, "history", str(task_id), "--verbose")
-    assert "fake-model" in verbose.out and "You have no tools" in verbose.out
+    assert "fake-model" in verbose.out and "Tools you may call: none." in verbose.out
     assert "<task>" in verbose.out and '"notify": true' in verbose.out
     (run,) = taskd(capsys, clock, "history", str(task_id), "--json").json()
     agent = run["agent"]

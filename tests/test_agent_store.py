@@ -16,6 +16,7 @@ from taskd import settings as settings_mod
 from taskd.clock import FakeClock
 from taskd.schedule.engine import Engine
 from taskd.store.db import dispose_all, engine_for, session
+from taskd.store.receipt_tables import Receipt
 from taskd.store.tables import Run
 from tests.conftest import local
 from tests.conftest_service import RecordingChannel, add_task
@@ -50,7 +51,7 @@ def test_agent_runs_budget_and_continuity_on_each_database(
         url: str, taskd_home: Path, model: FakeServer,  # noqa: F811
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TASKD_DB", url)
-    model.steps += [Step(body=completion(json.dumps({"notify": True, "message": f"news {n}"})))
+    model.steps += [Step(body=completion(json.dumps({"notify": True, "message": f"haiku {n}"})))
                     for n in (1, 2)]
     taskd_home.mkdir(parents=True, exist_ok=True)
     (taskd_home / "config.toml").write_text('default_channels = ["rec"]\n'
@@ -58,7 +59,7 @@ def test_agent_runs_budget_and_continuity_on_each_database(
     rec = RecordingChannel()
     fake = FakeClock(START)
     engine = Engine(settings_mod.load(), fake, {"rec": rec}, workers=1)
-    task = add_task(url, START, title="the news", kind="agent", rrule="FREQ=HOURLY",
+    task = add_task(url, START, title="a daily haiku", kind="agent", rrule="FREQ=HOURLY",
                     dtstart=local("2026-03-02T08:00:00").replace(tzinfo=None))
     for _ in range(3):
         fake.advance(timedelta(hours=1))
@@ -67,6 +68,10 @@ def test_agent_runs_budget_and_continuity_on_each_database(
         done = list(db.exec(select(Run).where(Run.task_id == task, Run.state != "pending")
                             .order_by(col(Run.scheduled_for))))
     assert [r.state for r in done] == ["delivered", "delivered", "skipped"]
-    assert done[1].prompt and "news 1" in done[1].prompt.split("<earlier", 1)[1]
+    assert done[1].prompt and "haiku 1" in done[1].prompt.split("<earlier", 1)[1]
     assert done[2].outcome and "used 240 of its 240 tokens" in done[2].outcome
-    assert [m.message for m in rec.sent][:2] == ["news 1", "news 2"]
+    assert [m.message for m in rec.sent][:2] == ["haiku 1", "haiku 2"]
+    with session(url) as db:  # m006: every run that asked the model has a receipt
+        receipts = list(db.exec(select(Receipt).order_by(col(Receipt.run_id))))
+    assert [(r.run_id, r.grounded, r.sources_json) for r in receipts] == [
+        (done[0].id, False, "[]"), (done[1].id, False, "[]")]

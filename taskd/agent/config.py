@@ -9,6 +9,9 @@
     tokens_per_day = 200000       # all agent tasks together
     read_files = ["~/notes.md"]   # the only files a task may name and have read (read-only)
     max_file_bytes = 16000
+    max_tool_calls = 4            # tool calls one run may make (taskd.agent.tools)
+    tool_timeout = 15             # seconds one tool call (or starting an MCP server) may take
+    run_tokens = 8000             # prompt + completion tokens one run may spend, all requests
 
 Environment variables TASKD_AGENT_<KEY> (upper case) win over the file. A budget of 0 means none
 may be spent (not "unlimited"): a user who wants no agent runs can say so.
@@ -35,6 +38,9 @@ class AgentConfig:
     task_tokens_per_day: int = 20_000
     tokens_per_day: int = 200_000
     max_file_bytes: int = 16_000
+    max_tool_calls: int = 4
+    tool_timeout: float = 15.0
+    run_tokens: int = 8_000
     read_files: tuple[Path, ...] = ()
 
 
@@ -52,7 +58,8 @@ def _number(section: dict[str, Any], key: str) -> float | int:
         number = kind(value)
     except (TypeError, ValueError):
         raise BadInput(f"config.toml [agent] {key} must be a number") from None
-    if isinstance(value, bool) or number < 0 or (key in ("timeout", "max_tokens") and number == 0):
+    if isinstance(value, bool) or number < 0 or (key in ("timeout", "max_tokens", "tool_timeout")
+                                                  and number == 0):
         raise BadInput(f"config.toml [agent] {key} must be a positive number")
     return number  # type: ignore[no-any-return]
 

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from taskd.agent.config import AgentConfig
 from taskd.agent.prompt import Earlier
-from taskd.fire.agent import BUDGET_NOTICE, FAILURE_NOTICE, AgentContext
+from taskd.fire.agent import BUDGET_NOTICE, FAILURE_NOTICE, UNCHECKED_NOTICE, AgentContext
 from taskd.resolve.zones import get_zone, localize, wall
 from taskd.store.tables import Event, Run, Task
 
@@ -80,4 +80,5 @@ def load(db: Session, task: Task, config: AgentConfig, now: datetime, user_tz: s
         blocked=blocked(db, task, config, since),
         tell_blocked=not _told_since(db, task.id, BUDGET_NOTICE, since),
         tell_failure=not _told_since(db, task.id, FAILURE_NOTICE, failure_since),
+        tell_unchecked=not _told_since(db, task.id, UNCHECKED_NOTICE, failure_since),
     )

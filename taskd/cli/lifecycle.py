@@ -221,10 +221,14 @@ def history(task_id: int | None, limit: int, verbose: bool, as_json: bool) -> No
         titles = {task_id: t.title for task_id, t in tasks.items()}
         zones = {task_id: t.tz for task_id, t in tasks.items()}
         attempts = repo.deliveries_for(handle, [r.id for r in runs if r.id is not None])
+        from taskd.agent import receipts  # agent runs: tool calls and whether they are grounded
+
+        receipt = receipts.load(handle, [r.id for r in runs if r.id is not None])
     if as_json:
         emit_json([render.run_json(r) | {"title": titles.get(r.task_id), "deliveries": [
             {"channel": d.channel, "attempt": d.attempt, "at": d.at.isoformat(), "ok": d.ok,
-             "detail": d.detail} for d in attempts.get(r.id or 0, [])]} for r in runs])
+             "detail": d.detail} for d in attempts.get(r.id or 0, [])],
+            "receipt": receipts.as_json(receipt.get(r.id or 0))} for r in runs])
         return
     out = render.console()
     if not runs:
@@ -238,6 +242,8 @@ def history(task_id: int | None, limit: int, verbose: bool, as_json: bool) -> No
         table.add_column(name)
     if agents:
         table.add_column("model")
+    if receipt:
+        table.add_column("tools")
     for run in runs:
         zone = zones.get(run.task_id, "UTC")
         fired = render.when(run.fired_at, zone) if run.fired_at else "—"
@@ -246,8 +252,12 @@ def history(task_id: int | None, limit: int, verbose: bool, as_json: bool) -> No
                  render.when(run.scheduled_for, zone), fired, state,
                  _channels(attempts.get(run.id or 0, [])),
                  render._escape((run.output or run.error or run.outcome or "")[:60])]
-        table.add_row(*cells, *([render.agent_cost(run)] if agents else []))
+        table.add_row(*cells, *([render.agent_cost(run)] if agents else []),
+                      *([render._escape(receipts.cell(receipt.get(run.id or 0)))] if receipt else []))
     out.print(table)
+    for run in runs:
+        if lines := receipts.details(receipt.get(run.id or 0), verbose):
+            out.print(f"[bold]run {run.id}[/bold] tool calls:\n" + render._escape("\n".join(lines)))
     if agents and verbose:
         for run in agents:
             out.print(render.agent_details(run))

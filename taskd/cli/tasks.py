@@ -124,6 +124,10 @@ def add(text: str, tz: str | None, dry_run: bool, as_json: bool) -> None:
     words = render.schedule_words(resolved.rrule, resolved.first, resolved.zone)
     # An agent task without a model would only ever fail: say so now, not at its first run.
     warnings = [NEEDS_MODEL] if parsed.draft.kind == "agent" and not settings.model_configured else []
+    if parsed.draft.kind == "agent":  # needs outside data no configured tool provides: say so now
+        from taskd.agent.receipts import add_warnings
+
+        warnings += add_warnings(parsed.text, settings)
     if as_json:
         emit_json({"id": task_id, "saved": not dry_run, "schedule": words, **parsed.to_json(),
                    "warnings": warnings})

@@ -36,6 +36,7 @@ class TickReport:
     delivered: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
     quiet: list[int] = field(default_factory=list)  # agent runs whose condition did not hold
+    unchecked: list[int] = field(default_factory=list)  # agent verdicts resting on no tool result
     released: list[int] = field(default_factory=list)
     missed: int = 0
     skipped: int = 0
@@ -184,6 +185,8 @@ class Engine:
                 report.released.append(result.run_id)
             elif result.state == "quiet":
                 report.quiet.append(result.run_id)
+            elif result.state == "unchecked":
+                report.unchecked.append(result.run_id)
             elif result.state == "skipped":
                 report.skipped += 1
                 self.totals["skipped"] += 1

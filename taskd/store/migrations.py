@@ -91,3 +91,12 @@ def m005_task_uids(conn: Connection) -> None:
     for (task_id,) in conn.execute(text("SELECT id FROM tasks WHERE uid IS NULL")).all():
         conn.execute(text("UPDATE tasks SET uid = :u WHERE id = :i"), {"u": str(uuid4()), "i": task_id})
     conn.execute(text("CREATE UNIQUE INDEX IF NOT EXISTS ux_tasks_uid ON tasks (uid)"))
+
+
+@migration
+def m006_agent_receipts(conn: Connection) -> None:
+    # Agent runs' tool calls and receipts (grounded or not, on which sources): new tables only.
+    from taskd.store.receipt_tables import Receipt, ToolCallRow
+
+    for model in (ToolCallRow, Receipt):
+        model.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]

@@ -12,8 +12,10 @@ from taskd.store.types import UTCDateTime
 
 TASK_STATUSES = ("active", "paused", "done", "deleted")
 # quiet: an agent task whose condition did not hold ran, and rightly delivered nothing.
-RUN_STATES = ("pending", "claimed", "delivered", "quiet", "failed", "missed", "skipped", "cancelled",
-              "superseded")
+# unchecked: an agent task's verdict needed outside data and rests on no tool result.
+# cancelled / superseded: a planned run that never happened (its task ended / an edit replaced it).
+RUN_STATES = ("pending", "claimed", "delivered", "quiet", "unchecked", "failed", "missed", "skipped",
+              "cancelled", "superseded")
 
 
 def _instant(nullable: bool = False, index: bool = False) -> datetime:

@@ -52,12 +52,18 @@ def _offline_status(settings: Settings) -> dict[str, Any]:
                              .order_by(col(Run.finished_at).desc())).first()
         pending = handle.exec(select(func.count()).select_from(Run)
                               .where(Run.state == "pending")).one()
+        from datetime import UTC, datetime
+
+        from taskd.schedule.nodes import listing
+
+        nodes = listing(handle, datetime.now(UTC))
     return {
         "tasks": {k: counts.get(k, 0) for k in ("active", "paused", "done")},
         "pending_runs": pending,
         "next_fire": nxt.isoformat() if nxt else None,
         "last_error": (f"run {failed.id} (task #{failed.task_id}): {failed.error}"
                        if failed else None),
+        "nodes": nodes,
     }
 
 
@@ -92,6 +98,10 @@ def status(as_json: bool) -> None:
     click.echo(f"tasks:     {tasks['active']} active, {tasks['paused']} paused, {tasks['done']} done")
     click.echo(f"next fire: {data['next_fire'] or '—'}")
     click.echo(f"last error: {data['last_error'] or '—'}")
+    for node in data["nodes"]:  # every service on this database, this one included
+        beat = "alive" if node["alive"] else "lease expired"
+        click.echo(f"node:      {node['id']} on {node['host']} (pid {node['pid']}, {beat}, "
+                   f"last heartbeat {node['last_heartbeat']}, holds {node['claimed']})")
     if not data["up"]:
         click.echo("start it with `taskd serve` (or `systemctl --user enable --now taskd`)")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, inspect, text
 
@@ -79,3 +80,40 @@ def m004_agent_runs(conn: Connection) -> None:
                        ("latency_ms", "INTEGER"), ("model", "VARCHAR")):
         if name not in have:
             conn.execute(text(f"ALTER TABLE runs ADD COLUMN {name} {kind}"))
+
+
+@migration
+def m005_claims_and_nodes(conn: Connection) -> None:
+    # Several services on one database: each claim records its owner and lease, services register
+    # in `nodes`, and (task, instant) is unique only among live rows, so a run cancelled by an
+    # edit no longer blocks planning that instant again.
+    from taskd.store.tables import Node, Run
+
+    table = Run.__table__  # type: ignore[attr-defined]
+    have = {column["name"] for column in inspect(conn).get_columns("runs")}
+    for name in ("owner", "lease_until"):
+        if name not in have:
+            kind = table.c[name].type.compile(dialect=conn.dialect)
+            conn.execute(text(f"ALTER TABLE runs ADD COLUMN {name} {kind}"))
+    old = {c["name"] for c in inspect(conn).get_unique_constraints("runs")}
+    if "uq_runs_task_instant" in old:
+        if conn.dialect.name == "sqlite":
+            _rebuild_sqlite_runs(conn, table)
+        else:
+            conn.execute(text("ALTER TABLE runs DROP CONSTRAINT uq_runs_task_instant"))
+    for index in table.indexes:
+        index.create(conn, checkfirst=True)
+    Node.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
+
+
+def _rebuild_sqlite_runs(conn: Connection, table: Any) -> None:
+    # SQLite cannot drop a table constraint: copy the rows aside, recreate the table in its new
+    # shape and copy them back. Deferred foreign keys let deliveries point at no run for the
+    # moment in between; by commit every run is back under its old id.
+    conn.execute(text("CREATE TEMP TABLE _runs_m005 AS SELECT * FROM runs"))
+    conn.execute(text("PRAGMA defer_foreign_keys = ON"))
+    conn.execute(text("DROP TABLE runs"))
+    table.create(conn)
+    names = ", ".join(c.name for c in table.columns)
+    conn.execute(text(f"INSERT INTO runs ({names}) SELECT {names} FROM _runs_m005"))
+    conn.execute(text("DROP TABLE _runs_m005"))

@@ -40,6 +40,10 @@ def applied(conn: Connection) -> set[str]:
 
 def migrate(conn: Connection) -> list[str]:
     """Apply what is missing, in order, inside the caller's transaction. Returns the names run."""
+    if conn.dialect.name == "postgresql":
+        # Several services starting at once on one database: one migrates, the others wait for
+        # its commit and then find nothing left to do. (SQLite: BEGIN IMMEDIATE does this.)
+        conn.execute(text("SELECT pg_advisory_xact_lock(7325001)"))
     done = applied(conn)
     ran: list[str] = []
     for fn in MIGRATIONS:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import bindparam, case, func, insert, update
 from sqlmodel import Session, col, select
 
 from taskd.fire.run import FireResult
@@ -192,13 +192,18 @@ def claim_due(db: Session, now: datetime, defaults: Defaults, limit: int,
     due = _take(db, now, limit, owner)
     if not due:
         return [], stats
+    tasks = {t.id: t for t in db.exec(select(Task).where(col(Task.id).in_({r.task_id for r in due})))}
+    # The common case needs no second write: an active task's run on time (or a manual one) is
+    # claimed exactly as the UPDATE left it. Everything else is decided row by row below.
+    chosen = [r for r in due if tasks[r.task_id].status == "active"
+              and (r.origin == "manual" or now - r.scheduled_for <= defaults.on_time)]
+    fast = {id(r) for r in chosen}
+    due = [r for r in due if id(r) not in fast]
     for run in due:  # ours now; decided below as if still pending, and written back once
         run.state, run.attempt = "pending", run.attempt - 1
         run.claimed_at, run.owner, run.lease_until = None, None, None
-    tasks = {t.id: t for t in db.exec(select(Task).where(col(Task.id).in_({r.task_id for r in due})))}
     policies = _policies(db, tasks, defaults)
-    chosen: list[Run] = []
-    touched: dict[int, Task] = {}
+    touched: dict[int, Task] = {r.task_id: tasks[r.task_id] for r in chosen}
     for run in due:
         if run.state != "pending":  # already decided by an earlier run's catch-up
             continue
@@ -250,23 +255,31 @@ def claim_due(db: Session, now: datetime, defaults: Defaults, limit: int,
 
 
 def _plan_after(db: Session, tasks: list[Task], now: datetime) -> None:
-    """repo.plan_next for each task, with the common cases answered from one query: a task with
-    a pending run points at it; a one-time task without one has nothing left to plan."""
+    """repo.plan_next for each task, with the common cases answered in bulk: a task with a
+    pending run points at it; a one-time task without one has nothing left to plan."""
     if not tasks:
         return
     ids = [t.id for t in tasks]
     pending = dict(db.exec(select(Run.task_id, func.min(Run.scheduled_for))
                            .where(col(Run.task_id).in_(ids), Run.state == "pending")
                            .group_by(col(Run.task_id))).all())
+    finished: list[int] = []
     for task in tasks:
+        assert task.id is not None
         if task.id in pending:
             task.next_fire_at = pending[task.id]
         elif task.rrule is None and task.first_at <= now:
-            task.next_fire_at = None
+            finished.append(task.id)  # written below in one statement, not one per task
+            continue
         else:
             plan_next_tolerant(db, task, now)
         task.updated_at = max(task.updated_at, now)
         db.add(task)
+    if finished:
+        db.execute(update(Task).where(col(Task.id).in_(finished))
+                   .values(next_fire_at=None, updated_at=case(
+                       (col(Task.updated_at) < now, now), else_=col(Task.updated_at)))
+                   .execution_options(synchronize_session=False))
 
 
 def plan_next_tolerant(db: Session, task: Task, now: datetime) -> None:
@@ -319,37 +332,42 @@ def finish(db: Session, results: Iterable[FireResult], now: datetime, owner: str
 
     Only runs `owner` still holds are changed: a run taken back after this node lost its lease
     (a long freeze) now belongs to whoever took it, and only its attempts are recorded here.
+    The owner stays on a finished row: it says which service sent it.
     """
     results = list(results)
     attempts = [{"run_id": r.run_id, "channel": a.channel, "attempt": a.attempt, "at": a.at,
                  "ok": a.ok, "detail": a.detail[:2000]} for r in results for a in r.attempts]
     if attempts:
         db.execute(insert(Delivery), attempts)
-    ids = [r.run_id for r in results]
+    done = [r for r in results if not (r.interrupted and not r.ok)]
+    if done:
+        table = Run.__table__  # type: ignore[attr-defined]
+        # SET expressions see the row as it was (claimed): whether it worked comes as a parameter.
+        ok = bindparam("ok_flag") == "y"
+        db.execute(
+            update(table).where(table.c.id == bindparam("rid"), table.c.state == "claimed",
+                                table.c.owner == owner)
+            .values(state=bindparam("new_state"), fired_at=bindparam("fired"), finished_at=now,
+                    output=bindparam("out"), error=bindparam("err"), lease_until=None,
+                    outcome=case((ok, case((table.c.late, "delivered late"), else_="delivered")),
+                                 else_="failed")),
+            [{"rid": r.run_id, "new_state": "delivered" if r.ok else "failed",
+              "fired": r.fired_at, "out": r.output, "err": None if r.ok else r.error,
+              "ok_flag": "y" if r.ok else "n"}
+             for r in done])
+    released = [r for r in results if r.interrupted and not r.ok]
+    if not released:
+        return
     runs = {run.id: run for run in db.exec(select(Run).where(
-        col(Run.id).in_(ids), Run.state == "claimed", Run.owner == owner))}
-    for result in results:
+        col(Run.id).in_([r.run_id for r in released]), Run.state == "claimed",
+        Run.owner == owner))}
+    for result in released:
         run = runs.get(result.run_id)
         if run is None:
             continue
-        run.lease_until = None  # the owner stays on the row: which service sent it
-        if result.interrupted and not result.ok:
-            # SIGTERM mid-run: give it back untouched so the next start sends it (at least once).
-            run.state = "pending"
-            run.claimed_at, run.owner = None, None
-            if not result.attempts:
-                run.attempt = max(0, run.attempt - 1)
-            db.add(run)
-            continue
-        run.fired_at = result.fired_at
-        run.finished_at = now
-        run.output = result.output
-        if result.ok:
-            run.state = "delivered"
-            run.outcome = "delivered late" if run.late else "delivered"
-            run.error = None
-        else:
-            run.state = "failed"
-            run.outcome = "failed"
-            run.error = result.error
+        # SIGTERM mid-run: give it back untouched so the next start sends it (at least once).
+        run.state = "pending"
+        run.claimed_at, run.owner, run.lease_until = None, None, None
+        if not result.attempts:
+            run.attempt = max(0, run.attempt - 1)
         db.add(run)

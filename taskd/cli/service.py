@@ -24,7 +24,8 @@ def serve(verbose: bool) -> None:
     """Run the service in the foreground (systemd runs this). Logs go to stderr.
 
     \b
-    One service per database; a second one exits with "already running".
+    SQLite: one service per database file (a second exits with "already running").
+    PostgreSQL: one per TASKD_HOME, any number per database (each run fires once).
     SIGTERM: finish or release in-flight runs, then exit. SIGHUP: reload config.toml.
     """
     from taskd.schedule.service import Service

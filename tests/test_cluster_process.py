@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 
 from taskd.store.db import dispose_all
 from tests import postgres
-from tests.conftest_service import Serve, wait_for, write_config
+from tests.conftest_service import Serve, run_cli, wait_for, write_config
 
 pytestmark = pytest.mark.slow
 
@@ -174,6 +174,11 @@ def test_restarting_one_service_resends_nothing_of_the_live_one(tmp_path: Path,
         services.append(again)
         again.wait_ready(60)
         assert wait_for(lambda: receiver.tasks() >= tasks, 60)
+        status = run_cli(live.home, "status", "--json", TASKD_DB=db_url)
+        assert status.returncode == 0, status.stderr
+        listed = json.loads(status.stdout)["nodes"]
+        assert sorted(n["pid"] for n in listed) == sorted([live.proc.pid, again.proc.pid])
+        assert all(n["alive"] and n["host"] and n["last_heartbeat"] for n in listed)
         time.sleep(LEASE + BEAT)  # long enough that a wrong take-over would have shown
         keys = [key for _, _, key in receiver.posts]
         assert len(keys) == len(set(keys)) == len(tasks), "a run was sent twice"

@@ -112,13 +112,16 @@ def test_live_claims_are_left_alone_and_expired_ones_resent_with_the_same_id(url
     with session(url, write=True) as db:  # `dead` claims and then stops (SIGKILL before sending)
         (held,), _ = claims.claim_due(db, fake.now(), Defaults(), 10, dead._owner())
     fake.advance(timedelta(seconds=20))
+    live.heartbeat()
     live.tick()
     assert live_channel.sent == [] and _owners(url)[held.run.id or 0] == "dead"
     dead.heartbeat()  # still alive: the lease moves on
     fake.advance(timedelta(seconds=20))
+    assert live.heartbeat() == 0
     live.tick()
     assert live_channel.sent == [], "a live node's claim was taken"
     fake.advance(timedelta(seconds=11))  # 31 s without a heartbeat: the lease of 30 s ran out
+    assert live.heartbeat() == 1
     live.tick()
     assert [m.run_id for m in live_channel.sent] == [held.run.id]
     with session(url) as db:
@@ -128,7 +131,6 @@ def test_live_claims_are_left_alone_and_expired_ones_resent_with_the_same_id(url
     dead._finish([FireResult(held.run.id or 0, False, fake.now(), error="late")], TickReport())
     with session(url) as db:
         assert db.get(Run, held.run.id).state == "delivered"  # type: ignore[union-attr]
-    live.heartbeat()
     listed = {n["id"]: n for n in _nodes(url, fake.now())}
     assert listed["live"]["alive"] and not listed["dead"]["alive"]
 

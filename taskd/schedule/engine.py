@@ -121,9 +121,19 @@ class Engine:
         return Owner(self.node_id, self.clock.now() + self.timing.lease)
 
     def heartbeat(self) -> int:
-        """Renew this node's lease and its claims'; returns how many runs it holds."""
+        """Renew this node's lease and its claims', and take back claims whose lease ran out
+        (another service died). Returns how many were taken back: the caller ticks for them.
+
+        Here rather than in every tick: the heartbeat comes often enough (a dead service's
+        runs wait at most lease + heartbeat) and a lone reminder's tick stays one write shorter.
+        """
+        moment = self.clock.now()
         with session(self.url, write=True) as db:
-            return nodes.heartbeat(db, self.node_id, self.clock.now(), self.timing.lease)
+            nodes.heartbeat(db, self.node_id, moment, self.timing.lease)
+            taken = nodes.take_back_expired(db, moment)
+        if taken:
+            log.warning("took back %d run(s) whose service stopped renewing its lease", taken)
+        return taken
 
     def next_wakes(self, limit: int = 64) -> list[datetime]:
         with session(self.url) as db:
@@ -142,9 +152,6 @@ class Engine:
                     repo.record(db, "service.clock_jump", moment, seconds=report.clock_jump)
             with session(self.url, write=True) as db:
                 report.resumed = claims.auto_resume(db, moment)
-                taken = nodes.take_back_expired(db, moment)
-            if taken:
-                log.warning("took back %d run(s) whose service stopped renewing its lease", taken)
             if crash.armed("before_claim"):
                 with session(self.url) as db:
                     if claims.has_due(db, moment):
@@ -188,6 +195,9 @@ class Engine:
                 if more and len(inflight) <= self.batch // 2 and not self.stop.is_set():
                     batch = self._claim(moment, report)
                     more = len(batch) >= self.batch
+                    if len(batch) == 1 and not inflight and not more:  # a lone reminder: no handoff
+                        self._finish([self._fire_one(batch[0])], report)
+                        return
                     inflight.update(self._pool.submit(self._fire_one, item) for item in batch)
                     if not inflight:
                         return

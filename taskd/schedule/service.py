@@ -136,7 +136,8 @@ class Service:
         # On the main thread, not the scheduler's: a long drain of due runs keeps its leases.
         assert self.engine is not None
         try:
-            self.engine.heartbeat()
+            if self.engine.heartbeat():
+                self.poke()  # runs taken back from a dead service are due now
         except Exception as exc:  # the database is away: the next beat tries again
             log.error("heartbeat failed: %s", exc)
             self.engine.last_error = f"heartbeat failed: {exc}"

@@ -41,6 +41,8 @@ CATEGORIES = {
     # families of issue 3
     "numbers-words", "times-words", "ordinals", "weekend-fortnight", "weekday-abbrev",
     "numeric-dates", "zones", "filler-titles", "recurrence-longtail", "dst-more", "month-end-leap",
+    # families of issue 12 (amounts and units; clarify-doubt uses "clarify")
+    "amounts-units",
 }
 DST_CATEGORIES = {"dst", "dst-more"}
 MIN_PER_CATEGORY = 12

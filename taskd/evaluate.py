@@ -20,17 +20,33 @@ RRULE_HORIZON = 10
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 
 
+VERDICTS = ("right", "asked", "wrong")
+
+
 @dataclass
 class Outcome:
+    """`verdict` is one of VERDICTS: right (every expectation holds), asked (it failed without
+    scheduling anything: a question or a refusal), wrong (it failed and scheduled something: a
+    wrong time, a wrong rule or title, or a schedule where the case wanted a question). A wrong
+    answer is worse than a question, so the report counts the two apart."""
+
     id: str
     category: str
     passed: bool
     got: dict[str, Any]
     failures: list[str] = field(default_factory=list)
+    verdict: str = "right"
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "category": self.category, "passed": self.passed,
-                "failures": self.failures, "got": self.got}
+                "verdict": self.verdict, "failures": self.failures, "got": self.got}
+
+
+def verdict_of(passed: bool, got: dict[str, Any]) -> str:
+    if passed:
+        return "right"
+    scheduled = bool(got.get("next")) or got.get("rrule") is not None
+    return "wrong" if scheduled else "asked"
 
 
 def load_cases(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
@@ -154,7 +170,8 @@ def run_case(case: dict[str, Any], extractor: Extractor) -> Outcome:
         got = {"title": None, "kind": None, "rrule": None, "tz": tz, "next": [],
                "question": None, "draft": None, "error": f"bad case: {exc}"}
     failures = score(case, got, fires)
-    return Outcome(case["id"], category, not failures, got, failures)
+    return Outcome(case["id"], category, not failures, got, failures,
+                   verdict_of(not failures, got))
 
 
 def run(cases: list[dict[str, Any]], extractor: Extractor,
@@ -167,18 +184,26 @@ def run(cases: list[dict[str, Any]], extractor: Extractor,
 
 
 def report(outcomes: list[Outcome]) -> dict[str, Any]:
+    """CONTRACT §5's keys, plus right/asked/wrong counts (and wrong_rate) overall and per category."""
     by_category: dict[str, dict[str, Any]] = {}
+    totals = dict.fromkeys(VERDICTS, 0)
     for outcome in outcomes:
-        entry = by_category.setdefault(outcome.category, {"cases": 0, "passed": 0})
+        entry = by_category.setdefault(outcome.category, {"cases": 0, "passed": 0,
+                                                          **dict.fromkeys(VERDICTS, 0)})
         entry["cases"] += 1
         entry["passed"] += int(outcome.passed)
+        entry[outcome.verdict] += 1
+        totals[outcome.verdict] += 1
     for entry in by_category.values():
         entry["pass_rate"] = round(entry["passed"] / entry["cases"], 4)
+        entry["wrong_rate"] = round(entry["wrong"] / entry["cases"], 4)
     passed = sum(o.passed for o in outcomes)
     return {
         "cases": len(outcomes),
         "passed": passed,
         "pass_rate": round(passed / len(outcomes), 4) if outcomes else 0.0,
+        **totals,
+        "wrong_rate": round(totals["wrong"] / len(outcomes), 4) if outcomes else 0.0,
         "by_category": dict(sorted(by_category.items())),
         "results": [o.to_json() for o in outcomes],
     }

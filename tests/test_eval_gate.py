@@ -1,5 +1,6 @@
-"""The JSON-schema evals in CI: pass rates may not fall below what was measured, and every draft the
-offline extractor emits validates against schema/task.schema.json."""
+"""The JSON-schema evals in CI: pass rates may not fall below what was measured, wrong answers (a
+schedule where the case wanted another, or a question) may not rise above their limit, and every
+draft the offline extractor emits validates against schema/task.schema.json."""
 
 from __future__ import annotations
 
@@ -20,12 +21,15 @@ from taskd.extract import clean_text
 from taskd.extract.rules import RulesExtractor
 
 ROOT = Path(__file__).parent.parent
-THRESHOLDS = json.loads((ROOT / "evals" / "thresholds.json").read_text())
+_GATES = json.loads((ROOT / "evals" / "thresholds.json").read_text())
+THRESHOLDS: dict[str, float] = _GATES["pass_rate"]
+WRONG_AT_MOST: dict[str, float] = _GATES["wrong_rate_at_most"]
 SUITES = {
     "own": sorted((ROOT / "evals" / "cases").glob("*.jsonl")),
     "generated": sorted((ROOT / "evals" / "generated").glob("*.jsonl")),
     "recognizers": [p for p in [ROOT.parent / "shared" / "corpora" / "recognizers-dev.jsonl"]
                     if p.exists()],
+    "chrono": [p for p in [ROOT.parent / "shared" / "corpora" / "chrono-dev.jsonl"] if p.exists()],
 }
 
 
@@ -53,6 +57,23 @@ def test_pass_rate_holds(suite: str) -> None:
     failed = [f"{r['id']}: {r['failures']}" for r in result["results"] if not r["passed"]]
     assert result["pass_rate"] >= THRESHOLDS[suite], (
         f"{suite}: {result['pass_rate']:.2%} < {THRESHOLDS[suite]:.2%}\n" + "\n".join(failed[:40]))
+
+
+@pytest.mark.parametrize("suite", sorted(WRONG_AT_MOST))
+def test_wrong_answers_stay_rare(suite: str) -> None:
+    """A wrong time is worse than a question: the share of cases scheduled wrongly has a ceiling."""
+    if suite != "generated-full" and not SUITES.get(suite):
+        pytest.skip(f"no {suite} cases here")
+    result = _report(suite)
+    wrong = [f"{r['id']}: {r['failures']}" for r in result["results"] if r["verdict"] == "wrong"]
+    assert result["right"] + result["asked"] + result["wrong"] == result["cases"]
+    assert result["wrong_rate"] <= WRONG_AT_MOST[suite], (
+        f"{suite}: {result['wrong_rate']:.2%} wrong > {WRONG_AT_MOST[suite]:.2%}\n" +
+        "\n".join(wrong[:40]))
+
+
+def test_gates_name_every_suite() -> None:
+    assert set(THRESHOLDS) == set(WRONG_AT_MOST) == {*SUITES, "generated-full"}
 
 
 @pytest.mark.parametrize("suite", ["own", "generated"])

@@ -49,20 +49,22 @@ def _print(result: dict[str, object]) -> None:
 
     out = render.console()
     table = Table(box=None, header_style="bold", pad_edge=False, title=None)
-    for name in ("category", "cases", "passed", "rate"):
+    # right / asked / wrong: a question is not a wrong answer; a wrong time is the one to drive
+    # to zero, so it has its own column.
+    for name in ("category", "cases", "right", "asked", "wrong", "rate"):
         table.add_column(name, justify="right" if name != "category" else "left")
     by_category: dict[str, dict[str, float]] = result["by_category"]  # type: ignore[assignment]
     for name, entry in by_category.items():
-        style = "green" if entry["pass_rate"] == 1 else ("yellow" if entry["pass_rate"] >= 0.9
-                                                         else "red")
-        table.add_row(name, str(entry["cases"]), str(entry["passed"]),
-                      f"{entry['pass_rate']:.1%}", style=style)
-    table.add_row("all", str(result["cases"]), str(result["passed"]),
-                  f"{result['pass_rate']:.1%}", style="bold")
+        style = "red" if entry["wrong"] else "green" if entry["pass_rate"] == 1 else "yellow"
+        table.add_row(name, str(entry["cases"]), str(entry["right"]), str(entry["asked"]),
+                      str(entry["wrong"]), f"{entry['pass_rate']:.1%}", style=style)
+    table.add_row("all", str(result["cases"]), str(result["right"]), str(result["asked"]),
+                  str(result["wrong"]), f"{result['pass_rate']:.1%}", style="bold")
     out.print(table)
     failures = [r for r in result["results"] if not r["passed"]]  # type: ignore[attr-defined]
     for failure in failures:
-        out.print(f"[red]✗[/red] {failure['id']}: " + "; ".join(
+        mark = "[red]✗ wrong[/red]" if failure.get("verdict") == "wrong" else "[yellow]? asked[/yellow]"
+        out.print(f"{mark} {failure['id']}: " + "; ".join(
             render._escape(f) for f in failure["failures"]))
 
 

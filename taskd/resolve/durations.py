@@ -18,6 +18,25 @@ _PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)")
 _WORDS = {"a": "1", "an": "1", "one": "1", "half an hour": "30 minutes"}
 
 
+_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400, "weeks": 604800}
+
+
+def _by_grammar(raw: str) -> float:
+    """Any other way the extractor's duration grammar reads: "1h30", "an hour and a half",
+    "a couple of minutes", "1/2 hour". Imported here, not on start-up: the grammar is a few
+    hundred regex alternatives."""
+    import re as _re
+
+    from taskd.extract.rules.amounts import DURATION, parse
+
+    if _re.fullmatch(DURATION, raw) is None:
+        return 0
+    fields = parse(raw)
+    if not fields or not set(fields) <= set(_SECONDS):
+        return 0
+    return float(sum(amount * _SECONDS[unit] for unit, amount in fields.items()))
+
+
 def parse_duration(text: str) -> timedelta:
     raw = text.strip().lower()
     raw = _WORDS.get(raw, raw)
@@ -34,6 +53,8 @@ def parse_duration(text: str) -> timedelta:
         total += float(match.group(1)) * unit
         pos = match.end()
     if pos == 0 or raw[pos:].strip() or total <= 0:
+        total = _by_grammar(" ".join(text.lower().split()))
+    if total <= 0:
         raise BadInput(f"{text!r} is not a duration such as 10m, 1h30m or \"2 hours\"")
     if total > 366 * 86400:
         raise BadInput("durations are limited to a year")

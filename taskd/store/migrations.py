@@ -87,7 +87,19 @@ def m004_agent_runs(conn: Connection) -> None:
 
 
 @migration
-def m005_claims_and_nodes(conn: Connection) -> None:
+def m005_task_uids(conn: Connection) -> None:
+    # A stable uid per task, so an export imported twice matches instead of duplicating.
+    from uuid import uuid4
+
+    if "uid" not in {column["name"] for column in inspect(conn).get_columns("tasks")}:
+        conn.execute(text("ALTER TABLE tasks ADD COLUMN uid VARCHAR(64)"))
+    for (task_id,) in conn.execute(text("SELECT id FROM tasks WHERE uid IS NULL")).all():
+        conn.execute(text("UPDATE tasks SET uid = :u WHERE id = :i"), {"u": str(uuid4()), "i": task_id})
+    conn.execute(text("CREATE UNIQUE INDEX IF NOT EXISTS ux_tasks_uid ON tasks (uid)"))
+
+
+@migration
+def m006_claims_and_nodes(conn: Connection) -> None:
     # Several services on one database: each claim records its owner and lease, services register
     # in `nodes`, and (task, instant) is unique only among live rows, so a run cancelled by an
     # edit no longer blocks planning that instant again.
@@ -114,10 +126,10 @@ def _rebuild_sqlite_runs(conn: Connection, table: Any) -> None:
     # SQLite cannot drop a table constraint: copy the rows aside, recreate the table in its new
     # shape and copy them back. Deferred foreign keys let deliveries point at no run for the
     # moment in between; by commit every run is back under its old id.
-    conn.execute(text("CREATE TEMP TABLE _runs_m005 AS SELECT * FROM runs"))
+    conn.execute(text("CREATE TEMP TABLE _runs_m006 AS SELECT * FROM runs"))
     conn.execute(text("PRAGMA defer_foreign_keys = ON"))
     conn.execute(text("DROP TABLE runs"))
     table.create(conn)
     names = ", ".join(c.name for c in table.columns)
-    conn.execute(text(f"INSERT INTO runs ({names}) SELECT {names} FROM _runs_m005"))
-    conn.execute(text("DROP TABLE _runs_m005"))
+    conn.execute(text(f"INSERT INTO runs ({names}) SELECT {names} FROM _runs_m006"))
+    conn.execute(text("DROP TABLE _runs_m006"))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import uuid4
 
-from sqlalchemy import Column, Index, Text, text
+from sqlalchemy import Column, Index, String, Text, text
 from sqlmodel import Field, SQLModel
 
 from taskd.store.types import UTCDateTime
@@ -40,11 +41,15 @@ class Task(SQLModel, table=True):
     channels_json: str | None = None  # null: the configured default channels
     created_at: datetime = _instant()
     updated_at: datetime = _instant()
+    # Stable across homes (export/import match on it; iCalendar UIDs come from it). m005 fills it
+    # for older rows and adds the unique index.
+    uid: str = Field(default_factory=lambda: str(uuid4()),
+                     sa_column=Column(String(64), nullable=True))
 
 
 # Rows that no longer stand for a firing (cancelled by an edit, superseded) do not hold their
 # instant: the task may plan the same instant again. Every other row is one per (task, instant),
-# so two services planning the same next run cannot both insert it (m005).
+# so two services planning the same next run cannot both insert it (m006).
 LIVE_INSTANT = "state NOT IN ('cancelled', 'superseded')"
 
 
@@ -65,7 +70,7 @@ class Run(SQLModel, table=True):
     origin: str = "schedule"  # schedule | snooze | manual
     attempt: int = 0
     claimed_at: datetime | None = _instant(nullable=True)
-    # The claim (m005): which service process holds it, and until when unless it renews.
+    # The claim (m006): which service process holds it, and until when unless it renews.
     owner: str | None = Field(default=None, max_length=64)
     lease_until: datetime | None = _instant(nullable=True)
     fired_at: datetime | None = _instant(nullable=True)
@@ -111,7 +116,7 @@ class Preference(SQLModel, table=True):
 
 
 class Node(SQLModel, table=True):
-    """A running `taskd serve` (m005). Its heartbeat renews its lease and the leases of its claims;
+    """A running `taskd serve` (m006). Its heartbeat renews its lease and the leases of its claims;
     a node whose lease ran out is dead to the others, and its claims are taken back."""
 
     __tablename__ = "nodes"

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from taskd.draft import Draft, trusted_draft
 from taskd.errors import BadInput, TaskdError
-from taskd.extract.rules import assemble, dates, recurring, relative, times, wording, zones
+from taskd.extract.rules import assemble, bounds, dates, doubt, recurring, relative, times, wording, zones
 from taskd.extract.rules.scan import Found, Scan
 from taskd.resolve.zones import get_zone
 
@@ -39,6 +39,14 @@ def day_first_from_locale(environ: Mapping[str, str] | None = None) -> bool:
     if "_" not in base:
         return False
     return base.split("_")[1].upper()[:2] not in _MONTH_FIRST
+
+
+# A title can only hold doubt evidence (see `doubt`) with a digit or one of these words.
+_DOUBT_WORDS = frozenset({"second", "seconds", "sec", "secs", "minute", "minutes", "min", "mins",
+                          "hour", "hours", "hr", "hrs", "day", "days", "week", "weeks", "wk", "wks",
+                          "month", "months", "year", "years", "yr", "yrs", "fortnight", "fortnights",
+                          "until", "till", "untill", "yesterday", "tomorrow", "tonight", "clock",
+                          "pm", "ago"})
 
 
 class RulesExtractor:
@@ -67,21 +75,38 @@ class RulesExtractor:
                 found.today = today = aware.date()
                 found.now = datetime.combine(today, aware.time())
             recurring.find_recurrence(scan, found)
+            # Before times and dates: "in 1.5 hours" is no date 1.5, "in 1h30" no clock time.
+            relative.find_offsets(scan, found)
             times.find_explicit_times(scan, found)
             dates.find_dates(scan, found, self.day_first)
             times.find_bare_times(scan, found)
             times.find_dayparts(scan, found)
+            bounds.find_until_year(scan, found)
+            bounds.find_past_day(scan, found)
             recurring.find_bounds(scan, found)
-            relative.find_offsets(scan, found)
+            relative.find_offset_from_time(scan, found)
             relative.find_now(scan, found)
+            relative.find_bare_duration(scan, found)
             schedule = assemble.build_schedule(found, prefs)
             words = wording.plain_words(scan.text)
             kind = wording.kind_of(words, scan.original, scan.words)
             message = wording.capitalize(wording.recase(words, text))[:4000] if words else None
             title = wording.shorten(message) if message else None
+            # Time words left in the title: the phrase was read in part or not at all. Ask, naming
+            # them, rather than schedule what may be a wrong time; the title keeps them, so that
+            # the hybrid sees which words of the model's time phrase the rules missed.
+            unread = (doubt.unread(words) or doubt.unit_after_gap(scan.text)) if words and (
+                scan.has_digit or not scan.words.isdisjoint(_DOUBT_WORDS)) else None
+            if unread is not None:
+                schedule = None
+            two = assemble.two_times(found) if schedule is not None else None
+            if two is not None:
+                # One line, two times, one task: never drop one of them without a word.
+                return trusted_draft(title, kind, message, None, found.tz, two, [])
             # No task words ("every Friday at 6pm"): the draft says so with a null title; showing a
             # placeholder is the CLI's business, and `edit` then keeps the task's own title.
-            question = None if schedule is not None else wording.question_for(title, kind)
+            question = None if schedule is not None else wording.question_for(
+                doubt.without(title, unread) if unread and title else title, kind, unread)
             return trusted_draft(title, kind, message, schedule, found.tz, question,
                                  list(dict.fromkeys(found.assumptions)) if found.assumptions else [])
         except TaskdError:

@@ -21,6 +21,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
+from taskd.extract.rules import bounds
 from taskd.extract.rules import calendar as cal
 from taskd.extract.rules.scan import DateHit, Found
 from taskd.resolve.dayparts import DEFAULT_TIMES, TimePref, choose
@@ -172,6 +173,7 @@ def _rule_schedule(found: Found, times: list[Clock], dayparts: list[str],
                 relativedelta(**{unit + "s": amount})
             found.until = first + span - timedelta(days=1)
     until = found.until
+    bounds.check_until(found, start)
     if until and "COUNT" not in rule:
         # As f"{until:%Y%m%d}" writes it, without strftime's 3 µs.
         rule["UNTIL"] = f"{until.year}{_TWO_DIGITS[until.month]}{_TWO_DIGITS[until.day]}T235959"
@@ -217,6 +219,46 @@ def _date_only_today(found: Found, prefs: Mapping[str, TimePref] | None) -> dict
     return {"offset": {}, "time_source": "explicit"}
 
 
+def two_times(found: Found) -> str | None:
+    """The question for a one-time text that names two different clock times ("at 9 tomorrow to
+    call the plumber, and also at 5pm to check"), or a day and an offset from now ("tomorrow in
+    an hour"): one task cannot fire at both."""
+    if found.rule is not None:
+        return None
+    offset = found.offset
+    if offset and not found.offset_from_time and any(
+            offset.get(unit) for unit in _SUB_DAY_SECONDS) and any(
+            hit.role == "on" for hit in found.dates):
+        return ("This names a day and a time from now for one task: which one should it be? "
+                "(Say the day with a clock time, or only the time from now.)")
+    if len(found.times) < 2:
+        return None
+    shown = sorted(dict.fromkeys(_clock(*t) for t in _settle_times(found, found.dayparts[0]
+                                                                  if found.dayparts else None)))
+    if len(shown) < 2:
+        return None
+    return (f"This names {len(shown)} times ({' and '.join(shown)}) for one task: which one should "
+            "it be? (Add one task per time to get both.)")
+
+
+_SUB_DAY_SECONDS = {"hours": 3600, "minutes": 60, "seconds": 1}
+
+
+def _shift_clock(found: Found, times: list[Clock]) -> list[Clock]:
+    """"15 minutes from 1pm": the clock time moved by a sub-day offset (a longer one stays a
+    calendar offset, which keeps the time: "2 days from 5pm" is in two days at 17:00)."""
+    offset = found.offset or {}
+    if not set(offset) <= set(_SUB_DAY_SECONDS):
+        return times
+    hour, minute, second = times[0]
+    total = hour * 3600 + minute * 60 + second + sum(
+        amount * _SUB_DAY_SECONDS[unit] for unit, amount in offset.items())
+    days, rest = divmod(total, 86400)
+    found.offset = {"days": days} if days else None
+    found.assumptions.append(f"{_clock(hour, minute, second)} moved by the offset")
+    return [(rest // 3600, rest % 3600 // 60, rest % 60), *times[1:]]
+
+
 def build_schedule(found: Found, prefs: Mapping[str, TimePref] | None) -> dict[str, Any] | None:
     # Written for speed (this runs for every sentence): cheap tests first, the common sentence (no
     # day named, one time or none) skips the helpers.
@@ -229,6 +271,8 @@ def build_schedule(found: Found, prefs: Mapping[str, TimePref] | None) -> dict[s
         times = [(hits[0].hour, hits[0].minute, hits[0].second)]
     else:
         times = _settle_times(found, daypart) if hits else []
+    if found.offset_from_time and times and found.offset:
+        times = _shift_clock(found, times)
     if found.rule is None and found.weak_rule and not (
             found.dates or times or dayparts or found.offset or found.now_word):
         found.rule = found.weak_rule

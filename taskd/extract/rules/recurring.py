@@ -23,7 +23,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from taskd.errors import BadInput
 from taskd.extract.rules import times
+from taskd.extract.rules.amounts import DURATION, amount_value
+from taskd.extract.rules.amounts import parse as parse_duration
 from taskd.extract.rules.calendar import check_day, month_name
 from taskd.extract.rules.lexicon import (
     MONTH,
@@ -43,7 +46,6 @@ from taskd.extract.rules.lexicon import (
     cardinal,
     month_number,
     ordinal,
-    quantity,
     weekday_number,
 )
 from taskd.extract.rules.scan import Found, Scan, word_positions
@@ -108,7 +110,12 @@ _ADJECTIVE = re.compile(r"\b(?:a|an|the|my|our|your|his|her|their|this|that)\s$"
 _BETWEEN = re.compile(r"\b(?:between|from)\s(?=\S)")
 _COUNT = re.compile(rf"(?:,\s?|\b)(?:for\s)?(?P<n>{NUM})\s(?:times|occurrences|sessions)\b(?!\s(?:a|per)\s)")
 _FOR_SPAN = re.compile(
-    rf"\bfor\s(?:the\s)?(?:next\s|following\s)?(?P<n>{QTY})\s(?P<unit>day|week|month|year)s?\b")
+    rf"\bfor\s(?:the\s)?(?P<next>next\s|following\s)?(?P<d>{DURATION})(?![\w])")
+# "every 2h", "every 90m", "every 1h30", "each 3 wks": any duration of `amounts`.
+_EVERY_DURATION = re.compile(rf"\b(?:every|each)\s(?P<d>{DURATION})(?![\w])(?!\s(?:of|before|after)\b)")
+_DURATION_FREQ = {"seconds": "SECONDLY", "minutes": "MINUTELY", "hours": "HOURLY", "days": "DAILY",
+                  "weeks": "WEEKLY", "months": "MONTHLY", "years": "YEARLY"}
+_SECONDS_IN = {"minutes": 60, "hours": 3600, "days": 86400}
 
 
 _DAY_SPLIT = re.compile(r",\s?|\s?,?\s(?:and|or)\s")
@@ -203,6 +210,33 @@ def _ordinals(text: str) -> list[int]:
     return values
 
 
+def _every_duration(scan: Scan, found: Found) -> None:
+    """"every 2h", "every 1h30", "every 1.5 days": a rule whose interval is the duration, in the
+    finest unit it names (a mix of units becomes minutes or hours)."""
+    for match in _matches_at(_EVERY_DURATION, scan.text, ("every", "each")):
+        start, end = match.span()
+        if not scan.free(start, end):
+            continue
+        text = match.group("d")
+        if " " not in text and not any(c.isdigit() for c in text):
+            continue
+        fields = parse_duration(text)
+        if fields is None:
+            if re.match(r"0+(?:\.0+)?\s?[a-z]", text):
+                raise BadInput(f"“{match.group(0)}” is no interval: say how often, "
+                               "e.g. every 5 minutes")
+            continue
+        if len(fields) > 1:
+            if not set(fields) <= set(_SECONDS_IN):
+                continue  # "every 1 month 2 days": no single interval
+            minutes = sum(fields[f] * _SECONDS_IN[f] for f in fields) // 60
+            unit, amount = ("hours", minutes // 60) if minutes % 60 == 0 else ("minutes", minutes)
+        else:
+            unit, amount = next(iter(fields.items()))
+        merge(found, _DURATION_FREQ[unit], amount)
+        scan.consume(start, end)
+
+
 def _every_unit(scan: Scan, found: Found, leads: Iterable[str]) -> None:
     for match in _matches_at(_EVERY_UNIT, scan.text, leads):
         start, end = match.span()
@@ -218,9 +252,20 @@ def _every_unit(scan: Scan, found: Found, leads: Iterable[str]) -> None:
         elif other:
             interval *= 2
         elif n:
-            amount = quantity(n)
-            if amount is None or amount < 1 or amount != int(amount):
+            amount = amount_value(n)
+            if amount is None:
                 continue
+            if amount <= 0:
+                raise BadInput(f"“{match.group(0)}” is no interval: say how often, "
+                               f"e.g. every 5 {unit}s")
+            if amount != int(amount) and freq in ("HOURLY", "DAILY") and \
+                    (amount * (60 if freq == "HOURLY" else 24)).is_integer():
+                # "every 1.5 hours" = every 90 minutes; "every 1.5 days" = every 36 hours
+                freq = "MINUTELY" if freq == "HOURLY" else "HOURLY"
+                amount *= 60 if freq == "MINUTELY" else 24
+            elif amount != int(amount):
+                raise BadInput(f"“{match.group(0)}” is not a whole number of {unit}s: "
+                               "say it in a smaller unit")
             interval *= int(amount)
         merge(found, freq, interval, by)
         if unit == "quarter":
@@ -272,6 +317,7 @@ def _nth(scan: Scan, found: Found) -> None:
             by["BYMONTH"] = str(month)
             freq = "YEARLY"
         number = weekday_number(what)
+        _check_ordinals(ords, what, number, period)
         if number is not None:
             day = RRULE_DAYS[number]
             by["BYDAY"] = ",".join(f"{n}{day}" for n in ords)
@@ -282,6 +328,27 @@ def _nth(scan: Scan, found: Found) -> None:
             by["BYSETPOS"] = ",".join(map(str, ords))
         merge(found, freq, 1, by)
         scan.consume(start, end)
+
+
+def _check_ordinals(ords: list[int], what: str, weekday_no: int | None, period: str | None) -> None:
+    """A month has at most five of each weekday and 31 days: "every 29th Sunday" names none, and
+    an RRULE with BYDAY=29SU cannot be expanded."""
+    weekday = weekday_no is not None
+    most = 5 if weekday else 31 if what == "day" else 23
+    if period == "quarter" and not weekday:
+        most = 92 if what == "day" else 66
+    for n in ords:
+        if not 1 <= abs(n) <= most:
+            unit = list(WEEKDAYS)[weekday_no].capitalize() if weekday_no is not None else \
+                f"{what} of the month"
+            raise BadInput(f"there is no {_nth_word(n)} {unit} in a month "
+                           f"(a month has at most {most}): say which one")
+
+
+def _nth_word(n: int) -> str:
+    n = abs(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _monthdays(scan: Scan, found: Found) -> None:
@@ -461,6 +528,8 @@ def find_recurrence(scan: Scan, found: Found) -> None:
     if every_words:
         if not words.isdisjoint(MONTH_WORDS):
             _every_date(scan, found)
+        if scan.has_digit and not every_words.isdisjoint(("every", "each")):
+            _every_duration(scan, found)
         if not words.isdisjoint(_UNIT_TRIGGERS):
             _every_unit(scan, found, every_words)
     if not words.isdisjoint(_ORDINALS):
@@ -506,7 +575,10 @@ def find_bounds(scan: Scan, found: Found) -> None:
     if "for" in text:
         for match in _FOR_SPAN.finditer(text):
             if scan.free(*match.span()):
-                amount = quantity(match.group(1))
-                if amount and amount == int(amount):
-                    found.span = (match.group(2), int(amount), bool(_NEXT.search(match.group(0))))
+                fields = parse_duration(match.group("d"))
+                if fields is None or len(fields) != 1:
+                    continue
+                field, amount = next(iter(fields.items()))
+                if field in ("days", "weeks", "months", "years"):
+                    found.span = (field[:-1], amount, match.group("next") is not None)
                     scan.consume(*match.span())

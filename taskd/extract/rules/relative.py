@@ -1,5 +1,7 @@
-"""Relative offsets: "in 20 minutes", "in 1 hour 30 minutes", "in half an hour", "in a fortnight",
-"3 minutes from now", "two years later", and "now"/"right now" (an all-zero offset).
+"""Relative offsets: "in 20 minutes", "in 1h30", "in 2.5 hours", "in 1/2 hour", "in 2 more minutes",
+"in another 10 minutes", "3 minutes from now", "two years later", "3w later", "+15min", "set a
+timer for 5 minutes", "15 minutes from 1pm", "next hour", and "now"/"right now" (an all-zero offset).
+The durations themselves are `amounts`'; each construction here is one rule over them.
 
 The extractor never adds an offset to a clock: it emits relativedelta fields and the resolver does
 the arithmetic (calendar units keep the wall time, hours/minutes/seconds are elapsed time).
@@ -9,84 +11,88 @@ from __future__ import annotations
 
 import re
 
-from taskd.extract.rules.lexicon import DURATION_WORDS, QTY, UNIT, UNITS, quantity
-from taskd.extract.rules.scan import Found, Scan
+from taskd.extract.rules import amounts
+from taskd.extract.rules.amounts import DURATION
+from taskd.extract.rules.lexicon import DURATION_WORDS
+from taskd.extract.rules.scan import BLANK, Found, Scan
 
-_PIECE = (rf"(?:(?:a|one|three)\squarters?\sof\san\shour|half\san?\s(?:hour|minute|day|year)|"
-          rf"{QTY}\s{UNIT}s?(?:\sand\sa\shalf)?)")
-DURATION = rf"(?:{_PIECE}(?:(?:,\s?|\s|\sand\s|,\sand\s){_PIECE})*)"
-# Each preposition's \b is a lookbehind after it, so that the pattern opens with plain letters
-# and `re` skips to where they are instead of trying every position.
-_IN = re.compile(r"(?:in(?<!\win)|within(?<!\wwithin)|after(?<!\wafter))\s(?:another\s|about\s|around\s|"
-                 rf"roughly\s|just\s)?(?P<d>{DURATION})(?:'s?)?(?:\s(?:time|from\snow|from\stoday))?(?![\w])")
-_FROM_NOW_WORDS = r"(?:from\snow|from\stoday|later|hence|after\stoday|after\snow)(?![\w])"
+# Each construction is a small rule over the one DURATION of `amounts`, so every way of writing a
+# duration works in each of them. Each preposition's \b is a lookbehind after it, so that the
+# pattern opens with plain letters and `re` skips to where they are.
+_IN = re.compile(r"(?:in(?<!\win)|within(?<!\wwithin)|after(?<!\wafter))\s(?:another\s|about\s|"
+                 r"around\s|roughly\s|approximately\s|just\s|~\s?|only\s)*"
+                 rf"(?P<d>{DURATION})(?:'s?)?(?:\s(?:time|from\snow|from\stoday))?(?![\w])")
+_FROM_NOW_WORDS = (r"(?:from\snow|from\stoday|later|hence|after\stoday|after\snow|after\sthat|"
+                   r"out)(?![\w])")
 _FROM_NOW = re.compile(rf"(?<![\w])(?P<d>{DURATION})\s{_FROM_NOW_WORDS}")
 # _FROM_NOW's closing words alone: a quick search (it opens with letters) that rules most text out.
 _FROM_NOW_END = re.compile(_FROM_NOW_WORDS)
+# "+15min", "now + 40 minutes", "another 10 minutes", "set a timer for 5 minutes", "give it 2 months"
+_OTHER = re.compile(rf"(?:(?<![\w+])(?:now\s?)?\+\s?|\b(?:another|(?:set\s)?(?:a\s|the\s)?timer\s"
+                    rf"(?:for\s)?|wait\s(?:for\s)?|give\sit\s))(?P<d>{DURATION})(?![\w])")
+# "15 minutes from 1pm", "2 hours after 9am": the clock time itself is a time recognizer's; what
+# it consumed is blank, so the offset is what stands right before the gap.
+# The time recognizer may have taken "from" with the time, as it takes "at".
+_FROM_TIME = re.compile(rf"(?<![\w])(?P<d>{DURATION})\s(?:(?:from|after|past)\s)?(?=\x1f)")
+_NEXT_UNIT = re.compile(r"(?<![\w])(?<!in\s)(?<!within\s)(?<!in\sthe\s)(?<!within\sthe\s)"
+                        r"(?:the\s)?next\s(?P<u>hour|minute|day)\b(?!\s(?:after|of)\b)")
 _NOW = re.compile(r"\b(?:right\snow|right\saway|straight\saway|immediately|asap|now|"
                   r"at\sthe\s(?:present\s)?moment|at\spresent|at\sthe\spresent\stime|"
                   r"at\sthis\stime|at\sthe\sminute)\b")
-_PIECE_RE = re.compile(rf"(?P<qn>a|one|three)\squarters?\sof\san\shour|"
-                       rf"half\san?\s(?P<hu>hour|minute|day|year)|(?P<q>{QTY})\s(?P<u>{UNIT})s?"
-                       r"(?P<half>\sand\sa\shalf)?")
-_DOWN = {"years": ("months", 12), "months": ("days", 30), "weeks": ("days", 7),
-         "days": ("hours", 24), "hours": ("minutes", 60), "minutes": ("seconds", 60)}
 
 
 def parse_duration(text: str) -> dict[str, int] | None:
-    number, _, unit = text.partition(" ")
-    if number.isdecimal() and unit in UNITS:  # "20 minutes", most of them: what the loop reads
-        field, scale = UNITS[unit]
-        return {field: int(float(number) * scale)}
-    fields: dict[str, float] = {}
-    for piece in _PIECE_RE.finditer(text):
-        quarters, half_unit, amount_text, unit, and_half = piece.groups()
-        if quarters:
-            field, scale = "minutes", 1
-            amount = 45 if quarters == "three" else 15
-        elif half_unit:
-            field, scale = UNITS[half_unit]
-            amount = 0.5
-        else:
-            field, scale = UNITS[unit]
-            value = float(amount_text) if amount_text.isdecimal() else quantity(amount_text)
-            if value is None:
-                return None
-            amount = value + (0.5 if and_half else 0)
-        fields[field] = fields.get(field, 0) + amount * scale
-    out: dict[str, int] = {}
-    for field, amount in fields.items():
-        whole = int(amount)
-        out[field] = out.get(field, 0) + whole
-        rest = amount - whole
-        while rest > 1e-9 and field in _DOWN:
-            field, scale = _DOWN[field]
-            amount = rest * scale
-            whole = int(round(amount, 6))
-            out[field] = out.get(field, 0) + whole
-            rest = amount - whole
-    if not out or min(out.values()) < 0:
-        return None
-    return out
+    return amounts.parse(text)
 
 
-_OFFSET_WORDS = frozenset({"in", "within", "after", "from", "later", "hence"})
+_OFFSET_WORDS = frozenset({"in", "within", "after", "from", "later", "hence", "out",
+                           "another", "timer", "wait", "give", "that", "past"})
 _NOW_WORDS = frozenset({"now", "away", "immediately", "asap", "moment", "present", "time",
                         "minute"})
 
 
 def find_offsets(scan: Scan, found: Found) -> None:
-    if scan.words.isdisjoint(_OFFSET_WORDS) or scan.words.isdisjoint(DURATION_WORDS):
+    text = scan.text
+    if "next" in scan.words and ("hour" in scan.words or "minute" in scan.words or
+                                 "day" in scan.words):
+        match = _NEXT_UNIT.search(text)
+        if match is not None and scan.free(*match.span()):
+            found.offset = {match.group("u") + "s": 1}
+            scan.consume(*match.span())
+            return
+    glued = scan.has_digit  # "1h", "90m": a unit glued to digits is no word of its own
+    if scan.words.isdisjoint(DURATION_WORDS) and not glued:
+        return
+    plus = "+" in text
+    if scan.words.isdisjoint(_OFFSET_WORDS) and not plus:
         return
     _take_offset(scan, found, _IN)
-    if found.offset is None and _FROM_NOW_END.search(scan.text) is not None:
+    if found.offset is None and _FROM_NOW_END.search(text) is not None:
         _take_offset(scan, found, _FROM_NOW)
+    if found.offset is None:
+        _take_offset(scan, found, _OTHER)
 
 
-def _take_offset(scan: Scan, found: Found, pattern: re.Pattern[str]) -> None:
+def find_offset_from_time(scan: Scan, found: Found) -> None:
+    """"15 minutes from 1pm": runs once the clock times are consumed."""
+    if found.times and found.offset is None and BLANK in scan.text and (
+            "from" in scan.words or "after" in scan.words or "past" in scan.words) and \
+            _before_time(scan, found) and _take_offset(scan, found, _FROM_TIME):
+        found.offset_from_time = True
+
+
+def _before_time(scan: Scan, found: Found) -> bool:
+    """Whether "from"/"after"/"past" stands right before the clock time (or was taken with it)."""
+    start = found.times[0].start
+    head = scan.original[:start]
+    return head.rstrip().endswith(("from", "after", "past")) or any(
+        scan.original.startswith(word, start) for word in ("from ", "after ", "past "))
+
+
+def _take_offset(scan: Scan, found: Found, pattern: re.Pattern[str]) -> bool:
     """The first offset `pattern` finds in what is left (none after one is found)."""
     if found.offset is not None:
-        return
+        return False
     text = scan.text
     pos = 0
     while (match := pattern.search(text, pos)) is not None:  # finditer, without building one
@@ -94,7 +100,25 @@ def _take_offset(scan: Scan, found: Found, pattern: re.Pattern[str]) -> None:
         if scan.free(*match.span()) and (offset := parse_duration(match.group("d"))):
             found.offset = offset
             scan.consume(*match.span())
-            return
+            return True
+    return False
+
+
+# A duration alone: "1 hour", "tea 10 minutes". Not after "for" ("meditate for 10 minutes" says
+# how long), and only when nothing else in the text says when.
+_BARE = re.compile(rf"(?<![\w])(?<!for\s)(?<!every\s)(?<!each\s)(?P<d>{DURATION})(?![\w])"
+                   r"(?!\s(?:after|before|from|ago|since)\b)")
+
+
+def find_bare_duration(scan: Scan, found: Found) -> None:
+    if found.offset is not None or found.times or found.dates or found.rule is not None or \
+            found.dayparts or found.now_word or found.week_shift is not None or found.weak_today:
+        return
+    if not scan.has_digit and scan.words.isdisjoint(DURATION_WORDS):
+        return
+    matches = [m for m in _BARE.finditer(scan.text) if scan.free(*m.span())]
+    if len(matches) == 1:
+        _take_offset(scan, found, _BARE)
 
 
 def find_now(scan: Scan, found: Found) -> None:

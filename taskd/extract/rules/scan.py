@@ -221,6 +221,7 @@ class Found:
     quarterly: bool = False  # "every quarter on the 1st": calendar quarters, not 3 months from now
     tz: str | None = None
     assumptions: list[str] = field(default_factory=list)
+    offset_from_time: bool = False  # "15 minutes from 1pm": the offset counts from the time found
 
 
 class Scan:

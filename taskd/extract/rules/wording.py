@@ -217,7 +217,11 @@ def capitalize(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def question_for(title: str | None, kind: str) -> str:
+def question_for(title: str | None, kind: str, unread: str | None = None) -> str:
+    if unread:
+        what = f" to {title[:1].lower() + title[1:]}" if title and kind != "agent" else \
+            f" ({title[:1].lower() + title[1:]})" if title else ""
+        return f"I did not understand “{unread}”: when should I remind you{what}?"
     if not title:
         return "What should I remind you about, and when?"
     if kind == "agent":

@@ -1,11 +1,14 @@
-"""Service benchmark: a real `taskd serve` process delivering to a local webhook.
+"""Service benchmark: real `taskd serve` processes delivering to a local webhook.
 
-    python benchmarks/service_bench.py                 # full size
-    python benchmarks/service_bench.py --scale 0.1     # 1,000 same-minute tasks, 10,000 active
+    python benchmarks/service_bench.py                 # full size, SQLite, one service
+    python benchmarks/service_bench.py --scale 0.1     # 1,000 same-second tasks, 10,000 active
+    python benchmarks/service_bench.py --burst-only --db postgresql --services 2 --repeat 3
 
 Prints: fire lateness (scheduled -> received by the webhook) median and p99 for single
-reminders; time until N tasks due in the same minute are all delivered; service start time and
-resident memory with M active tasks.
+reminders; time until N tasks due in the same second are all delivered (median of --repeat
+runs, with 1 or more services on one database); service start time and resident memory with M
+active tasks. The receiver keeps connections alive (HTTP/1.1) as real webhook servers do;
+--http10 makes it close each one.
 """
 
 from __future__ import annotations
@@ -21,9 +24,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert
+from sqlalchemy import create_engine, insert, text
 
 from tests.conftest_service import Receiver, Serve, wait_for, write_config
+
+HTTP10 = False
+
+
+def receiver() -> Receiver:
+    hook = Receiver()
+    if not HTTP10:
+        hook.server.RequestHandlerClass.protocol_version = "HTTP/1.1"  # type: ignore[attr-defined]
+    return hook
 
 
 def bulk_tasks(url: str, firsts: list[datetime], rrule: str | None = None) -> None:
@@ -50,11 +62,21 @@ def bulk_tasks(url: str, firsts: list[datetime], rrule: str | None = None) -> No
              "origin": "schedule", "attempt": 0, "late": False} for t in tasks])
 
 
-def fresh_home(receiver: Receiver) -> Path:
+def fresh_home(hook: Receiver) -> Path:
     home = Path(tempfile.mkdtemp(prefix="taskd-bench-"))
-    write_config(home, receiver.url)
+    write_config(home, hook.url)
     os.environ["TASKD_HOME"] = str(home)
     return home
+
+
+def reset_postgres(url: str) -> None:
+    from taskd.store.db import dispose_all
+
+    dispose_all()
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
 
 
 def url_for(home: Path) -> str:
@@ -69,8 +91,8 @@ def rss_mib(pid: int) -> float:
 
 
 def lateness(count: int) -> None:
-    receiver = Receiver()
-    home = fresh_home(receiver)
+    hook = receiver()
+    home = fresh_home(hook)
     svc = Serve(home, TASKD_POLL_SECONDS="5")
     svc.wait_ready()
     base = datetime.now(UTC) + timedelta(seconds=2)
@@ -80,39 +102,48 @@ def lateness(count: int) -> None:
     from taskd.schedule.control import poke
 
     poke(settings.load())
-    wait_for(lambda: receiver.total() >= count, 0.3 * count + 30)
+    wait_for(lambda: hook.total() >= count, 0.3 * count + 30)
     late = sorted((at - datetime.fromisoformat(p["scheduled_for"]).timestamp()) * 1000
-                  for p, at in zip(receiver.posts, receiver.received_at, strict=True))
+                  for p, at in zip(hook.posts, hook.received_at, strict=True))
     svc.stop()
-    receiver.close()
+    hook.close()
     p99 = late[min(len(late) - 1, round(0.99 * (len(late) - 1)))]
     print(f"fire lateness, {count} single reminders: median {statistics.median(late):.1f} ms, "
           f"p99 {p99:.1f} ms, max {late[-1]:.1f} ms")
 
 
-def same_minute(count: int) -> None:
-    receiver = Receiver()
-    home = fresh_home(receiver)
-    due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=15)
-    # Spread over one minute of scheduled times, all due by the time they are checked.
+def same_second(count: int, services: int = 1, pg_url: str | None = None) -> float:
+    """Seconds from the due instant until all `count` runs reached the webhook."""
+    hook = receiver()
+    home = fresh_home(hook)
+    url = pg_url or url_for(home)
+    env = {"TASKD_POLL_SECONDS": "5", **({"TASKD_DB": pg_url} if pg_url else {})}
+    if pg_url:
+        reset_postgres(pg_url)
+    due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=15 + 5 * services)
     firsts = [due + timedelta(seconds=(i % 60) / 60) for i in range(count)]
-    bulk_tasks(url_for(home), firsts)
-    svc = Serve(home, TASKD_POLL_SECONDS="5")
-    svc.wait_ready(60)
-    wait_for(lambda: datetime.now(UTC) >= due, 60)
+    bulk_tasks(url, firsts)
+    homes = [home] + [fresh_home(hook) for _ in range(services - 1)]
+    procs = [Serve(h, **env) for h in homes]
+    for svc in procs:
+        svc.wait_ready(60)
+    wait_for(lambda: datetime.now(UTC) >= due, 120)
     start = time.monotonic()
-    done = wait_for(lambda: len(receiver.keys()) >= count, 600, step=0.2)
+    done = wait_for(lambda: len(hook.keys()) >= count, 600, step=0.1)
     took = time.monotonic() - start
-    svc.stop()
-    print(f"{count} tasks due in the same second: all delivered to the webhook in {took:.1f} s "
-          f"({count / took:.0f}/s){'' if done else ' (TIMED OUT)'}; "
-          f"posts {receiver.total()}, distinct keys {len(receiver.keys())}")
-    receiver.close()
+    for svc in procs:
+        svc.stop()
+    engine = "PostgreSQL" if pg_url else "SQLite"
+    print(f"{count} due in the same second, {services} service(s), {engine}: all delivered in "
+          f"{took:.1f} s ({count / took:.0f}/s){'' if done else ' (TIMED OUT)'}; "
+          f"posts {hook.total()}, distinct keys {len(hook.keys())}", flush=True)
+    hook.close()
+    return took
 
 
 def many_active(count: int) -> None:
-    receiver = Receiver()
-    home = fresh_home(receiver)
+    hook = receiver()
+    home = fresh_home(hook)
     first = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
     t0 = time.monotonic()
     bulk_tasks(url_for(home), [first + timedelta(seconds=i) for i in range(count)],
@@ -125,19 +156,37 @@ def many_active(count: int) -> None:
     time.sleep(3)  # a few poll cycles: the memory it settles at, not the first instant
     rss = rss_mib(svc.proc.pid)
     svc.stop()
-    receiver.close()
+    hook.close()
     print(f"{count} active tasks (loaded in {loaded:.1f} s): service ready in {ready:.2f} s "
           f"(process start to socket), resident memory {rss:.0f} MiB")
 
 
 def main() -> None:
+    global HTTP10
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="shrink the task counts")
     parser.add_argument("--singles", type=int, default=40)
+    parser.add_argument("--repeat", type=int, default=1, help="burst runs; the median is printed")
+    parser.add_argument("--services", type=int, default=1, help="services sharing the database")
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--burst-only", action="store_true")
+    parser.add_argument("--http10", action="store_true", help="receiver closes each connection")
     args = parser.parse_args()
-    lateness(args.singles)
-    same_minute(int(10_000 * args.scale))
-    many_active(int(100_000 * args.scale))
+    HTTP10 = args.http10
+    if not args.burst_only:
+        lateness(args.singles)
+    count = int(10_000 * args.scale)
+    if args.db == "postgresql":
+        from tests import postgres
+
+        with postgres.cluster() as pg:
+            took = [same_second(count, args.services, pg) for _ in range(args.repeat)]
+    else:
+        took = [same_second(count, args.services) for _ in range(args.repeat)]
+    print(f"median of {len(took)}: {statistics.median(took):.1f} s "
+          f"({', '.join(f'{t:.1f}' for t in took)})")
+    if not args.burst_only:
+        many_active(int(100_000 * args.scale))
 
 
 if __name__ == "__main__":

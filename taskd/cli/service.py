@@ -24,7 +24,8 @@ def serve(verbose: bool) -> None:
     """Run the service in the foreground (systemd runs this). Logs go to stderr.
 
     \b
-    One service per database; a second one exits with "already running".
+    SQLite: one service per database file (a second exits with "already running").
+    PostgreSQL: one per TASKD_HOME, any number per database (each run fires once).
     SIGTERM: finish or release in-flight runs, then exit. SIGHUP: reload config.toml.
     """
     from taskd.redact import RedactingFormatter
@@ -59,6 +60,11 @@ def _offline_status(settings: Settings) -> dict[str, Any]:
                              .order_by(col(Run.finished_at).desc())).first()
         pending = handle.exec(select(func.count()).select_from(Run)
                               .where(Run.state == "pending")).one()
+        from datetime import UTC, datetime
+
+        from taskd.schedule.nodes import listing
+
+        nodes = listing(handle, datetime.now(UTC))
     from taskd.resolve.zones import get_zone
 
     return {
@@ -68,6 +74,7 @@ def _offline_status(settings: Settings) -> dict[str, Any]:
         "next_fire": nxt.astimezone(get_zone(settings.timezone)).isoformat() if nxt else None,
         "last_error": (f"run {failed.id} (task #{failed.task_id}): {failed.error}"
                        if failed else None),
+        "nodes": nodes,
     }
 
 
@@ -111,6 +118,10 @@ def status(as_json: bool) -> None:
     nxt = datetime.fromisoformat(data["next_fire"]) if data["next_fire"] else None
     click.echo(f"next fire: {when(nxt, settings.timezone)}")
     click.echo(f"last error: {shown(redact(data['last_error'] or '—'))}")
+    for node in data["nodes"]:  # every service on this database, this one included
+        beat = "alive" if node["alive"] else "lease expired"
+        click.echo(f"node:      {node['id']} on {shown(node['host'])} (pid {node['pid']}, {beat}, "
+                   f"last heartbeat {node['last_heartbeat']}, holds {node['claimed']})")
     if not data["up"]:
         click.echo("start it with `taskd serve` (or `systemctl --user enable --now taskd`)")
 

@@ -1,8 +1,14 @@
-"""Channels by name, built from config.toml [channels.*]. `console` and `desktop` always exist."""
+"""Channels by name, built from config.toml [channels.*]. `console` and `desktop` always exist.
+
+Each channel takes at most `concurrency` sends at a time (option `concurrency`; defaults by type
+below): a burst of due runs goes out in parallel without opening a thousand connections to one
+webhook or one SMTP server. The engine's delivery pool is sized from these limits.
+"""
 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +19,43 @@ if TYPE_CHECKING:
     from taskd.store.tables import Task
 
 TYPES = ("console", "desktop", "webhook", "email", "command")
+# Sends in flight per channel. A webhook receiver handles many requests at once; an SMTP server
+# often limits connections per client; a command is a process each; notify-send and stdout
+# gain nothing from parallelism.
+CONCURRENCY = {"webhook": 16, "email": 4, "command": 4, "console": 1, "desktop": 2}
+MAX_POOL = 64
+
+
+class Bounded:
+    """A channel behind a semaphore: at most `concurrency` sends at once."""
+
+    def __init__(self, inner: Channel, concurrency: int) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.retries = inner.retries
+        self.backoff = inner.backoff
+        self.concurrency = concurrency
+        self._slots = threading.BoundedSemaphore(concurrency)
+
+    def send(self, message: Any) -> str:
+        with self._slots:
+            return self.inner.send(message)
+
+    def __getattr__(self, name: str) -> Any:  # the wrapped channel's own options (url, to...)
+        return getattr(self.inner, name)
+
+
+def _concurrency(kind: str, config: Mapping[str, Any]) -> int | str:
+    value = config.get("concurrency", CONCURRENCY.get(kind, 1))
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_POOL:
+        return f"channel option 'concurrency' must be a whole number from 1 to {MAX_POOL}"
+    return value
+
+
+def pool_size(channels: Mapping[str, Any]) -> int:
+    """Delivery threads: enough for every channel's limit at once, within MAX_POOL."""
+    total = sum(getattr(c, "concurrency", 1) for c in channels.values())
+    return max(4, min(MAX_POOL, total))
 
 
 class BrokenChannel:
@@ -29,6 +72,15 @@ class BrokenChannel:
 
 
 def build_one(name: str, config: Mapping[str, Any]) -> Channel:
+    kind = str(config.get("type", name))
+    limit = _concurrency(kind, config)
+    if isinstance(limit, str):
+        return BrokenChannel(name, f"channel {name}: {limit}")
+    channel = _build_one(name, config)
+    return channel if isinstance(channel, BrokenChannel) else Bounded(channel, limit)
+
+
+def _build_one(name: str, config: Mapping[str, Any]) -> Channel:
     from taskd.deliver.command import CommandChannel
     from taskd.deliver.console import ConsoleChannel
     from taskd.deliver.desktop import DesktopChannel

@@ -2,8 +2,12 @@
 
 State machine of a run: pending -> claimed (attempt+1) -> delivered | failed; pending -> missed |
 skipped | cancelled. A claim is committed before anything is sent: a crash after it leaves a
-`claimed` row that `recover_stale` puts back, so the run is re-sent (never lost) with the same
-run id (so an idempotent receiver never shows it twice).
+`claimed` row whose lease runs out, and a live service puts it back (taskd.schedule.nodes), so the
+run is re-sent (never lost) with the same run id (an idempotent receiver never shows it twice).
+
+Claims cannot collide between services: one UPDATE takes pending rows only, and on PostgreSQL
+its inner SELECT locks them with SKIP LOCKED, so two services claiming at once get disjoint
+batches instead of waiting on each other; SQLite serialises writers with BEGIN IMMEDIATE.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, case, func, insert, update
 from sqlmodel import Session, col, select
 
 from taskd.fire.run import FireResult
@@ -23,6 +27,8 @@ from taskd.store import repo
 from taskd.store.delivery_tables import Delivery, TaskPolicy
 from taskd.store.tables import Run, Task
 
+# Rows that no longer hold their instant (see tables.LIVE_INSTANT).
+_DEAD = ("cancelled", "superseded")
 # A minutely task down for a year would otherwise write half a million `missed` rows.
 MAX_MISSED_ROWS = 1000
 
@@ -36,6 +42,14 @@ class Claimed:
     already_ok: frozenset[str] = frozenset()
 
 
+@dataclass(frozen=True)
+class Owner:
+    """Who claims: a node id, and until when its claims hold unless it renews them."""
+
+    node: str
+    until: datetime
+
+
 @dataclass
 class ClaimStats:
     claimed: int = 0
@@ -44,17 +58,6 @@ class ClaimStats:
     cancelled: int = 0
     resumed: int = 0
     notes: list[str] = field(default_factory=list)
-
-
-def recover_stale(db: Session) -> int:
-    """Claimed rows at start-up belong to a dead process (we hold the one-service lock): requeue."""
-    count = 0
-    for run in db.exec(select(Run).where(Run.state == "claimed")):
-        run.state = "pending"
-        run.claimed_at = None
-        db.add(run)
-        count += 1
-    return count
 
 
 def auto_resume(db: Session, now: datetime) -> int:
@@ -101,12 +104,35 @@ def _instants_between(task: Task, start: datetime, end: datetime) -> Iterator[da
         yield instant
 
 
-def _claim(db: Session, run: Run, now: datetime, late: bool) -> None:
+def _claim(db: Session, run: Run, now: datetime, late: bool, owner: Owner) -> None:
     run.state = "claimed"
     run.attempt += 1
     run.claimed_at = now
     run.late = late
+    run.owner = owner.node
+    run.lease_until = owner.until
     db.add(run)
+
+
+def _take(db: Session, now: datetime, limit: int, owner: Owner) -> list[Run]:
+    """Atomically claim up to `limit` due pending rows for `owner`; only those come back.
+
+    The rows are decided afterwards in the same transaction (fire, miss, skip, cancel): a row
+    this statement did not return is someone else's or not pending, and is never touched.
+    """
+    due = (select(Run.id).where(Run.state == "pending", Run.scheduled_for <= now)
+           .order_by(col(Run.scheduled_for), col(Run.id)).limit(limit))
+    if db.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    taken = db.execute(
+        update(Run).where(col(Run.id).in_(due.scalar_subquery()), col(Run.state) == "pending")
+        .values(state="claimed", attempt=Run.attempt + 1, claimed_at=now, owner=owner.node,
+                lease_until=owner.until)
+        .returning(Run.id)).scalars().all()
+    if not taken:
+        return []
+    return list(db.exec(select(Run).where(col(Run.id).in_(taken))
+                        .order_by(col(Run.scheduled_for), col(Run.id))).all())
 
 
 def _miss(db: Session, run: Run, now: datetime, why: str) -> None:
@@ -128,9 +154,11 @@ def _catch_up(db: Session, run: Run, task: Task, now: datetime, policy: Policy,
     instants = [run.scheduled_for, *later]
     target_at = instants[-1]
     fire = policy.catch_up == "once" and (policy.grace is None or now - target_at <= policy.grace)
+    # FOR UPDATE (PostgreSQL): another service must not claim one of these while we decide it.
     existing = {r.scheduled_for: r for r in db.exec(
         select(Run).where(Run.task_id == task.id, Run.scheduled_for > run.scheduled_for,
-                          Run.scheduled_for <= now))}
+                          Run.scheduled_for <= now, col(Run.state).not_in(_DEAD))
+        .with_for_update())}
     why = (f"missed: coalesced into the run due {target_at.isoformat()}" if fire
            else f"missed: catch-up policy {policy.catch_up}, grace {policy.grace}")
     to_record = instants if not fire else instants[:-1]
@@ -157,19 +185,28 @@ def _catch_up(db: Session, run: Run, task: Task, now: datetime, policy: Policy,
     return target or Run(task_id=task.id, scheduled_for=target_at, origin="schedule", late=True)
 
 
-def claim_due(db: Session, now: datetime, defaults: Defaults, limit: int) -> tuple[list[Claimed],
-                                                                                    ClaimStats]:
-    """Decide every due pending run (up to `limit`): claim, skip, miss or cancel it."""
+def claim_due(db: Session, now: datetime, defaults: Defaults, limit: int,
+              owner: Owner) -> tuple[list[Claimed], ClaimStats]:
+    """Take up to `limit` due pending runs for `owner` and decide each: claim, skip, miss, cancel."""
     stats = ClaimStats()
-    due = db.exec(select(Run).where(Run.state == "pending", Run.scheduled_for <= now)
-                  .order_by(col(Run.scheduled_for), col(Run.id)).limit(limit)).all()
+    due = _take(db, now, limit, owner)
     if not due:
         return [], stats
     tasks = {t.id: t for t in db.exec(select(Task).where(col(Task.id).in_({r.task_id for r in due})))}
+    # The common case needs no second write: an active task's run on time (or a manual one) is
+    # claimed exactly as the UPDATE left it. Everything else is decided row by row below.
+    chosen = [r for r in due if tasks[r.task_id].status == "active"
+              and (r.origin == "manual" or now - r.scheduled_for <= defaults.on_time)]
+    fast = {id(r) for r in chosen}
+    due = [r for r in due if id(r) not in fast]
+    for run in due:  # ours now; decided below as if still pending, and written back once
+        run.state, run.attempt = "pending", run.attempt - 1
+        run.claimed_at, run.owner, run.lease_until = None, None, None
     policies = _policies(db, tasks, defaults)
-    chosen: list[Run] = []
-    touched: dict[int, Task] = {}
+    touched: dict[int, Task] = {r.task_id: tasks[r.task_id] for r in chosen}
     for run in due:
+        if run.state != "pending":  # already decided by an earlier run's catch-up
+            continue
         task = tasks[run.task_id]
         touched[run.task_id] = task
         if task.status not in repo.LIVE:
@@ -179,7 +216,7 @@ def claim_due(db: Session, now: datetime, defaults: Defaults, limit: int) -> tup
             stats.cancelled += 1
             continue
         if run.origin == "manual":  # the user asked for it now: no lateness, no pause rules
-            _claim(db, run, now, late=False)
+            _claim(db, run, now, False, owner)
             chosen.append(run)
             continue
         if task.status == "paused":
@@ -191,16 +228,16 @@ def claim_due(db: Session, now: datetime, defaults: Defaults, limit: int) -> tup
             continue
         policy = policies[run.task_id]
         if now - run.scheduled_for <= defaults.on_time:
-            _claim(db, run, now, late=False)
+            _claim(db, run, now, False, owner)
             chosen.append(run)
         elif task.rrule is not None and run.origin == "schedule":
             target = _catch_up(db, run, task, now, policy, stats)
             if target is not None:
-                _claim(db, target, now, late=True)
+                _claim(db, target, now, True, owner)
                 chosen.append(target)
         elif policy.catch_up == "once" and (policy.grace is None
                                             or now - run.scheduled_for <= policy.grace):
-            _claim(db, run, now, late=True)  # a one-time reminder: better late than never
+            _claim(db, run, now, True, owner)  # a one-time reminder: better late than never
             chosen.append(run)
         else:
             _miss(db, run, now, f"missed: catch-up policy {policy.catch_up}, grace {policy.grace}")
@@ -208,17 +245,61 @@ def claim_due(db: Session, now: datetime, defaults: Defaults, limit: int) -> tup
     db.flush()
     # Plan each task's next run now, in the claim transaction: a crash while sending cannot
     # leave a recurring task with nothing planned.
-    for task in touched.values():
-        if task.status in repo.LIVE:
-            repo.plan_next(db, task, now)
-            task.updated_at = max(task.updated_at, now)
-            db.add(task)
+    _plan_after(db, [t for t in touched.values() if t.status in repo.LIVE], now)
     db.flush()
     ok = _delivered_channels(db, [r.id for r in chosen if r.id is not None])
     stats.claimed = len(chosen)
     # expire_on_commit is off, so these rows stay readable after the session closes.
     claimed = [Claimed(r, tasks[r.task_id], ok.get(r.id or 0, frozenset())) for r in chosen]
     return claimed, stats
+
+
+def _plan_after(db: Session, tasks: list[Task], now: datetime) -> None:
+    """repo.plan_next for each task, with the common cases answered in bulk: a task with a
+    pending run points at it; a one-time task without one has nothing left to plan."""
+    if not tasks:
+        return
+    ids = [t.id for t in tasks]
+    pending = dict(db.exec(select(Run.task_id, func.min(Run.scheduled_for))
+                           .where(col(Run.task_id).in_(ids), Run.state == "pending")
+                           .group_by(col(Run.task_id))).all())
+    finished: list[int] = []
+    for task in tasks:
+        assert task.id is not None
+        if task.id in pending:
+            task.next_fire_at = pending[task.id]
+        elif task.rrule is None and task.first_at <= now:
+            finished.append(task.id)  # written below in one statement, not one per task
+            continue
+        else:
+            plan_next_tolerant(db, task, now)
+        task.updated_at = max(task.updated_at, now)
+        db.add(task)
+    if finished:
+        db.execute(update(Task).where(col(Task.id).in_(finished))
+                   .values(next_fire_at=None, updated_at=case(
+                       (col(Task.updated_at) < now, now), else_=col(Task.updated_at)))
+                   .execution_options(synchronize_session=False))
+
+
+def plan_next_tolerant(db: Session, task: Task, now: datetime) -> None:
+    """repo.plan_next where another service may plan the same run at the same moment.
+
+    On PostgreSQL the loser's insert meets the unique index (ux_runs_task_instant_live): its
+    savepoint rolls back and the winner's row, committed by then, is the one planned. SQLite
+    has one writer at a time, so the second planner simply finds the first one's row.
+    """
+    if db.get_bind().dialect.name == "sqlite":
+        repo.plan_next(db, task, now)
+        return
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        with db.begin_nested():
+            repo.plan_next(db, task, now)
+            db.flush()
+    except IntegrityError:
+        repo.plan_next(db, task, now)
 
 
 def _delivered_channels(db: Session, run_ids: list[int]) -> dict[int, frozenset[str]]:
@@ -232,46 +313,61 @@ def _delivered_channels(db: Session, run_ids: list[int]) -> dict[int, frozenset[
     return {k: frozenset(v) for k, v in found.items()}
 
 
-def create_manual(db: Session, task: Task, now: datetime, *, claimed: bool) -> Run:
+def create_manual(db: Session, task: Task, now: datetime, *, owner: Owner | None) -> Run:
     """`taskd run ID`: a run due now, origin manual. Microseconds keep it apart from a scheduled
     run at the same second (the unique key is (task, instant))."""
     when = now
     while db.exec(select(Run.id).where(Run.task_id == task.id, Run.scheduled_for == when)).first():
         when += timedelta(microseconds=1)
     run = Run(task_id=task.id, scheduled_for=when, origin="manual")
-    if claimed:
-        _claim(db, run, now, late=False)
+    if owner is not None:
+        _claim(db, run, now, False, owner)
     db.add(run)
     db.flush()
     return run
 
 
-def finish(db: Session, results: Iterable[FireResult], now: datetime) -> None:
-    """Record each fired run: its delivery attempts, then delivered, failed, or released."""
-    for result in results:
-        for attempt in result.attempts:
-            db.add(Delivery(run_id=result.run_id, channel=attempt.channel, attempt=attempt.attempt,
-                            at=attempt.at, ok=attempt.ok, detail=attempt.detail[:2000]))
-        run = db.get(Run, result.run_id)
-        if run is None or run.state != "claimed":
+def finish(db: Session, results: Iterable[FireResult], now: datetime, owner: str) -> None:
+    """Record fired runs in one go: their delivery attempts, then delivered, failed or released.
+
+    Only runs `owner` still holds are changed: a run taken back after this node lost its lease
+    (a long freeze) now belongs to whoever took it, and only its attempts are recorded here.
+    The owner stays on a finished row: it says which service sent it.
+    """
+    results = list(results)
+    attempts = [{"run_id": r.run_id, "channel": a.channel, "attempt": a.attempt, "at": a.at,
+                 "ok": a.ok, "detail": a.detail[:2000]} for r in results for a in r.attempts]
+    if attempts:
+        db.execute(insert(Delivery), attempts)
+    done = [r for r in results if not (r.interrupted and not r.ok)]
+    if done:
+        table = Run.__table__  # type: ignore[attr-defined]
+        # SET expressions see the row as it was (claimed): whether it worked comes as a parameter.
+        ok = bindparam("ok_flag") == "y"
+        db.execute(
+            update(table).where(table.c.id == bindparam("rid"), table.c.state == "claimed",
+                                table.c.owner == owner)
+            .values(state=bindparam("new_state"), fired_at=bindparam("fired"), finished_at=now,
+                    output=bindparam("out"), error=bindparam("err"), lease_until=None,
+                    outcome=case((ok, case((table.c.late, "delivered late"), else_="delivered")),
+                                 else_="failed")),
+            [{"rid": r.run_id, "new_state": "delivered" if r.ok else "failed",
+              "fired": r.fired_at, "out": r.output, "err": None if r.ok else r.error,
+              "ok_flag": "y" if r.ok else "n"}
+             for r in done])
+    released = [r for r in results if r.interrupted and not r.ok]
+    if not released:
+        return
+    runs = {run.id: run for run in db.exec(select(Run).where(
+        col(Run.id).in_([r.run_id for r in released]), Run.state == "claimed",
+        Run.owner == owner))}
+    for result in released:
+        run = runs.get(result.run_id)
+        if run is None:
             continue
-        if result.interrupted and not result.ok:
-            # SIGTERM mid-run: give it back untouched so the next start sends it (at least once).
-            run.state = "pending"
-            run.claimed_at = None
-            if not result.attempts:
-                run.attempt = max(0, run.attempt - 1)
-            db.add(run)
-            continue
-        run.fired_at = result.fired_at
-        run.finished_at = now
-        run.output = result.output
-        if result.ok:
-            run.state = "delivered"
-            run.outcome = "delivered late" if run.late else "delivered"
-            run.error = None
-        else:
-            run.state = "failed"
-            run.outcome = "failed"
-            run.error = result.error
+        # SIGTERM mid-run: give it back untouched so the next start sends it (at least once).
+        run.state = "pending"
+        run.claimed_at, run.owner, run.lease_until = None, None, None
+        if not result.attempts:
+            run.attempt = max(0, run.attempt - 1)
         db.add(run)

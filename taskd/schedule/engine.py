@@ -8,7 +8,7 @@ import logging
 import os
 import threading
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -17,8 +17,8 @@ from taskd.deliver.base import Channel
 from taskd.errors import NotFound, TaskdError
 from taskd.fire.agent import AgentContext
 from taskd.fire.run import FireResult, fire_run
-from taskd.schedule import claims, crash
-from taskd.schedule.claims import Claimed
+from taskd.schedule import claims, crash, nodes
+from taskd.schedule.claims import Claimed, Owner
 from taskd.schedule.policy import Defaults, from_config
 from taskd.settings import Settings
 from taskd.store import repo
@@ -68,11 +68,14 @@ class DriftWatch:
 class Engine:
     def __init__(self, settings: Settings, clock: Clock | None = None,
                  channels: Mapping[str, Channel] | None = None, *, workers: int | None = None,
-                 batch: int = 500, stop: threading.Event | None = None) -> None:
+                 batch: int = 500, stop: threading.Event | None = None,
+                 node_id: str | None = None) -> None:
         self.clock = clock or SystemClock()
         self.stop = stop or threading.Event()
         self.batch = batch
-        self.workers = workers or int(os.environ.get("TASKD_WORKERS", "8"))
+        self._workers = workers or (int(os.environ["TASKD_WORKERS"])
+                                    if os.environ.get("TASKD_WORKERS") else None)
+        self.node_id = node_id or nodes.new_id()
         self._fixed_channels = channels
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
@@ -88,18 +91,50 @@ class Engine:
 
     def reload(self, settings: Settings) -> None:
         """New settings (SIGHUP): channels and policy defaults are rebuilt from them."""
-        from taskd.deliver.registry import build
+        from taskd.deliver.registry import build, pool_size
 
         self.settings = settings
         self.defaults: Defaults = from_config(settings.raw)
+        self.timing = nodes.timing(settings)
         self.channels: Mapping[str, Channel] = self._fixed_channels or build(settings)
+        self.workers = self._workers or pool_size(self.channels)
 
     def recover(self) -> int:
+        """Join the database as a node and take back claims that no live service holds.
+
+        SQLite: the per-file lock makes this the only service, so every other claim is dead
+        now. PostgreSQL: other services may be working; only expired leases are taken back.
+        """
+        moment = self.clock.now()
         with session(self.url, write=True) as db:
-            count = claims.recover_stale(db)
+            nodes.register(db, self.node_id, moment, self.timing.lease)
+            if db.get_bind().dialect.name == "sqlite":
+                count = nodes.take_back_all_but(db, self.node_id)
+            else:
+                count = nodes.take_back_expired(db, moment, unleased=True)
         if count:
-            log.warning("requeued %d run(s) claimed by a process that died", count)
+            log.warning("requeued %d run(s) claimed by a service that died", count)
         return count
+
+    def _owner(self) -> Owner:
+        # The lease starts at the claim, not at the tick: a long drain must not claim its last
+        # batches with a lease that is already running out.
+        return Owner(self.node_id, self.clock.now() + self.timing.lease)
+
+    def heartbeat(self) -> int:
+        """Renew this node's lease and its claims', and take back claims whose lease ran out
+        (another service died). Returns how many were taken back: the caller ticks for them.
+
+        Here rather than in every tick: the heartbeat comes often enough (a dead service's
+        runs wait at most lease + heartbeat) and a lone reminder's tick stays one write shorter.
+        """
+        moment = self.clock.now()
+        with session(self.url, write=True) as db:
+            nodes.heartbeat(db, self.node_id, moment, self.timing.lease)
+            taken = nodes.take_back_expired(db, moment)
+        if taken:
+            log.warning("took back %d run(s) whose service stopped renewing its lease", taken)
+        return taken
 
     def next_wakes(self, limit: int = 64) -> list[datetime]:
         with session(self.url) as db:
@@ -122,24 +157,63 @@ class Engine:
                 with session(self.url) as db:
                     if claims.has_due(db, moment):
                         crash.point("before_claim")
-            while not self.stop.is_set():
-                with session(self.url, write=True) as db:
-                    batch, stats = claims.claim_due(db, moment, self.defaults, self.batch)
-                report.missed += stats.missed
-                report.skipped += stats.skipped
-                report.cancelled += stats.cancelled
-                for note in stats.notes:
-                    log.warning(note)
-                if not batch:
-                    break
-                crash.point("after_claim")
-                self._finish(self._fire_all(batch), report)
-                if len(batch) < self.batch:
-                    break
+            self._drain(moment, report)
             self.last_tick = moment
             self.totals["missed"] += report.missed
             self.totals["skipped"] += report.skipped
             return report
+
+    def _claim(self, moment: datetime, report: TickReport) -> list[Claimed]:
+        with session(self.url, write=True) as db:
+            batch, stats = claims.claim_due(db, moment, self.defaults, self.batch,
+                                                 self._owner())
+        report.missed += stats.missed
+        report.skipped += stats.skipped
+        report.cancelled += stats.cancelled
+        for note in stats.notes:
+            log.warning(note)
+        if batch:
+            crash.point("after_claim")
+        return batch
+
+    def _drain(self, moment: datetime, report: TickReport) -> None:
+        """Claim, send and record everything due, as a pipeline: each batch is claimed (and
+        committed) before any of it is sent, sends run on the pool, and outcomes are recorded
+        in batches while the next claims are made, so the database and the network overlap."""
+        if self.workers <= 1:
+            while not self.stop.is_set():
+                batch = self._claim(moment, report)
+                self._finish([self._fire_one(item) for item in batch], report)
+                if len(batch) < self.batch:
+                    return
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="taskd-fire")
+        inflight: set[Future[FireResult]] = set()
+        more = True
+        try:
+            while more or inflight:
+                if more and len(inflight) <= self.batch // 2 and not self.stop.is_set():
+                    batch = self._claim(moment, report)
+                    more = len(batch) >= self.batch
+                    if len(batch) == 1 and not inflight and not more:  # a lone reminder: no handoff
+                        self._finish([self._fire_one(batch[0])], report)
+                        return
+                    inflight.update(self._pool.submit(self._fire_one, item) for item in batch)
+                    if not inflight:
+                        return
+                elif self.stop.is_set():
+                    more = False
+                done, inflight = wait(inflight, timeout=0.05 if more else None,
+                                      return_when=FIRST_COMPLETED)
+                # Let a few more finish before writing: fewer, larger outcome transactions.
+                extra, inflight = wait(inflight, timeout=0.02, return_when="ALL_COMPLETED") \
+                    if inflight and len(done) < 64 else (set(), inflight)
+                if done or extra:
+                    self._finish([f.result() for f in (*done, *extra)], report)
+        finally:
+            if inflight:  # an error in recording: still record what was sent
+                self._finish([f.result() for f in inflight], report)
 
     def _fire_one(self, item: Claimed) -> FireResult:
         assert item.run.id is not None
@@ -163,19 +237,12 @@ class Engine:
             return context.load(db, item.task, config.load(self.settings), self.clock.now(),
                                 self.settings.timezone)
 
-    def _fire_all(self, batch: list[Claimed]) -> list[FireResult]:
-        if len(batch) == 1 or self.workers <= 1:
-            return [self._fire_one(item) for item in batch]
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="taskd-fire")
-        return list(self._pool.map(self._fire_one, batch))
-
     def _finish(self, results: list[FireResult], report: TickReport, *,
                 log_failure: bool = True) -> None:
         crash.point("after_deliver")
         moment = self.clock.now()
         with session(self.url, write=True) as db:
-            claims.finish(db, results, moment)
+            claims.finish(db, results, moment, self.node_id)
             if any(r.agent or r.state or r.notices for r in results):
                 from taskd.agent import record
 
@@ -210,7 +277,7 @@ class Engine:
             task = repo.get(db, task_id)
             if task.status == "deleted":
                 raise NotFound(f"no task #{task_id}")
-            run = claims.create_manual(db, task, moment, claimed=True)
+            run = claims.create_manual(db, task, moment, owner=self._owner())
             repo.record(db, "run_now", moment, task.id)
             item = Claimed(run, task)
         assert run.id is not None
@@ -218,7 +285,10 @@ class Engine:
         self._finish([self._fire_one(item)], report, log_failure=log_failure)
         return run.id
 
-    def close(self) -> None:
+    def close(self, *, leave: bool = False) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
+        if leave:  # a clean stop: its runs are finished or released, it holds nothing
+            with session(self.url, write=True) as db:
+                nodes.leave(db, self.node_id)

@@ -60,6 +60,8 @@ class Service:
 
     # --- the process ---------------------------------------------------------------------
     def run(self) -> int:
+        # SQLite: one service per database file. PostgreSQL: one per home (its socket); many
+        # homes may share the database, their claims kept apart by the run table.
         lock = ServiceLock(self.settings)
         lock.acquire()  # AlreadyRunning: the CLI prints "taskd: already running (pid N)", exit 1
         try:
@@ -87,8 +89,10 @@ class Service:
         self._scheduler.start()
         control = ControlServer(self.settings.paths.socket, self._handle)
         control.start()
-        log.info("taskd %s serving %s (pid %d, poll %.1fs, started in %.2fs)", __version__,
-                 redact(self.settings.database_url), os.getpid(), poll, time.monotonic() - begun)
+        log.info("taskd %s serving %s as node %s (pid %d, poll %.1fs, lease %.0fs, started in "
+                 "%.2fs)", __version__, redact(self.settings.database_url), self.engine.node_id,
+                 os.getpid(), poll, self.engine.timing.lease.total_seconds(),
+                 time.monotonic() - begun)
         sdnotify.notify(f"READY=1\nSTATUS=serving\nMAINPID={os.getpid()}")
         try:
             self._loop(poll)
@@ -102,7 +106,7 @@ class Service:
             with self._wake_lock:  # the in-flight tick finishes its sends or releases its runs
                 pass
             control.close()
-            self.engine.close()
+            self.engine.close(leave=True)
         return 0
 
     def _install_signals(self) -> None:
@@ -114,7 +118,13 @@ class Service:
         watchdog = sdnotify.watchdog_interval()
         watch = DriftWatch(self.clock)
         next_ping = 0.0
-        while not self.stop.wait(min(1.0, watchdog or 1.0)):
+        assert self.engine is not None
+        beat = self.engine.timing.heartbeat.total_seconds()
+        next_beat = time.monotonic() + beat
+        while not self.stop.wait(min(1.0, watchdog or 1.0, beat)):
+            if time.monotonic() >= next_beat:
+                next_beat = time.monotonic() + beat
+                self._heartbeat()
             if watch.check():  # suspend/resume or a clock step: APScheduler's waits are stale
                 self.poke()
             if self._hup.is_set():
@@ -123,6 +133,16 @@ class Service:
             if watchdog and time.monotonic() >= next_ping and self._healthy(poll):
                 sdnotify.notify("WATCHDOG=1")
                 next_ping = time.monotonic() + watchdog
+
+    def _heartbeat(self) -> None:
+        # On the main thread, not the scheduler's: a long drain of due runs keeps its leases.
+        assert self.engine is not None
+        try:
+            if self.engine.heartbeat():
+                self.poke()  # runs taken back from a dead service are due now
+        except Exception as exc:  # the database is away: the next beat tries again
+            log.error("heartbeat failed: %s", exc)
+            self.engine.last_error = f"heartbeat failed: {exc}"
 
     def _healthy(self, poll: float) -> bool:
         # Stop feeding the watchdog when wake-ups stopped happening: systemd then restarts us.
@@ -219,6 +239,7 @@ class Service:
         wakes = engine.next_wakes(1) if engine else []
         return {
             "pid": os.getpid(),
+            "node": engine.node_id if engine else None,
             "version": __version__,
             "started_at": self.started_at.isoformat(),
             "last_tick": engine.last_tick.isoformat() if engine and engine.last_tick else None,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, inspect, text
 
@@ -39,6 +40,10 @@ def applied(conn: Connection) -> set[str]:
 
 def migrate(conn: Connection) -> list[str]:
     """Apply what is missing, in order, inside the caller's transaction. Returns the names run."""
+    if conn.dialect.name == "postgresql":
+        # Several services starting at once on one database: one migrates, the others wait for
+        # its commit and then find nothing left to do. (SQLite: BEGIN IMMEDIATE does this.)
+        conn.execute(text("SELECT pg_advisory_xact_lock(7325001)"))
     done = applied(conn)
     ran: list[str] = []
     for fn in MIGRATIONS:
@@ -100,3 +105,40 @@ def m006_agent_receipts(conn: Connection) -> None:
 
     for model in (ToolCallRow, Receipt):
         model.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
+
+
+@migration
+def m007_claims_and_nodes(conn: Connection) -> None:
+    # Several services on one database: each claim records its owner and lease, services register
+    # in `nodes`, and (task, instant) is unique only among live rows, so a run cancelled by an
+    # edit no longer blocks planning that instant again.
+    from taskd.store.tables import Node, Run
+
+    table = Run.__table__  # type: ignore[attr-defined]
+    have = {column["name"] for column in inspect(conn).get_columns("runs")}
+    for name in ("owner", "lease_until"):
+        if name not in have:
+            kind = table.c[name].type.compile(dialect=conn.dialect)
+            conn.execute(text(f"ALTER TABLE runs ADD COLUMN {name} {kind}"))
+    old = {c["name"] for c in inspect(conn).get_unique_constraints("runs")}
+    if "uq_runs_task_instant" in old:
+        if conn.dialect.name == "sqlite":
+            _rebuild_sqlite_runs(conn, table)
+        else:
+            conn.execute(text("ALTER TABLE runs DROP CONSTRAINT uq_runs_task_instant"))
+    for index in table.indexes:
+        index.create(conn, checkfirst=True)
+    Node.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
+
+
+def _rebuild_sqlite_runs(conn: Connection, table: Any) -> None:
+    # SQLite cannot drop a table constraint: copy the rows aside, recreate the table in its new
+    # shape and copy them back. Deferred foreign keys let deliveries point at no run for the
+    # moment in between; by commit every run is back under its old id.
+    conn.execute(text("CREATE TEMP TABLE _runs_m007 AS SELECT * FROM runs"))
+    conn.execute(text("PRAGMA defer_foreign_keys = ON"))
+    conn.execute(text("DROP TABLE runs"))
+    table.create(conn)
+    names = ", ".join(c.name for c in table.columns)
+    conn.execute(text(f"INSERT INTO runs ({names}) SELECT {names} FROM _runs_m007"))
+    conn.execute(text("DROP TABLE _runs_m007"))

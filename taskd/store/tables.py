@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import uuid4
 
-from sqlalchemy import Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import Column, Index, String, Text, text
 from sqlmodel import Field, SQLModel
 
 from taskd.store.types import UTCDateTime
@@ -50,12 +50,19 @@ class Task(SQLModel, table=True):
                      sa_column=Column(String(64), nullable=True))
 
 
+# Rows that no longer stand for a firing (cancelled by an edit, superseded) do not hold their
+# instant: the task may plan the same instant again. Every other row is one per (task, instant),
+# so two services planning the same next run cannot both insert it (m006).
+LIVE_INSTANT = "state NOT IN ('cancelled', 'superseded')"
+
+
 class Run(SQLModel, table=True):
-    """One planned or past firing of a task. (task_id, scheduled_for) is unique: never two."""
+    """One planned or past firing of a task; at most one live row per (task_id, scheduled_for)."""
 
     __tablename__ = "runs"
     __table_args__ = (
-        UniqueConstraint("task_id", "scheduled_for", name="uq_runs_task_instant"),
+        Index("ux_runs_task_instant_live", "task_id", "scheduled_for", unique=True,
+              sqlite_where=text(LIVE_INSTANT), postgresql_where=text(LIVE_INSTANT)),
         Index("ix_runs_state_due", "state", "scheduled_for"),
     )
 
@@ -66,6 +73,9 @@ class Run(SQLModel, table=True):
     origin: str = "schedule"  # schedule | snooze | manual
     attempt: int = 0
     claimed_at: datetime | None = _instant(nullable=True)
+    # The claim (m006): which service process holds it, and until when unless it renews.
+    owner: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = _instant(nullable=True)
     fired_at: datetime | None = _instant(nullable=True)
     finished_at: datetime | None = _instant(nullable=True)
     late: bool = False
@@ -106,3 +116,17 @@ class Preference(SQLModel, table=True):
     confidence: float = 0.0
     updated_at: datetime = _instant()
     detail_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class Node(SQLModel, table=True):
+    """A running `taskd serve` (m006). Its heartbeat renews its lease and the leases of its claims;
+    a node whose lease ran out is dead to the others, and its claims are taken back."""
+
+    __tablename__ = "nodes"
+
+    id: str = Field(primary_key=True, max_length=64)
+    host: str
+    pid: int
+    started_at: datetime = _instant()
+    heartbeat_at: datetime = _instant()
+    lease_until: datetime = _instant()

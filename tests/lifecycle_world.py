@@ -83,4 +83,5 @@ class World:
                                 .order_by(col(Run.scheduled_for), col(Run.id))))
 
     def sent_for(self, task_id: int) -> list[datetime]:
-        return [m.scheduled_for for m in self.rec.sent if m.task_id == task_id]
+        # By scheduled time: runs due in the same tick go out on a pool, in no promised order.
+        return sorted(m.scheduled_for for m in self.rec.sent if m.task_id == task_id)

@@ -1,6 +1,6 @@
 """Several engines (as several services would run them) on one real SQLite file or PostgreSQL:
 claims never collide, a live node's claims are never touched, an expired lease is taken back and
-re-sent under the same run id, planning stays one row per (task, instant), and m006 migrates an
+re-sent under the same run id, planning stays one row per (task, instant), and m007 migrates an
 existing database."""
 
 from __future__ import annotations
@@ -215,8 +215,8 @@ def _lock_waiters(url: str) -> int:
         engine.dispose()
 
 
-def test_m006_migrates_a_database_with_the_old_constraint(url: str) -> None:
-    # The runs table as shipped before m006: a plain UNIQUE (task_id, scheduled_for), no lease.
+def test_m007_migrates_a_database_with_the_old_constraint(url: str) -> None:
+    # The runs table as shipped before m007: a plain UNIQUE (task_id, scheduled_for), no lease.
     old = MetaData()
     Task.__table__.to_metadata(old)  # type: ignore[attr-defined]
     Table("runs", old, *[c._copy() for c in Run.__table__.columns  # type: ignore[attr-defined]

@@ -50,7 +50,7 @@ def home_a(capsys: pytest.CaptureFixture[str], clock: FakeClock, tmp_path: Path,
     assert taskd(capsys, clock, "prefs", "set", "evening", "20:30").code == 0
     # Learning evidence: three "morning" tasks moved to 07:00 make `morning` learned.
     for day in range(3):
-        assert taskd(capsys, clock, "add", f"tomorrow morning task {day}").code == 0
+        assert taskd(capsys, clock, "add", f"tomorrow morning water plant {day}").code == 0
         task_id = str(9 + day)
         assert taskd(capsys, clock, "edit", task_id, "--at", "tomorrow 7am").code == 0
         clock.advance(timedelta(hours=20))

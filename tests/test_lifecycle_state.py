@@ -35,6 +35,7 @@ from hypothesis.stateful import (
     rule,
 )
 
+from taskd.resolve.zones import get_zone
 from taskd.store.db import dispose_all
 from tests.conftest import local
 from tests.lifecycle_world import World
@@ -191,6 +192,20 @@ class Lifecycle(RuleBasedStateMachine):
     def edit_at(self, task_id: int, at: str) -> None:
         if self._live(task_id) and self._fresh("edit", str(task_id), "--at", at) == 0:
             self._rescheduled(task_id, recurring=False)
+
+    @allowed("change_mind")
+    @rule(task_id=tasks, at=st.sampled_from(AT))
+    def change_mind(self, task_id: int, at: str) -> None:
+        # A user who moves a reminder and then moves it back to the time it showed: the instant it
+        # returns to is one that an edit already superseded once (issue 11, bug 1).
+        before = self.shown.get(task_id)
+        if not self._live(task_id) or before is None:
+            return
+        back = before.astimezone(get_zone("Europe/Berlin")).strftime("%Y-%m-%d %H:%M")
+        if self._fresh("edit", str(task_id), "--at", at) == 0:
+            self._rescheduled(task_id, recurring=False)
+            if self._fresh("edit", str(task_id), "--at", back) == 0:
+                self._rescheduled(task_id, recurring=False)
 
     @allowed("edit_text")
     @rule(task_id=tasks, text=st.sampled_from(TEXTS))

@@ -52,7 +52,7 @@ class Task(SQLModel, table=True):
 
 # Rows that no longer stand for a firing (cancelled by an edit, superseded) do not hold their
 # instant: the task may plan the same instant again. Every other row is one per (task, instant),
-# so two services planning the same next run cannot both insert it (m006).
+# so two services planning the same next run cannot both insert it (m007).
 LIVE_INSTANT = "state NOT IN ('cancelled', 'superseded')"
 
 
@@ -73,7 +73,7 @@ class Run(SQLModel, table=True):
     origin: str = "schedule"  # schedule | snooze | manual
     attempt: int = 0
     claimed_at: datetime | None = _instant(nullable=True)
-    # The claim (m006): which service process holds it, and until when unless it renews.
+    # The claim (m007): which service process holds it, and until when unless it renews.
     owner: str | None = Field(default=None, max_length=64)
     lease_until: datetime | None = _instant(nullable=True)
     fired_at: datetime | None = _instant(nullable=True)

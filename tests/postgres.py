@@ -52,3 +52,17 @@ def cluster() -> Iterator[str]:
         subprocess.run([*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "stop"],
                        capture_output=True, timeout=60)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def cluster_or_skip() -> Iterator[str]:
+    """A test module's PostgreSQL: a real cluster, or a skip where the server binaries are
+    missing, except under CI (TASKD_REQUIRE_POSTGRES), where a missing server is a failure."""
+    import pytest
+
+    try:
+        with cluster() as url:
+            yield url
+    except FileNotFoundError as exc:
+        if os.environ.get("TASKD_REQUIRE_POSTGRES"):
+            raise
+        pytest.skip(str(exc))

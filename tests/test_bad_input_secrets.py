@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,13 +18,7 @@ SECRET = "s3cret-Pa55"
 
 @pytest.fixture(scope="module")
 def pg_url() -> Iterator[str]:
-    try:
-        with postgres.cluster() as url:
-            yield url
-    except FileNotFoundError as exc:
-        if os.environ.get("TASKD_REQUIRE_POSTGRES"):
-            raise
-        pytest.skip(str(exc))
+    yield from postgres.cluster_or_skip()
 
 
 @pytest.fixture

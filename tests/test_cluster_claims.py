@@ -35,13 +35,7 @@ START = local("2026-03-02T08:00:00")
 
 @pytest.fixture(scope="module")
 def pg_url() -> Iterator[str]:
-    try:
-        with postgres.cluster() as url:
-            yield url
-    except FileNotFoundError as exc:
-        if os.environ.get("TASKD_REQUIRE_POSTGRES"):
-            raise
-        pytest.skip(str(exc))
+    yield from postgres.cluster_or_skip()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -5,7 +5,6 @@ one held, with the same key, after its lease ran out; a clean restart re-sends n
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -62,13 +61,7 @@ class SlowReceiver:
 
 @pytest.fixture(scope="module")
 def pg() -> Iterator[str]:
-    try:
-        with postgres.cluster() as url:
-            yield url
-    except FileNotFoundError as exc:
-        if os.environ.get("TASKD_REQUIRE_POSTGRES"):
-            raise
-        pytest.skip(str(exc))
+    yield from postgres.cluster_or_skip()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 import sqlite3
 import stat
 from collections.abc import Iterator
@@ -38,13 +37,7 @@ def _add(url: str, text: str = "call mom", rule: str | None = "FREQ=WEEKLY;BYDAY
 
 @pytest.fixture(scope="module")
 def pg_url() -> Iterator[str]:
-    try:
-        with postgres.cluster() as url:
-            yield url
-    except FileNotFoundError as exc:
-        if os.environ.get("TASKD_REQUIRE_POSTGRES"):
-            raise
-        pytest.skip(str(exc))
+    yield from postgres.cluster_or_skip()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -19,7 +19,7 @@ from taskd.store.db import session
 from taskd.store.tables import Event, Run
 from tests.conftest import local
 from tests.conftest_service import RecordingChannel, add_task
-from tests.test_model_wire import FakeServer, Step, completion, fake_server
+from tests.test_model_wire import FakeServer, Step, completion, fake_model_env
 
 START = local("2026-03-02T07:59:00")  # a Monday
 DAILY_8 = "FREQ=DAILY;BYHOUR=8;BYMINUTE=0;BYSECOND=0"
@@ -41,10 +41,7 @@ def rec() -> RecordingChannel:
 
 @pytest.fixture
 def model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
-    with fake_server() as server:
-        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-        monkeypatch.setenv("TASKD_MODEL", "fake-model")
-        yield server
+    yield from fake_model_env(monkeypatch)
 
 
 def make_engine(home: Path, fake: FakeClock, rec: RecordingChannel, agent: str = "") -> Engine:

@@ -21,7 +21,7 @@ from taskd.store.receipt_tables import Receipt, ToolCallRow
 from taskd.store.tables import Event
 from tests.conftest_service import RecordingChannel, add_task
 from tests.test_agent_engine import START, answer, fire_at_8, make_engine, next_day, runs
-from tests.test_model_wire import FakeServer, Step, completion, fake_server
+from tests.test_model_wire import FakeServer, Step, completion, fake_model_env
 
 FIXTURE = Path(__file__).with_name("mcp_fixture_server.py")
 UMBRELLA = "check if it is raining in Berlin and tell me only if I need an umbrella"
@@ -53,10 +53,7 @@ def rec() -> RecordingChannel:
 
 @pytest.fixture
 def model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
-    with fake_server() as server:
-        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-        monkeypatch.setenv("TASKD_MODEL", "fake-model")
-        yield server
+    yield from fake_model_env(monkeypatch)
 
 
 def receipt_of(url: str, run_id: int | None) -> tuple[Receipt | None, list[ToolCallRow]]:

@@ -99,3 +99,11 @@ def fake_server(*steps: Step, default: Step | None = None) -> Iterator[FakeServe
         httpd.shutdown()
         httpd.server_close()
         time.sleep(0.01)
+
+
+def fake_model_env(monkeypatch: Any) -> Iterator[FakeServer]:
+    """A fixture body: the fake OpenAI server, named as the configured model endpoint."""
+    with fake_server() as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        monkeypatch.setenv("TASKD_MODEL", "fake-model")
+        yield server

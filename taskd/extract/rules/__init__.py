@@ -22,6 +22,7 @@ from taskd.extract.rules import (
     assemble,
     bounds,
     dates,
+    daypart_words,
     days,
     doubt,
     recurring,
@@ -94,7 +95,7 @@ class RulesExtractor:
             dates.find_dates(scan, found, self.day_first)
             days.find_late_days(scan, found)
             times.find_bare_times(scan, found)
-            times.find_dayparts(scan, found)
+            daypart_words.find_dayparts(scan, found)
             bounds.find_until_year(scan, found)
             bounds.find_past_day(scan, found)
             recurring.find_bounds(scan, found)

@@ -1,4 +1,4 @@
-"""Clock times and daypart words.
+"""Clock times (daypart words are daypart_words.py).
 
 Times: "17:30", "5pm", "5 p.m.", "8a", "9p", "8.30pm", "1140 am", "noon", "midnight",
 "half past four", "quarter to seven", "ten past 9", "seven pm", "one thirty pm", "5 o'clock",
@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 
 from taskd.extract.rules.clock_forms import find_clock_forms, find_glued_clock, no_such_time
+from taskd.extract.rules.daypart_words import DAYPART_SET
 from taskd.extract.rules.lexicon import (
     NUM_WORD,
     NUMBER_WORDS,
@@ -23,12 +24,10 @@ from taskd.extract.rules.lexicon import (
     TEEN_WORDS,
     TENS_WORDS,
     UNIT_WORDS,
-    WEEKDAY,
     cardinal,
     quantity,
 )
 from taskd.extract.rules.scan import BLANK, Found, Scan, TimeHit, lead_start, word_positions
-from taskd.resolve.dayparts import daypart_shift
 
 PREP = r"(?:\b(?:at|around|about|by|circa|from|before|after|until|till|to|approximately|approx)\s+)"
 _AP = r"(?:\s?(?P<ap>am|pm)\b|(?P<ap1>[ap])\b)"
@@ -75,26 +74,6 @@ _HOUR_INITIALS = frozenset(word[0] for word in [*UNIT_WORDS, *TEEN_WORDS, *TENS_
 _HOUR_ENDINGS = frozenset(word[-1] for word in [*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS, "zero", "o'clock"])
 
 _HOUR_BEFORE_TONIGHT = re.compile(r"(\d(?<![\w$:.,/]\d)\d?),?\s(?=tonight\b)")  # \d first: see the atoms
-
-_DAYPART_WORDS = {"morning": "morning", "afternoon": "afternoon", "evening": "evening",
-                  "night": "night", "tonight": "tonight", "nite": "night"}
-_DAYPART_RE = re.compile(
-    r"(?P<q>(?:(?:later\s)?this|in\sthe(?:\s(?:early|late))?|early(?:\sin\sthe)?|late(?:\sin\sthe)?|on|by|at|"
-    r"during\sthe|every|each|the)\s)?(?:\b(?P<mid>mid)[- ]?|\b)(?P<dp>morning|afternoon|evening|"
-    r"night|tonight)"
-    r"(?P<pl>s)?\b(?!\s(?:shift|class|routine|run|person|owl|club|market|shows?|news|flight)\b)"
-    r"(?P<more>(?:(?:,\s?|\s)(?:and\s)?(?:morning|afternoon|evening|night)s?\b)*)")
-# A daypart word anywhere: where _DAYPART_RE can match at the earliest, given its longest qualifier.
-_DAYPART_WORD = re.compile(r"morning|afternoon|evening|night|tonight")
-_DAYPART_QUALIFIER = len("early in the ")
-_MORE_DAYPARTS = re.compile(r"morning|afternoon|evening|night")
-_EOD_RE = re.compile(
-    r"(?:(?:by|at|before|until|till|around)\s)?(?:the\s)?(?:end\sof\s(?:the\s)?(?:business\s|"
-    r"work(?:ing)?\s)?day|eod|cob|close\sof\sbusiness|end\sof\sbusiness)\b")
-_EOD_CORE = re.compile(r"end\sof\s|eod|cob|close\sof\sbusiness")
-_EOD_LEAD = len("before the ")
-_EOD_OF_DATE = re.compile(
-    rf"(?:(?:by|at|before|until|till)\s)?(?:the\s)?end\sof\s(?:the\s|this\s)?(?={BLANK}|{WEEKDAY})")
 
 
 _NAMED_HOURS = {"noon": 12, "midday": 12, "midnight": 0}
@@ -381,15 +360,7 @@ def find_explicit_times(scan: Scan, found: Found) -> None:
     find_clock_forms(scan, found)
 
 
-_DAYPART_SET = frozenset({"morning", "afternoon", "evening", "night", "tonight", "nite"})
-_DAYPART_TRIGGERS = _DAYPART_SET | frozenset(w + "s" for w in _DAYPART_SET) | \
-    frozenset("mid" + w for w in _DAYPART_SET)
-_EOD_WORDS = frozenset({"end", "eod", "cob", "close"})
-_EOD_OR_DAYPART = _EOD_WORDS | _DAYPART_TRIGGERS
-# The words _DAYPART_RE can start with.
-_DAYPART_LEADS = _DAYPART_TRIGGERS | frozenset({"later", "this", "in", "early", "late", "on", "by", "mid",
-                                                "at", "during", "every", "each", "the"})
-_PREP_OR_DAYPART = _PREP_LEADS | _DAYPART_SET
+_PREP_OR_DAYPART = _PREP_LEADS | DAYPART_SET
 
 
 def find_bare_times(scan: Scan, found: Found) -> None:
@@ -400,7 +371,7 @@ def find_bare_times(scan: Scan, found: Found) -> None:
         return  # no hour to read: the earlier passes often consumed every number there was
     if not words.isdisjoint(_PREP_LEADS):
         _after_prepositions(scan, found)
-    if not words.isdisjoint(_DAYPART_SET):
+    if not words.isdisjoint(DAYPART_SET):
         _before_dayparts(scan, found)
 
 
@@ -463,64 +434,3 @@ def _hour_before_daypart_start(text: str) -> int | None:
                 return max(0, at - _HOUR_REACH)
         after = _DAYPART_AFTER_RE.search(text, at + 1)
     return None
-
-
-def find_dayparts(scan: Scan, found: Found) -> None:
-    words = scan.words
-    if words.isdisjoint(_EOD_OR_DAYPART):
-        return
-    if not words.isdisjoint(_EOD_WORDS):
-        _end_of_day(scan, found)
-    if words.isdisjoint(_DAYPART_TRIGGERS):
-        return
-    # _DAYPART_RE.finditer(text, scan.start_of(_DAYPART_LEADS, 0)), searched only from where a
-    # daypart word can be close ahead: the pattern is tried at every position it is searched from.
-    text = scan.text
-    word = _DAYPART_WORD.search(text)
-    if word is None:
-        return
-    pos = max(word.start() - _DAYPART_QUALIFIER, scan.start_of(_DAYPART_LEADS, 0))
-    while (match := _DAYPART_RE.search(text, pos)) is not None:
-        pos = match.end()
-        _take_daypart(scan, found, match)
-        word = _DAYPART_WORD.search(text, pos)
-        if word is None:
-            return
-        pos = max(pos, word.start() - _DAYPART_QUALIFIER)
-
-
-def _take_daypart(scan: Scan, found: Found, match: re.Match[str]) -> None:
-    if not scan.free(*match.span()):
-        return
-    qualifier, mid, word, plural, more = match.groups()
-    if not (qualifier or mid or word == "tonight" or plural):
-        head = scan.text[:match.start()].rstrip(" ,")
-        near_date = head.endswith(BLANK)
-        edge = not head.strip(BLANK + " ,") or match.end() == len(scan.text.rstrip(BLANK + " .!?"))
-        if not (near_date or edge):
-            return
-    every = (qualifier or "").strip() in ("every", "each")
-    if (plural or every) and found.rule is None:
-        found.rule = {"FREQ": "DAILY"}  # "mornings", "every morning"
-    found.dayparts.append(_DAYPART_WORDS[word])
-    edge = "mid" if mid else next((w for w in (qualifier or "").split() if w in ("early", "late")), "")
-    if edge and not more:
-        found.daypart_shift = daypart_shift(edge, _DAYPART_WORDS[word])
-    if more:
-        for extra in _MORE_DAYPARTS.findall(more):
-            found.dayparts.append(_DAYPART_WORDS[extra])
-    scan.consume(*match.span())
-
-
-def _end_of_day(scan: Scan, found: Found) -> None:
-    # Both patterns hold one of these words at most _EOD_LEAD characters from their start: a search
-    # for them (it opens with letters) rules most text out and tells where the patterns can start.
-    core = _EOD_CORE.search(scan.text)
-    if core is None:
-        return
-    start = max(0, core.start() - _EOD_LEAD)
-    for pattern in (_EOD_RE, _EOD_OF_DATE):
-        for match in pattern.finditer(scan.text, start):
-            if scan.free(*match.span()):
-                found.dayparts.append("end_of_day")
-                scan.consume(*match.span())

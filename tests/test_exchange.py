@@ -138,6 +138,10 @@ def _strip_ids(data: object) -> list[dict]:
     ('{"format": "taskd", "version": 7, "tasks": []}', "version 7"),
     ('{"something": "else"}', "not a taskd export"),
     ('[1, 2]', "not a taskd export"),
+    # found by tests/test_fuzz_import.py: a RecursionError and a lone surrogate the database
+    # could not encode were both "internal error"
+    ("[" * 5000, "nested too deeply"),
+    ('[{"description": "\\udcff pay rent"}]', "not valid Unicode"),
 ])
 def test_a_malformed_file_is_one_line_and_exit_1(
         capsys: pytest.CaptureFixture[str], clock: FakeClock, tmp_path: Path, content: str,

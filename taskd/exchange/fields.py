@@ -18,6 +18,7 @@ MAX_TEXT = 100_000
 
 MAX_TITLE = 500
 _UID = re.compile(r"[A-Za-z0-9._:@-]{1,64}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def clean_line(text: str) -> str:
@@ -52,6 +53,8 @@ class Fields:
             raise self.fail(f"{name!r} must be a string")
         if len(value) > MAX_TEXT:
             raise self.fail(f"{name!r} is longer than {MAX_TEXT} characters")
+        if _SURROGATE.search(value):  # JSON can spell a lone surrogate; no database can store one
+            raise self.fail(f"{name!r} is not valid Unicode text (a lone surrogate)")
         return value
 
     def need_text(self, name: str, default: str | None = None) -> str:

@@ -22,11 +22,13 @@ def read_document(text: str) -> Any:
         raise BadInput(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB")
     try:
         return json.loads(text)
+    except RecursionError:  # "[[[[…": no export nests anywhere near this deep
+        raise BadInput("not an export: the JSON is nested too deeply") from None
     except ValueError as first_error:
         lines = [line.strip().rstrip(",") for line in text.splitlines() if line.strip()]
         try:
             records = [json.loads(line) for line in lines]
-        except ValueError:
+        except (ValueError, RecursionError):
             raise BadInput(f"not JSON: {first_error}") from None
         if records and all(isinstance(r, dict) for r in records):
             return records

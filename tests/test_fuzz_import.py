@@ -10,14 +10,15 @@ home's tasks and breaks one field at a time, and from Taskwarrior-shaped records
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.test_fuzz_cli import EXIT_CODES, FUZZ, HOSTILE, STEERING, call, dump
-from tests.test_fuzz_cli import home as _home  # noqa: F401  (the fixture `home`, by its own name)
 
 BAD_VALUES: list[Any] = [
     None, "", 0, -1, 2**63, 10**30, 1.5, float("inf"), True, [], {}, [None], {"a": 1},
@@ -32,6 +33,18 @@ TASK_KEYS = ["uid", "title", "kind", "message", "source_text", "draft", "backend
 TOP_KEYS = ["format", "version", "exported_at", "all", "tasks", "prefs"]
 TW_KEYS = ["description", "due", "scheduled", "wait", "recur", "until", "status", "tags", "uuid",
            "entry", "end", "mask", "imask", "parent"]
+
+
+
+@pytest.fixture
+def home(taskd_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A home with a recurring, a one-time and a paused task to export and break."""
+    monkeypatch.setenv("TASKD_DB", f"sqlite:///{taskd_home}/taskd.db")
+    for args in (["add", "stretch every day at 9am"], ["add", "call mom on 5 march 2027 at 6pm"],
+                 ["add", "water plants every monday morning"], ["pause", "3"]):
+        assert call(*args)[0] == 0, args
+    yield taskd_home
+
 
 bad_value = st.sampled_from(BAD_VALUES) | st.text(max_size=20) | st.integers()
 

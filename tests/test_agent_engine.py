@@ -343,3 +343,18 @@ def test_no_re_ask_once_the_run_timeout_is_spent(taskd_home: Path, fake: FakeClo
     (run,) = runs(engine, task)
     assert run.state == "failed" and run.error and "no usable answer in 1 try" in run.error
     assert len(model.requests) == 1
+
+
+def test_a_models_terminal_escapes_are_not_stored_nor_delivered(
+        taskd_home: Path, fake: FakeClock, rec: RecordingChannel, model: FakeServer) -> None:
+    """Issue 11 leftover: answers were cleaned only when shown; the stored output and what a
+    webhook or mail receives must be clean too (a model's text is untrusted)."""
+    model.steps.append(answer(True, "Rain\x1b[2J at 5pm\x1b]0;pwned\x07,\nbring\u202e an umbrella"))
+    engine = make_engine(taskd_home, fake, rec)
+    task = add_task(engine.url, START, title="give me a briefing on my day", kind="agent",
+                    rrule=DAILY_8, dtstart=local("2026-03-02T08:00:00").replace(tzinfo=None))
+    fire_at_8(engine, fake)
+    clean = "Rain[2J at 5pm]0;pwned,\nbring an umbrella"
+    assert [m.message for m in rec.sent] == [clean]
+    (run,) = runs(engine, task)
+    assert run.output == clean

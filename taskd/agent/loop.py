@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from taskd.agent import prompt as agent_prompt
+from taskd.terminal import without_steering
 
 if TYPE_CHECKING:
     from taskd.agent.config import AgentConfig
@@ -144,7 +145,9 @@ def run(client: ChatClient, messages: list[dict[str, str]], box: Toolbox, tools:
             return
         parsed, problem = _parse(reply.content, reply.finish_reason, offered)
         if isinstance(parsed, Answer):
-            result.notify, result.message = parsed.notify, parsed.message
+            # Stored as delivered and shown later: a model's terminal escapes go no further than here.
+            result.notify = parsed.notify
+            result.message = None if parsed.message is None else without_steering(parsed.message)
             return
         said = {"role": "assistant", "content": reply.content or ""}
         if parsed is None:

@@ -20,6 +20,7 @@ from taskd.draft import Draft, trusted_draft
 from taskd.errors import BadInput, TaskdError
 from taskd.extract.rules import (
     assemble,
+    bare_hours,
     bounds,
     dates,
     daypart_words,
@@ -94,7 +95,7 @@ class RulesExtractor:
             days.find_weekday_dates(scan, found)
             dates.find_dates(scan, found, self.day_first)
             days.find_late_days(scan, found)
-            times.find_bare_times(scan, found)
+            bare_hours.find_bare_times(scan, found)
             daypart_words.find_dayparts(scan, found)
             bounds.find_until_year(scan, found)
             bounds.find_past_day(scan, found)

@@ -45,13 +45,13 @@ _RANGE_SEP = re.compile(r"\s?(?:and|to|-|until|till)\s?")
 
 def _between(scan: Scan, found: Found, rule: dict[str, str]) -> None:
     for match in _BETWEEN.finditer(scan.text):
-        first = times._atom_at(scan, found, match.end())
+        first = times.atom_at(scan, found, match.end())
         if first is None:
             continue
         sep = _RANGE_SEP.match(scan.text, first[1])
         if sep is None:
             continue
-        second = times._atom_at(scan, found, sep.end())
+        second = times.atom_at(scan, found, sep.end())
         if second is None:
             continue
         low, high = first[0], second[0]

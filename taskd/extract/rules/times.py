@@ -16,18 +16,14 @@ import re
 from collections.abc import Callable
 
 from taskd.extract.rules.clock_forms import find_clock_forms, find_glued_clock, no_such_time
-from taskd.extract.rules.daypart_words import DAYPART_SET
 from taskd.extract.rules.lexicon import (
     NUM_WORD,
     NUMBER_WORDS,
     QTY,
-    TEEN_WORDS,
-    TENS_WORDS,
-    UNIT_WORDS,
     cardinal,
     quantity,
 )
-from taskd.extract.rules.scan import BLANK, Found, Scan, TimeHit, lead_start, word_positions
+from taskd.extract.rules.scan import BLANK, Found, Scan, TimeHit, lead_start
 
 PREP = r"(?:\b(?:at|around|about|by|circa|from|before|after|until|till|to|approximately|approx)\s+)"
 _AP = r"(?:\s?(?P<ap>am|pm)\b|(?P<ap1>[ap])\b)"
@@ -51,29 +47,14 @@ _SPOKEN = re.compile(  # h, m, oc, ap
     rf"(?:(?P<ap>am|pm)\b|(?<=o'clock))")
 _NAMED = re.compile(r"\b(?:12\s)?(?P<noon>noon|midday)\b|\b(?P<midnight>midnight)\b")  # noon, midnight
 _NAMED_WORD = re.compile(r"noon|midday|midnight")
-_BARE = re.compile(
+BARE = re.compile(
     rf"(?P<h>\d{{1,2}}|{NUM_WORD})(?:[.:](?P<m>\d{{2}})|\s(?P<wm>thirty|fifteen|forty[ -]five|"
     rf"forty|twenty|ten|five|o'?\s?five))?(?:\so'clock)?(?![\w:/%.\-]|\s?(?:st|nd|rd|th)\b|"
     r"\s(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|times|people|of)\b)")
-_PREP_RE = re.compile(PREP)
-_PREP_LEADS = frozenset({"at", "around", "about", "by", "circa", "from", "before", "after",
+PREP_RE = re.compile(PREP)
+PREP_LEADS = frozenset({"at", "around", "about", "by", "circa", "from", "before", "after",
                          "until", "till", "to", "approximately", "approx"})
 _SEPARATOR = re.compile(r"\s?(?:,\s?and|,|and|&|or)\s")
-# What makes an hour a time when it comes right before it: "7 in the morning", "10 tonight".
-_DAYPART_AFTER = (r"in\sthe\s(?:morning|afternoon|evening|night)|at\snight|tonight|this\s(?:morning|"
-                  r"afternoon|evening)|early\s(?:morning|evening)|late\s(?:morning|evening)")
-_HOUR_BEFORE_DAYPART = re.compile(
-    rf"(?<![\w:.])(?P<h>\d{{1,2}}|{NUM_WORD})(?:\so'clock)?(?=,?\s(?:{_DAYPART_AFTER}))")
-# The daypart words alone: a search for them (it opens with letters, so `re` skips to where they
-# are) tells whether, and from where on, the hour pattern is worth trying at every position.
-_DAYPART_AFTER_RE = re.compile(_DAYPART_AFTER)
-_HOUR_REACH = len("seventy-seven o'clock, ")  # the most an hour match starts before its daypart
-# How an hour in words begins, and how an hour ends (besides a digit): a number word's last
-# letter or o'clock's.
-_HOUR_INITIALS = frozenset(word[0] for word in [*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS, "zero"])
-_HOUR_ENDINGS = frozenset(word[-1] for word in [*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS, "zero", "o'clock"])
-
-_HOUR_BEFORE_TONIGHT = re.compile(r"(\d(?<![\w$:.,/]\d)\d?),?\s(?=tonight\b)")  # \d first: see the atoms
 
 
 _NAMED_HOURS = {"noon": 12, "midday": 12, "midnight": 0}
@@ -192,7 +173,7 @@ def _read_named(match: re.Match[str], found: Found) -> TimeHit:
     return TimeHit(12, 0)
 
 
-def _read_bare(h: str, m: str | None, wm: str | None) -> TimeHit | None:
+def read_bare(h: str, m: str | None, wm: str | None) -> TimeHit | None:
     """A bare hour's groups: hour ("9", "nine"), minute digits ("9.30") or minute words ("nine thirty")."""
     hour = int(h) if h.isdigit() else _hour_value(h)
     if hour is None or hour > 23:
@@ -214,7 +195,7 @@ _ATOMS: tuple[tuple[re.Pattern[str], _Reader], ...] = (
     (_COMPACT, _read_compact), (_OCLOCK, _read_oclock), (_SPOKEN, _read_spoken), (_NAMED, _read_named))
 
 
-def _atom_at(scan: Scan, found: Found, pos: int) -> tuple[TimeHit, int] | None:
+def atom_at(scan: Scan, found: Found, pos: int) -> tuple[TimeHit, int] | None:
     text = scan.text
     for pattern, read in _ATOMS:
         match = pattern.match(text, pos)
@@ -222,26 +203,26 @@ def _atom_at(scan: Scan, found: Found, pos: int) -> tuple[TimeHit, int] | None:
             hit = read(match, found)
             if hit is not None:
                 return hit, match.end()
-    match = _BARE.match(text, pos)
+    match = BARE.match(text, pos)
     if match:
-        hit = _read_bare(*match.groups())
+        hit = read_bare(*match.groups())
         if hit is not None:
             return hit, match.end()
     return None
 
 
-def _take(scan: Scan, found: Found, start: int, end: int, hit: TimeHit) -> None:
+def take(scan: Scan, found: Found, start: int, end: int, hit: TimeHit) -> None:
     """Record `hit` read at start-end with the preposition before it, and any list after it."""
     text = scan.text
     if start > 1 and text[start - 1] == " ":
-        # lead_start(text, start, _PREP_LEADS, repeat=False), without its letter-by-letter walk
+        # lead_start(text, start, PREP_LEADS, repeat=False), without its letter-by-letter walk
         # back when the word before is a plain run of letters (nearly always)
         space = text.rfind(" ", 0, start - 1)
         word = text[space + 1:start - 1]
-        if word in _PREP_LEADS:
+        if word in PREP_LEADS:
             start = space + 1
         elif not word.isalpha():
-            start = lead_start(text, start, _PREP_LEADS, repeat=False)
+            start = lead_start(text, start, PREP_LEADS, repeat=False)
     hit.start = start
     found.times.append(hit)
     scan.consume(start, end)
@@ -255,7 +236,7 @@ def _continue(scan: Scan, found: Found, end: int) -> None:
         sep = _SEPARATOR.match(scan.text, end)
         if not sep:
             return
-        got = _atom_at(scan, found, sep.end())
+        got = atom_at(scan, found, sep.end())
         if got is None:
             return
         hit, stop = got
@@ -288,7 +269,7 @@ def _search_all(scan: Scan, found: Found, pattern: re.Pattern[str], read: _Reade
             continue
         hit = read(match, found)
         if hit is not None:
-            _take(scan, found, start, pos, hit)
+            take(scan, found, start, pos, hit)
 
 
 def _take_match(scan: Scan, found: Found, match: re.Match[str], read: _Reader, dollar: bool) -> None:
@@ -298,7 +279,7 @@ def _take_match(scan: Scan, found: Found, match: re.Match[str], read: _Reader, d
         return
     hit = read(match, found)
     if hit is not None:
-        _take(scan, found, start, end, hit)
+        take(scan, found, start, end, hit)
 
 
 _DIRECTIONS = frozenset({"past", "after", "to", "before", "till"})
@@ -308,7 +289,6 @@ _NUMBER_LEADS = tuple(sorted(NUMBER_WORDS))  # the "spoken" atom opens with a nu
 # Without a digit, an atom needs one of these words.
 _DIGITLESS_ATOM_WORDS = _NUMBERS_OR_HALVES | {"noon", "midday", "midnight"}
 _DIGIT_AP = re.compile(r"\d[ap]\b")  # "8a", "9p"
-_ANY_DIGIT = re.compile(r"\d")
 _MINUTES_REACH = len("seventy-seven minutes ")  # a _WORDS match's start to its direction word
 # \b(?:past|after|to|before|till)\s(?:\d|NUM_WORD), with each word's \b a lookbehind after it: a
 # pattern that opens with plain letters lets `re` skip to where they are.
@@ -358,79 +338,3 @@ def find_explicit_times(scan: Scan, found: Found) -> None:
     if "noon" in words or "midday" in words or "midnight" in words:
         _search_all(scan, found, _NAMED, _read_named, near=_NAMED_WORD, reach=len("12 "))
     find_clock_forms(scan, found)
-
-
-_PREP_OR_DAYPART = _PREP_LEADS | DAYPART_SET
-
-
-def find_bare_times(scan: Scan, found: Found) -> None:
-    """Hours that are times only by context: "at 9", "around 7", "10, tonight", "5 in the morning"."""
-    words = scan.words
-    if words.isdisjoint(_PREP_OR_DAYPART) or (words.isdisjoint(NUMBER_WORDS) and (
-            not scan.has_digit or _ANY_DIGIT.search(scan.text) is None)):
-        return  # no hour to read: the earlier passes often consumed every number there was
-    if not words.isdisjoint(_PREP_LEADS):
-        _after_prepositions(scan, found)
-    if not words.isdisjoint(DAYPART_SET):
-        _before_dayparts(scan, found)
-
-
-# The words that can open a _PREP_RE match: the prepositions, and the prefixes of one that begin
-# with another ("approxim"). `scan.finditer(_PREP_RE, leads)` tries every word that begins with a
-# preposition ("today", "attic"); the pattern can only match where one of these words is.
-_PREP_STARTS = frozenset(prep[:n] for prep in _PREP_LEADS for n in range(2, len(prep) + 1)
-                         if prep[:n].startswith(tuple(_PREP_LEADS)))
-
-
-def _after_prepositions(scan: Scan, found: Found) -> None:
-    # Scan.finditer(_PREP_RE, ...) by hand, tried at the few words in _PREP_STARTS only.
-    text = scan.text
-    end = -1
-    for at in word_positions(text, scan.words & _PREP_STARTS):
-        if at < end:
-            continue
-        prep = _PREP_RE.match(text, at)
-        if prep is None:
-            continue
-        end = prep.end()
-        current = scan.text
-        if BLANK in current[at:end]:
-            continue
-        after = current[end:end + 1]
-        if not (after in _HOUR_INITIALS or after.isdecimal()):  # _BARE opens with an hour
-            continue
-        match = _BARE.match(current, end)
-        if match:
-            hit = _read_bare(*match.groups())
-            if hit is not None:
-                _take(scan, found, at, match.end(), hit)
-
-
-def _before_dayparts(scan: Scan, found: Found) -> None:
-    start = _hour_before_daypart_start(scan.text)
-    if start is not None:
-        for match in _HOUR_BEFORE_DAYPART.finditer(scan.text, start):
-            if scan.free(*match.span()):
-                hit = _read_bare(match.group(1), None, None)
-                if hit is not None:
-                    _take(scan, found, match.start(), match.end(), hit)
-    if "tonight" not in scan.words or not scan.has_digit:
-        return
-    for match in _HOUR_BEFORE_TONIGHT.finditer(scan.text):
-        if scan.free(*match.span()) and int(match.group(1)) <= 12:
-            hit = TimeHit(int(match.group(1)), 0, 0, True, True)
-            _take(scan, found, match.start(), match.end(), hit)
-
-
-def _hour_before_daypart_start(text: str) -> int | None:
-    """Where _HOUR_BEFORE_DAYPART can first match: before the first daypart words that follow
-    ",?\\s" and what can end an hour. None when no daypart words do."""
-    after = _DAYPART_AFTER_RE.search(text)
-    while after is not None:
-        at = after.start()
-        if at >= 2 and text[at - 1].isspace():
-            last = text[at - 3] if text[at - 2] == "," and at >= 3 else text[at - 2]
-            if last in _HOUR_ENDINGS or last.isdecimal():
-                return max(0, at - _HOUR_REACH)
-        after = _DAYPART_AFTER_RE.search(text, at + 1)
-    return None

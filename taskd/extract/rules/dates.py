@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from taskd.extract.rules import calendar as cal
+from taskd.extract.rules import week_dates
 from taskd.extract.rules.day_hits import (
     _NOT_AFTER_DAY,
     _add,
@@ -76,20 +76,10 @@ _WEEKDAY_ONLY = re.compile(
     r"(?=[.!?]?$)))\.?"
     r"(?P<post>,?\s(?:of\s)?(?:next|the\sfollowing|following|this|the\scoming)\sweek)?"
     rf"(?:\sof(?=\s?{BLANK}))?(?![\w'])")
-_WEEK_WORDS = re.compile(
-    r"\b(?:(?P<shift>next|this|the\sfollowing|following|the\scoming|coming)\s(?P<unit>week|"
-    r"weekend|month|year)|(?:(?:at|by|around|on|for|towards?)\s)?(?:the\s)?(?P<end>end|beginning|"
-    r"start)\sof\s(?:the\s|this\s|next\s)?(?P<eunit>week|month|year)|(?:on\s|at\s|over\s)?"
-    r"the\sweekend)\b")
-# "the last day of this month" is one date; "the last day of the month" recurs (recurring.py).
-_LAST_DAY_OF = re.compile(
-    r"\b(?:(?:on|by|for|around)\s)?(?:the\s)?last\sday\sof\s(?:the\s)?(?P<w>this|next|coming|"
-    r"following)\smonth\b")
 _HOLIDAY = re.compile(
     r"\b(?:(?:on|for|at|by)\s)?(?P<mod>(?:the\s)?(?:next|following|coming|this)\s)?"
     r"(?P<h>" + "|".join(re.escape(h) for h in sorted(cal.HOLIDAYS, key=len, reverse=True))
     + r")(?:\s(?P<y>\d{4}))?\b")
-_NTH_WEEK = re.compile(rf"\b(?:the\s)?(?P<n>{ORD}|last)\sweek\sof\s(?P<m>{MONTH})(?!\w)")
 _NTH_WEEKDAY_OF = re.compile(
     rf"\b(?:on\s)?(?:the\s)?(?P<n>{ORD}|last)\s(?P<wd>{WEEKDAY})\s(?:of|in)\s(?P<m>{MONTH})(?!\w)")
 _DIGIT_SEP_DIGIT = re.compile(r"\d[/.\-]\d")
@@ -108,8 +98,6 @@ _RELATIVE_WORDS = frozenset({"overmorrow", "tomorrow", "today", "otd"})
 _RELATIVE_FIRSTS_DAY = _RELATIVE_WORDS | {"the", "day", "on"}
 _NEXT = frozenset({"next"})
 _NO_WORDS: frozenset[str] = frozenset()
-_WEEK_WORDS_FIRSTS = frozenset({"next", "this", "the", "following", "coming", "at", "by", "around",
-                                "on", "for", "toward", "towards", "end", "beginning", "start", "over"})
 # A holiday name's first word is whole in the text ("new", "valentine" of "valentine's").
 _HOLIDAY_FIRSTS = frozenset({"on", "for", "at", "by", "the", "next", "following", "coming", "this"}) | \
     frozenset(re.match(r"[a-z]+", name).group() for name in cal.HOLIDAYS)  # type: ignore[union-attr]
@@ -266,75 +254,6 @@ def _weekdays(scan: Scan, found: Found, words: frozenset[str]) -> None:
         hit.weekday, hit.plain_weekday, hit.rolls = wd, plain, rolls
 
 
-def _last_day_of(scan: Scan, found: Found, words: frozenset[str]) -> None:
-    for match in _LAST_DAY_OF.finditer(scan.text):
-        if not scan.free(*match.span()):
-            continue
-        value = cal.last_day_of_month(found.today)
-        if match.group("w") != "this":
-            value = cal.last_day_of_month(value + timedelta(1))
-        _add(scan, found, *match.span(), value, "special")
-
-
-def _week_words(scan: Scan, found: Found, words: frozenset[str]) -> None:
-    today = found.today
-    for match in _matches(_WEEK_WORDS, scan.text, words & _WEEK_WORDS_FIRSTS):
-        shift = (match.group("shift") or "").replace("the ", "")
-        unit = match.group("unit")
-        if match.group("end") or match.group("eunit"):
-            eunit, edge = match.group("eunit"), match.group("end")
-            if eunit == "week":
-                value = cal.next_weekday(today, 4) if edge == "end" else \
-                    cal.weekday_of_next_week(today, 0)
-            elif eunit == "month":
-                value = cal.last_day_of_month(today) if edge == "end" else \
-                    (today.replace(day=1) + relativedelta(months=1))
-            else:
-                value = date(today.year, 12, 31) if edge == "end" else \
-                    date(today.year + 1, 1, 1)
-            if "next" in match.group(0):
-                value = {"week": value + timedelta(weeks=1),
-                         "month": cal.last_day_of_month(value + relativedelta(months=1)),
-                         "year": value.replace(year=value.year + 1)}[eunit] \
-                    if edge == "end" else value
-            _add(scan, found, *match.span(), value, "special")
-        elif unit in ("week", "month", "year"):
-            weeks = 0 if shift == "this" else 1
-            if unit == "week":
-                found.week_shift = weeks
-                scan.consume(*match.span())
-                continue
-            if unit == "month":
-                value = today.replace(day=1) + relativedelta(months=weeks)
-            else:
-                value = date(today.year + weeks, 1, 1)
-            if value < today:
-                value = today
-            _add(scan, found, *match.span(), value, "special")
-        else:  # weekend
-            if shift in ("next", "following"):
-                value = cal.weekday_of_next_week(today, 5)
-            elif today.weekday() == 6:
-                value = today
-            else:
-                value = cal.next_weekday(today, 5)
-            _add(scan, found, *match.span(), value, "special")
-
-
-def _nth_week(scan: Scan, found: Found, words: frozenset[str]) -> None:
-    today = found.today
-    for match in _NTH_WEEK.finditer(scan.text):
-        if not scan.free(*match.span()):
-            continue
-        n = ordinal(match.group("n"))
-        month = month_number(match.group("m"))
-        if n is None or month is None or not 1 <= n <= 5:
-            continue
-        first = cal.next_month_day(today.replace(day=1), month, 1, match.group(0))
-        if first < today.replace(day=1):
-            first = first.replace(year=first.year + 1)
-        _add(scan, found, *match.span(), first + timedelta(weeks=n - 1), "week")
-
 
 def _holidays(scan: Scan, found: Found, words: frozenset[str]) -> None:
     if not _holiday_possible(words) or any(not h.plain_weekday for h in found.dates):
@@ -425,13 +344,13 @@ def _plan(bits: int, digits: bool) -> tuple[Recognizer, ...]:
     if ordinals and bits & _HAS_NTH_LEAD:
         plan.append(_nth_of_month)
     if months and bits & _HAS_WEEK:
-        plan.append(_nth_week)
+        plan.append(week_dates.nth_week)
     if bits & _HAS_RELATIVE_DAY or (bits & _HAS_DAY and bits & _HAS_DAY_COMPANION):
         plan.append(_relative_words)
     if bits & _HAS_MONTH_WORD and bits & _HAS_LAST:
-        plan.append(_last_day_of)
+        plan.append(week_dates.last_day_of)
     if bits & _HAS_WEEK_UNIT and bits & (_HAS_WEEKEND | _HAS_WEEK_SHIFT):
-        plan.append(_week_words)
+        plan.append(week_dates.week_words)
     if weekdays:
         plan.append(_weekdays)
     if bits & _HAS_HOLIDAY:

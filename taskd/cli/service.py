@@ -98,6 +98,9 @@ def status(as_json: bool) -> None:
         if pid:  # locked but not answering: starting, stopping or stuck
             data.update(pid=pid, note="the service holds the lock but does not answer")
     data.update(_offline_status(settings))
+    from taskd.deliver.actions import status as answer_links
+
+    data["answer_links"] = answer_links(settings)  # do webhook/e-mail carry Done/Snooze links?
     if data["up"] and data["service"].get("last_error"):
         data["last_error"] = data["service"]["last_error"]
     if as_json:
@@ -118,6 +121,7 @@ def status(as_json: bool) -> None:
     nxt = datetime.fromisoformat(data["next_fire"]) if data["next_fire"] else None
     click.echo(f"next fire: {when(nxt, settings.timezone)}")
     click.echo(f"last error: {shown(redact(data['last_error'] or '—'))}")
+    click.echo(f"answers:   {shown(data['answer_links']['note'])}")
     for node in data["nodes"]:  # every service on this database, this one included
         beat = "alive" if node["alive"] else "lease expired"
         click.echo(f"node:      {node['id']} on {shown(node['host'])} (pid {node['pid']}, {beat}, "

@@ -150,3 +150,49 @@ def test_a_failed_change_leaves_the_link_usable(taskd_home: Path) -> None:
     with session(settings.database_url) as db:
         kinds = [e.kind for e in db.exec(select(Event).order_by(col(Event.id)))]
     assert kinds.count("snoozed") == 1
+
+
+def test_clicks_at_once_answer_once(taskd_home: Path) -> None:
+    import threading
+
+    settings = _settings(taskd_home)
+    fake = FakeClock(START + timedelta(minutes=4))
+    _task_id, run_id = _fired_task(settings, fake)
+    answers = Answers(settings, fake)
+    snooze = actions.links(settings, run_id, "hook", fake.now())[2]
+    outcomes: list[str] = []
+
+    def click() -> None:
+        try:
+            outcomes.append(answers.act(run_id, "snooze_1h", snooze.exp, snooze.sig, "hook")["answered"])
+        except BadLink as exc:
+            outcomes.append(str(exc.status))
+
+    threads = [threading.Thread(target=click) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert sorted(outcomes) == ["409"] * 5 + ["snooze_1h"]
+    assert len(Answers(settings, fake).check(run_id, "snooze_1h", snooze.exp, snooze.sig,
+                                             "hook")["answered"]) == 3
+
+
+def test_a_later_fire_retires_the_older_reminders_links(taskd_home: Path) -> None:
+    settings = _settings(taskd_home)
+    fake = FakeClock(START + timedelta(minutes=4))
+    task_id, run_id = _fired_task(settings, fake)
+    old = actions.links(settings, run_id, "mail", fake.now())[0]
+    with session(settings.database_url, write=True) as db:  # snoozed at the CLI; the repeat fires
+        repo.snooze(db, repo.get(db, task_id), fake.now(), timedelta(minutes=10))
+        repeat = db.exec(select(Run).where(Run.task_id == task_id, Run.origin == "snooze")).one()
+        repeat.state, repeat.fired_at = "delivered", fake.now() + timedelta(minutes=10)
+        db.add(repeat)
+    assert repeat.id is not None
+    fake.advance(timedelta(minutes=11))
+    answers = Answers(settings, fake)
+    with pytest.raises(BadLink, match="later reminder") as info:
+        answers.act(run_id, "done", old.exp, old.sig, "mail")
+    assert info.value.status == 409
+    new = actions.links(settings, repeat.id, "mail", fake.now())[0]
+    assert answers.act(repeat.id, "done", new.exp, new.sig, "mail")["task"]["status"] == "done"

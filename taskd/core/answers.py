@@ -73,6 +73,24 @@ class Answers:
             return None
         return {"action": row.action, "via": row.via, "at": row.at.isoformat()}
 
+    @staticmethod
+    def _still_current(db: Session, run: Run, task: Task, action: str) -> None:
+        """An answer speaks for the task's latest reminder: yesterday's Done clicked after today's
+        fired would finish today's unseen, and teach a delay that never happened."""
+        from sqlmodel import col, select
+
+        from taskd.store.tables import Run as Runs
+
+        if action == "done" and task.status == "done":
+            raise BadLink(f"task #{task.id} is already done", status=409, code="conflict")
+        if run.fired_at is None:
+            return
+        newer = db.exec(select(Runs.id).where(Runs.task_id == task.id, Runs.id != run.id,
+                                              col(Runs.fired_at) > run.fired_at)).first()
+        if newer is not None:
+            raise BadLink("a later reminder of this task has come since; answer that one",
+                          status=409, code="conflict")
+
     def check(self, run_id: Any, action: Any, exp: Any, sig: Any, via: Any) -> dict[str, Any]:
         """What a link would do, changing nothing (the page a GET shows)."""
         from taskd.learn.prefs import current
@@ -106,10 +124,11 @@ class Answers:
         extra: dict[str, Any] = {}
         try:
             with session(self.settings.database_url, write=True) as db:
-                _, task = self._run_and_task(db, run)
+                found, task = self._run_and_task(db, run)
                 if (used := self._used(db, run)) is not None:
                     raise BadLink(f"this reminder was already answered ({used['action']} via "
                                   f"{used['via']} at {used['at']})", status=409, code="conflict")
+                self._still_current(db, found, task, action)
                 db.add(ActionAnswer(run_id=run, action=action, via=via, sig=str(sig), at=moment))
                 db.flush()  # a concurrent answer to the same run fails here, before any change
                 if action == "done":

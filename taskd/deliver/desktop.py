@@ -33,6 +33,9 @@ ACTIONS_SINCE = (0, 7, 11)  # --action with --wait prints the chosen key on stdo
 # notification still open after this is forgotten.
 ANSWER_WAIT = 12 * 3600.0
 EARLY_EXIT = 0.2  # seconds: a notify-send that fails at once is a failed delivery
+# Notifications awaiting an answer at once (a thread and a process each); past this, plain ones.
+MAX_WAITING = 32
+_waiting = threading.BoundedSemaphore(MAX_WAITING)
 
 
 def _session_bus() -> bool:
@@ -64,6 +67,8 @@ def _read_back(proc: subprocess.Popen[str], links: tuple[ActionLink, ...],
         proc.kill()
         proc.communicate()
         return
+    finally:
+        _waiting.release()
     lines = (out or "").split()
     chosen = next((link for link in links if lines and link.action == lines[-1]), None)
     if chosen is None:  # closed or expired without an answer
@@ -117,8 +122,13 @@ class DesktopChannel:
         body = message.message if message.message != message.title else ""
         urgency = "critical" if message.late else "normal"
         command = [binary, "--app-name=taskd", f"--urgency={urgency}", message.title, body]
-        if message.actions and message.answer is not None and supports_actions(binary):
-            return self._with_answers(command, message)
+        if message.actions and message.answer is not None and supports_actions(binary) and \
+                _waiting.acquire(blocking=False):
+            try:
+                return self._with_answers(command, message)
+            except BaseException:
+                _waiting.release()
+                raise
         try:
             subprocess.run(command,
                            check=True, timeout=self.timeout, capture_output=True, stdin=subprocess.DEVNULL)

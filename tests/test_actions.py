@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 from taskd import settings as settings_mod
 from taskd.clock import FakeClock
-from taskd.core.answers import Answers
+from taskd.core import Core
 from taskd.deliver import actions
 from taskd.deliver.actions import BadLink
 from taskd.store import repo
@@ -109,13 +109,13 @@ def test_act_applies_once_and_records_the_learning_signal(taskd_home: Path) -> N
     fake = FakeClock(START + timedelta(minutes=4))
     task_id, run_id = _fired_task(settings, fake)
     changed: list[int] = []
-    answers = Answers(settings, fake, on_change=lambda: changed.append(1))
+    answers = Core(settings, fake, on_change=lambda: changed.append(1))
     done = next(link for link in actions.links(settings, run_id, "hook", fake.now())
                 if link.action == "done")
     args = (run_id, "done", done.exp, done.sig, "hook")
-    assert answers.check(*args)["answered"] is None
+    assert answers.check_answer(*args)["answered"] is None
     data = answers.act(*args)
-    assert data["answered"] == "done" and data["task"]["status"] == "done" and changed == [1]
+    assert data["answered"] == "done" and data["status"] == "done" and changed == [1]
     with session(settings.database_url) as db:
         event = db.exec(select(Event).where(Event.kind == "done")).one()
         assert repo.get(db, task_id).status == "done"
@@ -124,7 +124,7 @@ def test_act_applies_once_and_records_the_learning_signal(taskd_home: Path) -> N
     with pytest.raises(BadLink) as info:
         answers.act(*args)
     assert info.value.status == 409 and "already answered (done via hook" in info.value.message
-    assert answers.check(*args)["answered"]["via"] == "hook"
+    assert answers.check_answer(*args)["answered"]["via"] == "hook"
     with pytest.raises(BadLink) as info:  # the run is answered: another copy's link is spent too
         other = actions.links(settings, run_id, "mail", fake.now())[1]
         answers.act(run_id, other.action, other.exp, other.sig, "mail")
@@ -141,7 +141,7 @@ def test_a_failed_change_leaves_the_link_usable(taskd_home: Path) -> None:
     with session(settings.database_url, write=True) as db:
         repo.pause(db, repo.get(db, task_id), fake.now(), None)
     snooze = actions.links(settings, run_id, "hook", fake.now())[1]
-    answers = Answers(settings, fake)
+    answers = Core(settings, fake)
     with pytest.raises(Exception, match="paused"):
         answers.act(run_id, "snooze", snooze.exp, snooze.sig, "hook")
     with session(settings.database_url, write=True) as db:
@@ -158,7 +158,7 @@ def test_clicks_at_once_answer_once(taskd_home: Path) -> None:
     settings = _settings(taskd_home)
     fake = FakeClock(START + timedelta(minutes=4))
     _task_id, run_id = _fired_task(settings, fake)
-    answers = Answers(settings, fake)
+    answers = Core(settings, fake)
     snooze = actions.links(settings, run_id, "hook", fake.now())[2]
     outcomes: list[str] = []
 
@@ -174,7 +174,7 @@ def test_clicks_at_once_answer_once(taskd_home: Path) -> None:
     for thread in threads:
         thread.join(20)
     assert sorted(outcomes) == ["409"] * 5 + ["snooze_1h"]
-    assert len(Answers(settings, fake).check(run_id, "snooze_1h", snooze.exp, snooze.sig,
+    assert len(Core(settings, fake).check_answer(run_id, "snooze_1h", snooze.exp, snooze.sig,
                                              "hook")["answered"]) == 3
 
 
@@ -190,9 +190,9 @@ def test_a_later_fire_retires_the_older_reminders_links(taskd_home: Path) -> Non
         db.add(repeat)
     assert repeat.id is not None
     fake.advance(timedelta(minutes=11))
-    answers = Answers(settings, fake)
+    answers = Core(settings, fake)
     with pytest.raises(BadLink, match="later reminder") as info:
         answers.act(run_id, "done", old.exp, old.sig, "mail")
     assert info.value.status == 409
     new = actions.links(settings, repeat.id, "mail", fake.now())[0]
-    assert answers.act(repeat.id, "done", new.exp, new.sig, "mail")["task"]["status"] == "done"
+    assert answers.act(repeat.id, "done", new.exp, new.sig, "mail")["status"] == "done"

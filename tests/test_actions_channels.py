@@ -45,10 +45,11 @@ class ActServer:
         import uvicorn
         from fastapi import FastAPI
 
+        from taskd.core import Core
         from taskd.deliver.act_routes import build_router
 
         app = FastAPI()
-        app.include_router(build_router(settings, clock))
+        app.include_router(build_router(Core(settings, clock)))
         self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]},
                                        daemon=True)

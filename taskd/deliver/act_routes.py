@@ -9,21 +9,20 @@ mounts it outside its Bearer check. Answers: JSON, or a small page when a browse
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from taskd.core.answers import Answers
 from taskd.deliver.actions import BadLink
 from taskd.errors import NotFound, TaskdError
 
 if TYPE_CHECKING:
-    from taskd.clock import Clock
-    from taskd.settings import Settings
+    from taskd.core import Core
 
 PATH = "/v1/runs/{run_id}/act"
+# For the API's token check (taskd.api.app): these paths carry their own proof, the signature.
+PUBLIC_PATHS = [r"/v1/runs/[0-9]{1,12}/act"]
 # The URL carries the signature: no Referer leaves with it, nothing caches it, nothing indexes it.
 HEADERS = {
     "Cache-Control": "no-store",
@@ -68,19 +67,22 @@ def _error(exc: TaskdError, as_html: bool) -> Response:
     return JSONResponse({"error": exc.message, "code": code}, status_code=status, headers=HEADERS)
 
 
-def build_router(settings: Settings, clock: Clock,
-                 on_change: Callable[[], None] | None = None) -> APIRouter:
-    """The act routes, answering through `Answers(settings, clock, on_change)`; inside the
-    service, `on_change` wakes the engine so a snooze is planned at once."""
-    answers = Answers(settings, clock, on_change)
-    router = APIRouter(tags=["answers"])
+def router(ctx: Any) -> APIRouter:
+    """What the API includes (taskd.api.app ROUTERS): the act routes on the service's core, whose
+    on_change wakes the engine, so a snooze is planned at once."""
+    return build_router(ctx.core)
 
-    @router.get(PATH, response_class=HTMLResponse, responses=ERRORS,
+
+def build_router(core: Core) -> APIRouter:
+    """The act routes answering through `core.act` / `core.check_answer`."""
+    routes = APIRouter(tags=["answers"])
+
+    @routes.get(PATH, response_class=HTMLResponse, responses=ERRORS,
                 summary="A page with a button that answers (changes nothing)")
     def show(run_id: str, request: Request, action: str | None = None, via: str | None = None,
              exp: str | None = None, sig: str | None = None) -> Response:
         try:
-            info = answers.check(run_id, action, exp, sig, via)
+            info = core.check_answer(run_id, action, exp, sig, via)
         except TaskdError as exc:
             return _error(exc, True)
         title = html.escape(info["title"])
@@ -93,12 +95,12 @@ def build_router(settings: Settings, clock: Clock,
         return _page(info["title"], f"<h1>{title}</h1><form method=post action=\"{target}\">"
                      f"<button type=submit>{html.escape(info['label'])}</button></form>")
 
-    @router.post(PATH, responses=ERRORS, summary="Apply the answer, once; records it for learning")
+    @routes.post(PATH, responses=ERRORS, summary="Apply the answer, once; records it for learning")
     def act(run_id: str, request: Request, action: str | None = None, via: str | None = None,
             exp: str | None = None, sig: str | None = None) -> Response:
         as_html = _wants_html(request)
         try:
-            data = answers.act(run_id, action, exp, sig, via)
+            data = core.act(run_id, action, exp, sig, via)
         except TaskdError as exc:
             return _error(exc, as_html)
         if as_html:
@@ -110,9 +112,9 @@ def build_router(settings: Settings, clock: Clock,
                 from taskd.cli.render import when
 
                 moment = datetime.fromisoformat(data["snoozed_until"])
-                until = f" until {html.escape(when(moment, data['task']['tz']))}"
-            return _page("taskd", f"<h1>{html.escape(data['task']['title'])}</h1>"
+                until = f" until {html.escape(when(moment, data['tz']))}"
+            return _page("taskd", f"<h1>{html.escape(data['title'])}</h1>"
                          f"<p>{said[data['answered']]}{until}.</p>")
         return JSONResponse(data, headers=HEADERS)
 
-    return router
+    return routes

@@ -304,53 +304,59 @@ def test_without_a_base_url_webhook_and_email_carry_no_links(world: World, recei
 
 
 FAKE_NOTIFY = """#!/bin/sh
-if [ "$1" = "--version" ]; then echo "notify-send 0.8.3"; exit 0; fi
+if [ "$1" = "--version" ]; then echo "notify-send {version}"; exit 0; fi
 printf '%s\\n' "$@" > "{args}"
-echo "{choice}"
+case "$*" in *--wait*) ;; *) exit 0 ;; esac
+# --wait: the notification stays up until the user picks a button (the test writes {choice})
+n=0
+while [ ! -f "{choice}" ] && [ $n -lt 500 ]; do sleep 0.02; n=$((n+1)); done
+cat "{choice}" 2>/dev/null
 """
 
 
-def test_desktop_buttons_read_back_the_chosen_key_and_apply_it(world: World, tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def _fake_notify_send(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                      version: str = "0.8.3") -> tuple[Path, Path]:
     from taskd.deliver import desktop
 
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    args = tmp_path / "args.txt"
+    args, choice = tmp_path / "args.txt", tmp_path / "choice.txt"
     script = bin_dir / "notify-send"
-    script.write_text(FAKE_NOTIFY.format(args=args, choice="snooze_1h"))
+    script.write_text(FAKE_NOTIFY.format(version=version, args=args, choice=choice))
     script.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
     desktop._versions.clear()
+    return args, choice
+
+
+def test_desktop_buttons_never_block_and_the_chosen_key_is_applied(
+        world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    args, choice = _fake_notify_send(tmp_path, monkeypatch)
     world.configure("", ["desktop"], public=False)  # no base URL: desktop answers need none
-    task, run = world.fire()
-    for thread in threading.enumerate():
-        if thread.name == f"desktop-answer-{run}":
-            thread.join(10)
+    started = time.monotonic()
+    task, run = world.fire()  # returns while the notification still waits for the user
+    assert time.monotonic() - started < 3
+    waiting = [t for t in threading.enumerate() if t.name == f"desktop-answer-{run}"]
+    assert len(waiting) == 1 and waiting[0].is_alive()
     shown = args.read_text().splitlines()
     assert "--wait" in shown and "--action=done=Done" in shown
-    assert "--action=snooze_1h=Snooze 1 h" in shown and shown[-1] in ("stretch", "")
+    assert "--action=snooze_1h=Snooze 1 h" in shown and shown[-2:] == ["stretch", ""]
+    assert world.events("snoozed") == [] and world.status(task) == "active"
+
+    choice.write_text("snooze_1h\n")  # the user presses "Snooze 1 h"
+    waiting[0].join(10)
     (snoozed,) = world.events("snoozed")
-    assert snoozed["via"] == "desktop" and snoozed["seconds"] == 3600
+    assert snoozed["via"] == "desktop" and snoozed["seconds"] == 3600 and snoozed["chosen"] is True
     with session(world.settings.database_url) as db:
         assert repo.get(db, task).next_fire_at == world.fake.now() + timedelta(hours=1)
 
 
-def test_old_notify_send_gets_no_buttons_and_delivery_never_waits(world: World, tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from taskd.deliver import desktop
-
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    args = tmp_path / "args.txt"
-    script = bin_dir / "notify-send"
-    script.write_text(FAKE_NOTIFY.format(args=args, choice="done").replace("0.8.3", "0.7.9"))
-    script.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
-    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
-    desktop._versions.clear()
+def test_old_notify_send_gets_no_buttons(world: World, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    args, _ = _fake_notify_send(tmp_path, monkeypatch, version="0.7.9")
     world.configure("", ["desktop"], public=False)
-    task, _ = world.fire()
-    assert "--wait" not in args.read_text() and world.status(task) == "active"
-    assert world.events("done") == []
+    world.fire()
+    assert "--wait" not in args.read_text() and "--action" not in args.read_text()

@@ -96,3 +96,32 @@ def test_import_report_renders_from_its_json(capsys: pytest.CaptureFixture[str],
     render.emit(render.render_import(twice[1].json()))
     assert capsys.readouterr().out == twice[0].out
     assert "1 already here" in twice[0].out
+
+
+def test_agent_history_with_tool_calls_renders_from_its_json(
+        taskd_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The history table's model and tools columns, the tool-call lines and the verbose prompt
+    and answer: all from the JSON rows."""
+    from datetime import timedelta
+
+    from tests.conftest_service import RecordingChannel, add_task
+    from tests.test_agent_engine import START, answer, fire_at_8, make_engine
+    from tests.test_agent_tools import _check
+    from tests.test_model_wire import fake_model_env
+
+    clock = FakeClock(START)
+    for model in fake_model_env(monkeypatch):
+        engine = make_engine(taskd_home, clock, RecordingChannel(), _check(tmp_path, 0, "home: 9 d"))
+        model.steps.append(answer(True, "The home backup is 9 days old."))
+        task = add_task(engine.url, START, title="tell me if the backups check finds a stale backup",
+                        kind="agent", first=START + timedelta(minutes=1))
+        fire_at_8(engine, clock)
+    monkeypatch.setenv("COLUMNS", "300")
+    rows = taskd(capsys, clock, "history", str(task), "--json").json()
+    assert rows[0]["agent"] is not None and rows[0]["receipt"]["tool_calls"]
+    for verbose in (False, True):
+        printed = taskd(capsys, clock, "history", str(task), *(["-v"] if verbose else [])).out
+        render.emit(render.render_history(rows, verbose=verbose))
+        assert capsys.readouterr().out == printed
+        assert "run_check · grounded" in printed and ("│ home: 9 d" in printed) is verbose

@@ -330,6 +330,8 @@ def render_status(data: Data, zone: str) -> list[Any]:
              f"{tasks['done']} done{fired}",
              f"next fire: {when(data['next_fire'], zone)}",
              f"last error: {shown(redact(data['last_error'] or '—'))}"]
+    if data.get("answer_links"):
+        lines.append(f"answers:   {shown(data['answer_links']['note'])}")
     for node in data["nodes"]:  # every service on this database, this one included
         beat = "alive" if node["alive"] else "lease expired"
         lines.append(f"node:      {node['id']} on {shown(node['host'])} (pid {node['pid']}, {beat}, "

@@ -186,3 +186,16 @@ class Core:
         from taskd.core import exchange
 
         return exchange.import_text(self, text)
+
+    # answers through a delivery's signed links (taskd.core.answers, helper "actions")
+    def act(self, run_id: int | str, action: str, exp: int | str, sig: str,
+            via: str) -> dict[str, Any]:
+        from taskd.core import answers
+
+        return answers.act(self, run_id, action, exp, sig, via)
+
+    def check_answer(self, run_id: int | str, action: str, exp: int | str, sig: str,
+                     via: str) -> dict[str, Any]:
+        from taskd.core import answers
+
+        return answers.check(self, run_id, action, exp, sig, via)

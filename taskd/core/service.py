@@ -18,6 +18,7 @@ def status(core: Core) -> dict[str, Any]:
     from sqlalchemy import func
     from sqlmodel import col, select
 
+    from taskd.deliver.actions import status as answer_links
     from taskd.redact import redact
     from taskd.resolve.zones import get_zone
     from taskd.schedule.nodes import listing
@@ -48,6 +49,7 @@ def status(core: Core) -> dict[str, Any]:
         "last_error": (f"run {failed.id} (task #{failed.task_id}): {failed.error}"
                        if failed else None),
         "nodes": nodes,
+        "answer_links": answer_links(settings),  # do webhook/e-mail carry Done/Snooze links?
     }
 
 

@@ -61,8 +61,10 @@ class EmailChannel:
         # A stable Message-ID per run lets mail clients fold a re-sent run into one message.
         mail["Message-ID"] = f"<taskd-run-{message.run_id}@taskd.local>"
         mail["X-Taskd-Run"] = message.idempotency_key
+        links = "".join(f"{link.label}: {link.url}\n" for link in message.actions if link.url)
         mail.set_content(f"{message.line()}\n\nscheduled for {message.scheduled_for.isoformat()}\n"
-                         f"fired at {message.fired_at.isoformat()}\n")
+                         f"fired at {message.fired_at.isoformat()}\n"
+                         + (f"\n{links}(each link opens a page with a button)\n" if links else ""))
         return mail
 
     def send(self, message: Message) -> str:

@@ -1,7 +1,7 @@
 """Webhook: POST the run as JSON (CONTRACT §2) with `Idempotency-Key: <run_id>`; 2xx is delivered.
 
 Works with ntfy-style endpoints too: `format = "text"` posts the message line as plain text with
-a Title header instead of JSON.
+a Title header instead of JSON, and the answer links as ntfy's `X-Actions` buttons.
 """
 
 from __future__ import annotations
@@ -58,6 +58,11 @@ class WebhookChannel:
             data = message.line().encode()
             headers.setdefault("Content-Type", "text/plain; charset=utf-8")
             headers.setdefault("Title", message.title.encode("ascii", "replace").decode())
+            from taskd.deliver.actions import ntfy_header
+
+            if (buttons := ntfy_header(message.actions)) and not {"X-Actions", "Actions"} & \
+                    {k.title() for k in headers}:
+                headers["X-Actions"] = buttons  # ntfy shows these as buttons that POST
         else:
             data = json.dumps(message.body(), ensure_ascii=False).encode()
             headers["Content-Type"] = "application/json"

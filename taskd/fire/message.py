@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from taskd.deliver.actions import ActionLink
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,10 @@ class Message:
     origin: str = "schedule"
     tz: str = "UTC"
     attempt: int = 1
+    # The answers this channel's copy offers (taskd.deliver.actions), and how to apply one here
+    # (a desktop click); both per channel, set just before sending.
+    actions: tuple[ActionLink, ...] = ()
+    answer: Callable[[ActionLink], Any] | None = field(default=None, compare=False, repr=False)
 
     @property
     def idempotency_key(self) -> str:
@@ -40,6 +48,8 @@ class Message:
             "origin": self.origin,
             "tz": self.tz,
             "attempt": self.attempt,
+            # CONTRACT §8: signed single-use links; none when the API has no base URL.
+            "actions": [link.as_json() for link in self.actions if link.url],
         }
 
     def line(self) -> str:

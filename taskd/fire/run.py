@@ -71,12 +71,15 @@ def fire_run(task: Task, run: Run, settings: Settings, channels: Mapping[str, Ch
             return result
         body = step.body
     message = build_message(task, run, fired_at, body)
+    from taskd.deliver.actions import for_channels
+
+    copy_for = for_channels(message, settings, now)  # each channel's own answer links
     errors: list[str] = [step_error] if step_error else []
     for name in names_for(task, settings):
         if name in already_ok:
             continue
         channel = channels.get(name) or BrokenChannel(name, f"no channel named {name!r} in config")
-        ok, attempts, interrupted = send_with_retries(channel, message, now, stop)
+        ok, attempts, interrupted = send_with_retries(channel, copy_for(name), now, stop)
         result.attempts.extend(attempts)
         if interrupted:
             result.interrupted = True

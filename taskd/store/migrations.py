@@ -142,3 +142,11 @@ def _rebuild_sqlite_runs(conn: Connection, table: Any) -> None:
     names = ", ".join(c.name for c in table.columns)
     conn.execute(text(f"INSERT INTO runs ({names}) SELECT {names} FROM _runs_m007"))
     conn.execute(text("DROP TABLE _runs_m007"))
+
+
+@migration
+def m008_action_answers(conn: Connection) -> None:
+    # Signed Done/Snooze links are single-use: the runs answered through them. A new table only.
+    from taskd.store.action_tables import ActionAnswer
+
+    ActionAnswer.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]

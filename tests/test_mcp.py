@@ -73,6 +73,8 @@ async def failed(client: Client, name: str, **arguments: Any) -> str:
     assert result.is_error, f"{name} did not fail: {result.structured_content}"
     text: str = result.content[0].text  # type: ignore[union-attr]
     assert "\n" not in text and "Traceback" not in text and "Error executing tool" not in text
+    error = result.structured_content  # the API's error object, for programs
+    assert error is None or (error["error"] == text and error["code"] != "internal"), error
     return text
 
 
@@ -146,11 +148,13 @@ def test_lifecycle_tools(clock: FakeClock) -> None:
         shown = await ok(client, "get_task", id=task_id)
         assert shown["id"] == task_id and len(shown["next"]) == 5 and shown["runs"] == []
 
-        moved = await ok(client, "update_task", id=task_id, at="7pm")
+        moved = await ok(client, "update_task", id=task_id, text="move it to 7pm")
         assert moved["next"][0] == "2026-11-21T19:00:00+01:00"
+        assert moved["rrule"] == "FREQ=DAILY;BYHOUR=19;BYMINUTE=0;BYSECOND=0"  # still daily
+        assert (await ok(client, "get_task", id=task_id))["next"][1] == "2026-11-22T19:00:00+01:00"
         renamed = await ok(client, "update_task", id=task_id, title="Plants")
         assert renamed["title"] == "Plants" and renamed["next"] == moved["next"]
-        assert "either text or at" in await failed(client, "update_task", id=task_id,
+        assert "not both" in await failed(client, "update_task", id=task_id,
                                                     text="x at 5pm", at="5pm")
 
         paused = await ok(client, "pause_task", id=task_id, until="monday 9am")
@@ -160,21 +164,21 @@ def test_lifecycle_tools(clock: FakeClock) -> None:
         assert resumed["status"] == "active" and resumed["next"] == moved["next"]
 
         snoozed = await ok(client, "snooze_task", id=task_id, duration="10m")
-        assert snoozed["next"][0] == "2026-11-21T10:10:00+01:00"
+        assert snoozed["next"][0] == "2026-11-21T19:10:00+01:00"  # put off, never earlier
         done = await ok(client, "complete_task", id=task_id)
         assert done["status"] == "active"  # a recurring task goes on to its next time
-        assert done["next"][0] == "2026-11-21T19:00:00+01:00"
+        assert done["next"][0] == "2026-11-22T19:00:00+01:00"
 
         once = await ok(client, "add_task", text="in 20 minutes check the oven")
         assert once["next"] == ["2026-11-21T10:20:00+01:00"]
         assert (await ok(client, "complete_task", id=once["id"]))["status"] == "done"
         removed = await ok(client, "delete_task", id=task_id)
-        assert removed["status"] == "removed"
+        assert removed["status"] == "deleted"
 
         live = await ok(client, "list_tasks")
         assert live["tasks"] == []
         everything = await ok(client, "list_tasks", include_done=True)
-        assert {t["id"] for t in everything["tasks"]} == {task_id, once["id"]}
+        assert [t["id"] for t in everything["tasks"]] == [once["id"]]  # done, not deleted
         assert (await failed(client, "resume_task", id=task_id)).startswith("no task #")
 
         prefs = await ok(client, "get_preferences")
@@ -198,7 +202,7 @@ def test_bad_arguments_are_one_line_tool_errors(clock: FakeClock) -> None:
     seven, zero, nothing, empty, zone, _ = in_process(clock, scenario)
     assert seven.startswith("get_task: id: ") and "integer" in seven
     assert zero == "no task #0"
-    assert nothing == "give text, title or at: what should change"
+    assert nothing == "give new text, a title or a time"
     assert "empty" in empty
     assert "Mars/Olympus" in zone
 
@@ -212,3 +216,24 @@ def test_an_update_that_needs_a_question_asks_it(clock: FakeClock) -> None:
 
     added, after = in_process(clock, scenario)
     assert after["next"] == added["next"] and after["title"] == added["title"]  # nothing changed
+
+
+def test_writes_poke_a_running_service(clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A running service hears of a change at once instead of at its next database poll."""
+    import taskd.schedule.control as control
+
+    pokes: list[str] = []
+    monkeypatch.setattr(control, "poke", lambda settings: pokes.append(settings.timezone) or True)
+
+    async def scenario(client: Client) -> list[int]:
+        seen = []
+        added = await ok(client, "add_task", text="in 20 minutes check the oven")
+        seen.append(len(pokes))
+        await ok(client, "list_tasks")
+        await ok(client, "get_task", id=added["id"])
+        seen.append(len(pokes))
+        await ok(client, "pause_task", id=added["id"])
+        seen.append(len(pokes))
+        return seen
+
+    assert in_process(clock, scenario) == [1, 1, 2]  # writes poke, reads do not

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 _OPEN = ConfigDict(extra="allow")
 
 _NEXT = ("upcoming fire times, ISO-8601 with the task's UTC offset, soonest first; empty when the "
-         "task will not fire again (done, removed)")
+         "task will not fire again (done, deleted)")
 
 
 class Run(BaseModel):
@@ -43,7 +43,7 @@ class Task(BaseModel):
     kind: str | None = Field(None, description="reminder (a notification) or agent (taskd runs a "
                                                "model with tools at each fire and delivers its answer)")
     message: str | None = Field(None, description="what is said or done when it fires")
-    status: str | None = Field(None, description="active, paused, done or removed")
+    status: str | None = Field(None, description="active, paused, done or deleted")
     tz: str | None = Field(None, description="IANA zone the schedule is kept in")
     rrule: str | None = Field(None, description="RFC 5545 recurrence rule; null for a one-time task")
     schedule: str | None = Field(None, description="the schedule in words, for the user")

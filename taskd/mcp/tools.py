@@ -117,7 +117,8 @@ def register(server: MCPServer, core: Core) -> None:
 
     @server.tool(title="List tasks", annotations=_READ)
     def list_tasks(
-        include_done: Annotated[bool, Field(description="also list finished and removed tasks")] = False,
+        include_done: Annotated[bool, Field(description="also list finished (done) tasks; "
+                                                        "deleted ones are gone")] = False,
     ) -> Annotated[CallToolResult, Tasks]:
         """The user's tasks with their schedules in words and next fire times. Use it to find
         the id of a task the user names ("my gym reminder") before changing it."""
@@ -131,22 +132,22 @@ def register(server: MCPServer, core: Core) -> None:
     @server.tool(title="Change a task", annotations=_write())
     def update_task(
         id: TaskId,
-        text: Annotated[str | None, Field(description="new words for the whole task, the user's "
-                                                      "own (\"gym every Friday 6pm\"); replaces "
-                                                      "title and schedule", max_length=4000)] = None,
+        text: Annotated[str | None, Field(description="the user's words for the change: "
+                                                      "\"move it to 7pm\" moves the time and keeps "
+                                                      "the day or repetition; a whole new request "
+                                                      "(\"gym every Friday 6pm\") replaces title and "
+                                                      "schedule", max_length=4000)] = None,
         title: Annotated[str | None, Field(description="a new title only", max_length=4000)] = None,
-        at: Annotated[str | None, Field(description="a new time only, in the user's words "
-                                                    "(\"7pm\", \"tomorrow 9am\", \"every Monday "
-                                                    "9am\"); \"7pm\" keeps the task's day",
+        at: Annotated[str | None, Field(description="a whole new schedule in the user's words "
+                                                    "(\"tomorrow 9am\", \"every Monday 9am\"); it "
+                                                    "replaces the old one, repetition included",
                                         max_length=4000)] = None,
     ) -> Annotated[CallToolResult, Task]:
-        """Change a task: give `text` (new words for everything), or `title` and/or `at`.
-        Times are the user's words; taskd resolves them. A result with `question` changed
-        nothing: ask the user, then call again."""
-        if text is None and title is None and at is None:
-            return error_result("give text, title or at: what should change", "bad_input")
-        if text is not None and at is not None:
-            return error_result("give either text or at, not both", "bad_input")
+        """Change a task: `text` (the user's words for the change), or `title` and/or `at`.
+        To move a repeating task to another time of day keep its repetition: text="move it to
+        7pm", or at="every day at 7pm" (at="7pm" alone would make it a one-time task). Times
+        are the user's words; taskd resolves them. A result with `question` changed nothing:
+        ask the user, then call again."""
         return call(lambda: core.edit(id, text=text, title=title, at=at),
                     ask=lambda exc: {"id": id, "question": exc.question})
 
@@ -163,8 +164,9 @@ def register(server: MCPServer, core: Core) -> None:
                                                           "\"1h30m\"; default: the user's usual "
                                                           "snooze", max_length=200)] = None,
     ) -> Annotated[CallToolResult, Task]:
-        """Remind again later: the task's next fire moves `duration` from now; a recurring
-        task's later times stay as they are."""
+        """Remind again later. After a reminder fired, it comes again `duration` from now; a
+        reminder that has not fired yet is put off by `duration` (never earlier than planned).
+        A recurring task's later times keep theirs."""
         return call(lambda: core.snooze(id, duration=duration))
 
     @server.tool(title="Pause a task", annotations=_write(idempotent=True))

@@ -237,3 +237,23 @@ def test_writes_poke_a_running_service(clock: FakeClock, monkeypatch: pytest.Mon
         return seen
 
     assert in_process(clock, scenario) == [1, 1, 2]  # writes poke, reads do not
+
+
+def test_calls_at_once_each_land(clock: FakeClock) -> None:
+    """The SDK runs tools on worker threads; calls that overlap (HTTP clients) all land."""
+
+    async def scenario(client: Client) -> list[dict[str, Any]]:
+        results: list[dict[str, Any]] = []
+
+        async def add(n: int) -> None:
+            results.append(await ok(client, "add_task", text=f"in {n + 5} minutes tea number {n}"))
+
+        async with anyio.create_task_group() as group:
+            for n in range(4):
+                group.start_soon(add, n)
+        results.append(await ok(client, "list_tasks"))
+        return results
+
+    *added, listed = in_process(clock, scenario)
+    assert len({a["id"] for a in added}) == 4
+    assert sorted(t["id"] for t in listed["tasks"]) == sorted(a["id"] for a in added)

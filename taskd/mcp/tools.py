@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -59,18 +58,17 @@ def _fault(exc: Exception) -> CallToolResult:
 
 
 class Calls:
-    """Runs core calls one at a time: sync tools run on worker threads, and one MCP client's
-    requests are a conversation, not a load to spread."""
+    """Runs a core call and shapes its outcome. The SDK runs sync tools on worker threads, so
+    calls may overlap (over HTTP, several clients); the store is safe for that, as it is for the
+    service's own workers, and a long run_task must not hold up a list_tasks."""
 
     def __init__(self, core: Core) -> None:
         self.core = core
-        self._lock = threading.Lock()
 
     def __call__(self, fn: Callable[[], dict[str, Any]], *,
                  ask: Callable[[NeedsClarification], dict[str, Any]] | None = None) -> CallToolResult:
         try:
-            with self._lock:
-                return _ok(fn())
+            return _ok(fn())
         except NeedsClarification as exc:
             if ask is None:
                 return error_result(exc.message, exc.code)

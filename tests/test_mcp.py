@@ -105,6 +105,9 @@ def test_a_task_added_in_words_over_stdio_is_stored(capsys: pytest.CaptureFixtur
         added = await ok(client, "add_task", text="remind me to stretch in 2 hours")
         asked = await ok(client, "add_task", text="remind me to call mom")
         missing = await failed(client, "get_task", id=999)
+        # what the description tells the agent: the request again, with the user's answer
+        answered = await ok(client, "add_task", text="remind me to call mom tomorrow at 6pm")
+        await ok(client, "delete_task", id=answered["id"])
         return added, asked, missing
 
     before = datetime.now(UTC)

@@ -96,7 +96,14 @@ def register(server: MCPServer, core: Core) -> None:
     """Add taskd's twelve tools to `server`, each calling `core`."""
     call = Calls(core)
 
-    @server.tool(title="Add a task", annotations=_write())
+    def tool(title: str, annotations: ToolAnnotations) -> Callable[[Callable[..., Any]], None]:
+        def add(fn: Callable[..., Any]) -> None:
+            # The docstring as one paragraph: clients show it as it comes, indentation and all.
+            server.add_tool(fn, title=title, annotations=annotations,
+                            description=" ".join((fn.__doc__ or "").split()))
+        return add
+
+    @tool("Add a task", _write())
     def add_task(
         text: Text,
         tz: Annotated[str | None, Field(description="IANA zone such as Europe/Berlin, only when "
@@ -113,7 +120,7 @@ def register(server: MCPServer, core: Core) -> None:
         return call(lambda: core.add(text, tz=tz),
                     ask=lambda exc: _question(exc, id=None, saved=False))
 
-    @server.tool(title="List tasks", annotations=_READ)
+    @tool("List tasks", _READ)
     def list_tasks(
         include_done: Annotated[bool, Field(description="also list finished (done) tasks; "
                                                         "deleted ones are gone")] = False,
@@ -122,12 +129,12 @@ def register(server: MCPServer, core: Core) -> None:
         the id of a task the user names ("my gym reminder") before changing it."""
         return call(lambda: {"tasks": core.list_tasks(include_all=include_done)})
 
-    @server.tool(title="Show a task", annotations=_READ)
+    @tool("Show a task", _READ)
     def get_task(id: TaskId) -> Annotated[CallToolResult, Task]:
         """One task in full: schedule, the next five fire times, status and recent runs."""
         return call(lambda: core.show(id))
 
-    @server.tool(title="Change a task", annotations=_write())
+    @tool("Change a task", _write())
     def update_task(
         id: TaskId,
         text: Annotated[str | None, Field(description="the user's words for the change: "
@@ -149,13 +156,13 @@ def register(server: MCPServer, core: Core) -> None:
         return call(lambda: core.edit(id, text=text, title=title, at=at),
                     ask=lambda exc: {"id": id, "question": exc.question})
 
-    @server.tool(title="Mark a task done", annotations=_write())
+    @tool("Mark a task done", _write())
     def complete_task(id: TaskId) -> Annotated[CallToolResult, Task]:
         """The user did it: a one-time task is finished; a recurring task's current reminder is
         answered and the task goes on to its next time (see `next`)."""
         return call(lambda: core.done(id))
 
-    @server.tool(title="Snooze a task", annotations=_write())
+    @tool("Snooze a task", _write())
     def snooze_task(
         id: TaskId,
         duration: Annotated[str | None, Field(description="how long, in words: \"10m\", \"2 hours\", "
@@ -167,34 +174,35 @@ def register(server: MCPServer, core: Core) -> None:
         A recurring task's later times keep theirs."""
         return call(lambda: core.snooze(id, duration=duration))
 
-    @server.tool(title="Pause a task", annotations=_write(idempotent=True))
+    @tool("Pause a task", _write(idempotent=True))
     def pause_task(
         id: TaskId,
         until: Annotated[str | None, Field(description="when to start again, in words (\"monday "
                                                        "9am\", \"in 2 weeks\") or ISO-8601; default: "
                                                        "until resume_task", max_length=200)] = None,
     ) -> Annotated[CallToolResult, Task]:
-        """Stop a task firing for a while; times that pass during the pause are skipped."""
+        """Stop a task firing, until `until` or until resume_task. Times that come due during
+        the pause are skipped, not fired late."""
         return call(lambda: core.pause(id, until=until))
 
-    @server.tool(title="Resume a task", annotations=_write(idempotent=True))
+    @tool("Resume a task", _write(idempotent=True))
     def resume_task(id: TaskId) -> Annotated[CallToolResult, Task]:
         """End a pause: the task fires again from its next time after now."""
         return call(lambda: core.resume(id))
 
-    @server.tool(title="Delete a task", annotations=_write(idempotent=True, destructive=True))
+    @tool("Delete a task", _write(idempotent=True, destructive=True))
     def delete_task(id: TaskId) -> Annotated[CallToolResult, Task]:
         """Remove a task for good: it never fires again. Confirm with the user first unless
         they clearly asked for it; to stop it for a while use pause_task instead."""
         return call(lambda: core.remove(id))
 
-    @server.tool(title="Run a task now", annotations=_write(open_world=True))
+    @tool("Run a task now", _write(open_world=True))
     def run_task(id: TaskId) -> Annotated[CallToolResult, Run]:
         """Fire a task now, as if it were due: a reminder is delivered to the user's channels,
         an agent task runs and delivers its answer. Its schedule does not change."""
         return call(lambda: core.run(id))
 
-    @server.tool(title="Run history", annotations=_READ)
+    @tool("Run history", _READ)
     def get_history(
         id: Annotated[int | None, Field(description="only this task's runs; default: all tasks")] = None,
     ) -> Annotated[CallToolResult, Runs]:
@@ -202,7 +210,7 @@ def register(server: MCPServer, core: Core) -> None:
         and an agent task's answer."""
         return call(lambda: {"runs": core.history(id)})
 
-    @server.tool(title="Time preferences", annotations=_READ)
+    @tool("Time preferences", _READ)
     def get_preferences() -> Annotated[CallToolResult, Preferences]:
         """What taskd knows about the user's time habits (when "morning" or "evening" is, the
         usual snooze), each with its evidence. taskd applies them itself when it reads words

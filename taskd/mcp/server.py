@@ -3,7 +3,7 @@
     build(settings, clock)      the server with taskd's tools (taskd.mcp.tools)
     run_stdio(settings, clock)  `taskd mcp`: MCP on stdin/stdout
     http_app(settings, ...)     an ASGI app serving streamable HTTP at /mcp (standalone, tests)
-    McpHttp(settings, ...)      the pieces a host app mounts: `.asgi` and `.lifespan()`
+    McpHttp(settings, ...)      what a host app mounts: an ASGI app with `.lifespan()`
 
 The API's TCP listener mounts the HTTP variant behind its bearer token (CONTRACT.md §7).
 """
@@ -131,6 +131,10 @@ class McpHttp:
         # An ASGI object, not a function, so that a Starlette Route passes it the raw request.
         self.asgi = StreamableHTTPASGIApp(self._manager)
 
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """The object is the ASGI endpoint too: hosts that route by prefix pass it anything there."""
+        await self.asgi(scope, receive, send)
 
     @asynccontextmanager
     async def lifespan(self) -> AsyncIterator[None]:

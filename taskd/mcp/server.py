@@ -27,12 +27,13 @@ if TYPE_CHECKING:
     from taskd.core import Core
     from taskd.settings import Settings
 
-INSTRUCTIONS = """\
-taskd keeps the user's reminders and scheduled tasks and fires them on time, on this machine.
-Pass the user's own words to add_task ("remind me to stretch in 2 minutes", "every weekday at 8am
-give me a news briefing"): taskd reads dates, times, zones and recurrence itself, so never compute
-or rewrite them. When a result carries `question`, nothing happened yet: ask the user exactly
-that, then call again. To change or stop a task, find its id with list_tasks first."""
+INSTRUCTIONS = (
+    "taskd keeps the user's reminders and scheduled tasks and fires them on time, on this "
+    "machine. Pass the user's own words to add_task (\"remind me to stretch in 2 minutes\", "
+    "\"every weekday at 8am give me a news briefing\"): taskd reads dates, times, zones and "
+    "recurrence itself, so never compute or rewrite them. When a result carries `question`, "
+    "nothing happened yet: ask the user exactly that, then call again. To change or stop a "
+    "task, find its id with list_tasks first.")
 
 
 def _one_line(exc: ValidationError) -> str:

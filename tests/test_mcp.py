@@ -260,3 +260,12 @@ def test_calls_at_once_each_land(clock: FakeClock) -> None:
     *added, listed = in_process(clock, scenario)
     assert len({a["id"] for a in added}) == 4
     assert sorted(t["id"] for t in listed["tasks"]) == sorted(a["id"] for a in added)
+
+
+def test_the_cli_loads_the_sdk_only_for_taskd_mcp() -> None:
+    import subprocess
+
+    code = ("import sys, taskd.cli; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'mcp', 'starlette', 'anyio'}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

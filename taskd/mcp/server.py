@@ -132,7 +132,6 @@ class McpHttp:
         # An ASGI object, not a function, so that a Starlette Route passes it the raw request.
         self.asgi = StreamableHTTPASGIApp(self._manager)
 
-
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         """The object is the ASGI endpoint too: hosts that route by prefix pass it anything there."""
         await self.asgi(scope, receive, send)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from taskd.core import Core
 
 TaskId = Annotated[int, Field(description="the task's id, as list_tasks or add_task gave it")]
-Text = Annotated[str, Field(description="the user's own words", max_length=4000)]
+Text = Annotated[str, Field(description="the user's own words")]
 
 
 def _ok(data: dict[str, Any]) -> CallToolResult:
@@ -141,12 +141,11 @@ def register(server: MCPServer, core: Core) -> None:
                                                       "\"move it to 7pm\" moves the time and keeps "
                                                       "the day or repetition; a whole new request "
                                                       "(\"gym every Friday 6pm\") replaces title and "
-                                                      "schedule", max_length=4000)] = None,
-        title: Annotated[str | None, Field(description="a new title only", max_length=4000)] = None,
+                                                      "schedule")] = None,
+        title: Annotated[str | None, Field(description="a new title only")] = None,
         at: Annotated[str | None, Field(description="a whole new schedule in the user's words "
                                                     "(\"tomorrow 9am\", \"every Monday 9am\"); it "
-                                                    "replaces the old one, repetition included",
-                                        max_length=4000)] = None,
+                                                    "replaces the old one, repetition included")] = None,
     ) -> Annotated[CallToolResult, Task]:
         """Change a task: `text` (the user's words for the change), or `title` and/or `at`.
         To move a repeating task to another time of day keep its repetition: text="move it to
@@ -167,7 +166,7 @@ def register(server: MCPServer, core: Core) -> None:
         id: TaskId,
         duration: Annotated[str | None, Field(description="how long, in words: \"10m\", \"2 hours\", "
                                                           "\"1h30m\"; default: the user's usual "
-                                                          "snooze", max_length=200)] = None,
+                                                          "snooze")] = None,
     ) -> Annotated[CallToolResult, Task]:
         """Remind again later. After a reminder fired, it comes again `duration` from now; a
         reminder that has not fired yet is put off by `duration` (never earlier than planned).
@@ -179,7 +178,7 @@ def register(server: MCPServer, core: Core) -> None:
         id: TaskId,
         until: Annotated[str | None, Field(description="when to start again, in words (\"monday "
                                                        "9am\", \"in 2 weeks\") or ISO-8601; default: "
-                                                       "until resume_task", max_length=200)] = None,
+                                                       "until resume_task")] = None,
     ) -> Annotated[CallToolResult, Task]:
         """Stop a task firing, until `until` or until resume_task. Times that come due during
         the pause are skipped, not fired late."""

@@ -1,0 +1,1 @@
+"""The web page `taskd serve` shows at `/` (taskd.web.routes.router). Imports nothing heavy."""

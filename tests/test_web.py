@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import pytest
@@ -87,12 +88,12 @@ def serve(clock: FakeClock, *, unix: Path | None = None) -> Iterator[Served]:
 
     from taskd.core import Core
     from taskd.settings import load
-    from taskd.web.routes import router
+    from taskd.web import router
 
     app = FastAPI()
-    app.include_router(router)
-    app.state.core = Core(load(), clock)
-    app.state.api_token = TOKEN
+    app.include_router(router())
+    core = Core(load(), clock)
+    app.state.taskd = SimpleNamespace(core=core, token=TOKEN)  # what ApiContext carries
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -106,7 +107,7 @@ def serve(clock: FakeClock, *, unix: Path | None = None) -> Iterator[Served]:
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.01)
     try:
-        yield Served(app.state.core, port, unix)
+        yield Served(core, port, unix)
     finally:
         for server, thread in servers:
             server.should_exit = True  # type: ignore[attr-defined]
@@ -242,6 +243,10 @@ def test_token_cookie_and_cross_site_posts(web: Served) -> None:
     assert web.request("POST", "/web/add", line, cookie=None)[0] == 401
     evil = {"Origin": "http://evil.example"}
     assert web.request("POST", "/web/add", line, headers=evil)[0] == 403
+    # another port of this host is "same-site", and the cookie would go along: still refused
+    other_port = {"Origin": "http://127.0.0.1:1", "Sec-Fetch-Site": "same-site"}
+    assert web.request("POST", "/web/add", line, headers=other_port)[0] == 403
+    assert web.request("POST", "/web/add", line, headers={"Origin": "null"})[0] == 403
     assert web.request("POST", "/web/add", line, headers={"Sec-Fetch-Site": "cross-site"})[0] == 403
     assert web.core.list_tasks() == []  # type: ignore[attr-defined]  # nothing refused ran
     ours = {"Origin": web.url, "Sec-Fetch-Site": "same-origin"}

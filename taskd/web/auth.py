@@ -9,8 +9,12 @@
   on top of that a POST whose Origin is another host, or whose Sec-Fetch-Site says it came from
   another site, is refused before anything runs (this also stops DNS-rebinding pages).
 
-The token comes from `request.app.state.api_token` (set by the app that includes the router);
-an app on TCP without one refuses everything rather than serve the page to anyone.
+The token comes from `request.app.state.taskd.token` (taskd.api.context.ApiContext); an app on
+TCP without one refuses everything rather than serve the page to anyone. The service's guard
+passes taskd.web.PUBLIC_PATHS through without a bearer header, so these checks are the page's.
+A note on ports: cookies are not kept apart by port, and another page on 127.0.0.1:OTHER is
+"same-site", so SameSite=Strict alone would let it post here with the cookie; the Origin and
+Sec-Fetch-Site checks are what refuse it.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ def on_unix_socket(scope: dict[str, Any]) -> bool:
 
 
 def expected_token(request: Request) -> str | None:
-    token = getattr(request.app.state, "api_token", None)
+    token = request.app.state.taskd.token
     return str(token) if token else None
 
 

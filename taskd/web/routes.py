@@ -1,11 +1,8 @@
 """The web page at `/`: server-rendered HTML over `taskd.core.Core`, POST forms for every action.
 
-Include it in the service's FastAPI app:
-
-    from taskd.web.routes import router
-    app.include_router(router)
-    app.state.core = core              # a taskd.core.Core
-    app.state.api_token = token        # the TCP bearer token (None: Unix socket only)
+The service's app includes it through `taskd.web.router(ctx)` and sets `app.state.taskd` (an
+ApiContext: `.core` is the taskd.core.Core, `.token` the TCP bearer token or None); any app that
+sets those two serves the page the same way (the tests build such a small app).
 
 Paths: `GET /` (the page), `GET /web/live` (tasks and history, polled every few seconds so a
 fire shows up without a reload), `POST /web/preview` (what a line would become), `POST
@@ -55,7 +52,7 @@ STATUS_BY_CODE = {"bad_input": 400, "not_found": 404, "conflict": 409,
 
 
 def _core(request: Request) -> Any:
-    return request.app.state.core
+    return request.app.state.taskd.core
 
 
 async def _call(request: Request, name: str, *args: Any, **kwargs: Any) -> Any:
@@ -79,15 +76,11 @@ def _html(body: str, status: int = 200) -> HTMLResponse:
 
 
 def _now(request: Request) -> Any:
-    from taskd.clock import SystemClock
-
-    clock = getattr(_core(request), "clock", None) or SystemClock()
-    return clock.now()
+    return _core(request).now()  # the core's clock: tests drive it, the page agrees
 
 
 def _zone(request: Request) -> str:
-    settings = getattr(_core(request), "settings", None)
-    return getattr(settings, "timezone", None) or "UTC"
+    return str(_core(request).settings.timezone)
 
 
 def _refused(request: Request, *, post: bool) -> Response | None:

@@ -42,6 +42,7 @@ def browser(tmp_path: Path) -> Iterator[Any]:
                  "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'chromium'}",
                  "--window-size=1280,900"):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # to see CSP refusals
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(20)
     try:
@@ -52,9 +53,12 @@ def browser(tmp_path: Path) -> Iterator[Any]:
 
 
 def _wait(driver: Any, what: Callable[[Any], Any], timeout: float = 10) -> Any:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(what)
+    # A click on a form button navigates: an element read mid-way may belong to the old page.
+    return WebDriverWait(driver, timeout, poll_frequency=0.1,
+                         ignored_exceptions=(StaleElementReferenceException,)).until(what)
 
 
 def _text_of(driver: Any, css: str) -> str:
@@ -132,6 +136,8 @@ def _add_snooze_done_fire(driver: Any, web: Served) -> None:
     _wait(driver, lambda d: "Added #3" in _text_of(d, "#flash"))
     _type(driver, "on the last friday of every month at 5pm send the invoices")
     _wait(driver, lambda d: "Send the invoices" in _text_of(d, "#preview-result"))
+    # Nothing the page does trips its own Content-Security-Policy or fails to load
+    assert [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     height = driver.execute_script("return document.documentElement.scrollHeight;")
     driver.set_window_size(1280, max(900, int(height) + 40))

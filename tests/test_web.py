@@ -177,6 +177,12 @@ def test_add_from_the_box_with_preview_and_question(web: Served) -> None:
     assert status == 422 and 'id="question"' in page and 'value="call mum"' in page
     assert web.core.list_tasks() == []  # type: ignore[attr-defined]
 
+    # text the core refuses at the boundary: one error line on the page, the text kept, nothing stored
+    status, _, page = web.request("POST", "/web/add", {"text": "call \x1b[31mmum tomorrow at 8am"})
+    assert status == 400 and "control characters" in _text(page) and 'id="error"' in page
+    assert web.request("POST", "/web/add", {"text": "x" * 2001 + " tomorrow"})[0] == 400
+    assert web.core.list_tasks() == []  # type: ignore[attr-defined]
+
     status, headers, _ = web.request("POST", "/web/add", {"text": "tomorrow at 8am call mum"})
     [task] = web.core.list_tasks()  # type: ignore[attr-defined]
     assert status == 303 and headers["location"] == f"/#task-{task['id']}"
@@ -200,6 +206,10 @@ def test_buttons_act_through_the_core(web: Served) -> None:
     assert web.request("POST", f"/web/tasks/{a}/resume", {})[0] == 303
     assert web.request("POST", f"/web/tasks/{b}/done", {})[0] == 303
     assert [t["id"] for t in core.list_tasks()] == [a]  # type: ignore[attr-defined]
+    everything = web.request("GET", "/?all=1")[2]  # done tasks stay findable, without buttons
+    assert f'class="task status-done" id="task-{b}"' in everything
+    assert f'action="/web/tasks/{a}/done?all=1"' in everything
+    assert f'action="/web/tasks/{b}/' not in everything
     assert web.request("POST", f"/web/tasks/{a}/delete", {})[0] == 303
     assert core.list_tasks() == []  # type: ignore[attr-defined]
     status, _, page = web.request("POST", "/web/tasks/999/done", {})

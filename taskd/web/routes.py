@@ -29,7 +29,6 @@ router = APIRouter(include_in_schema=False)
 
 FLASH = "taskd_flash"
 HISTORY_LIMIT = 30
-MAX_TEXT = 2000  # one line of a task, with room; longer is a paste accident, not a task
 STATIC = {
     "htmx.min.js": "text/javascript; charset=utf-8",
     "taskd.js": "text/javascript; charset=utf-8",
@@ -124,9 +123,10 @@ def _back(request: Request, message: str, anchor: str = "") -> RedirectResponse:
 
 
 async def _form_text(request: Request, name: str) -> str:
+    """A form field as typed: the core cleans it (controls refused, length capped, one error line)."""
     form = await request.form()
     value = form.get(name, "")
-    return value[:MAX_TEXT] if isinstance(value, str) else ""
+    return value if isinstance(value, str) else ""
 
 
 @router.get("/")
@@ -162,9 +162,9 @@ async def live(request: Request) -> Response:
 async def preview(request: Request) -> Response:
     if (refused := _refused(request, post=True)) is not None:
         return refused
-    text = (await _form_text(request, "text")).strip()
+    text = await _form_text(request, "text")
     context: dict[str, Any] = {"text": text, "result": None, "question": None, "error": None}
-    if text:
+    if text.strip():
         try:
             context["result"] = await _call(request, "add", text, dry_run=True)
             context["question"] = context["result"].get("question")
@@ -179,10 +179,8 @@ async def preview(request: Request) -> Response:
 async def add(request: Request) -> Response:
     if (refused := _refused(request, post=True)) is not None:
         return refused
-    text = (await _form_text(request, "text")).strip()
+    text = await _form_text(request, "text")
     try:
-        if not text:
-            raise NeedsClarification("What should I remind you of, and when?")
         result = await _call(request, "add", text)
     except NeedsClarification as exc:
         return await _page(request, status=422, text=text, question=exc.question)
@@ -212,8 +210,7 @@ async def act(request: Request, task_id: int, action: str) -> Response:
     if action not in ACTIONS:
         return _html(view.render("refused.html", reason="error", message=f"no action {action!r}"),
                      404)
-    form = await request.form()
-    words = str(form.get("duration") or form.get("until") or "").strip()[:200] or None
+    words = (await _form_text(request, "duration")) or (await _form_text(request, "until")) or None
     try:
         message = await _act(request, task_id, action, words)
     except TaskdError as exc:
@@ -248,7 +245,7 @@ async def forget(request: Request, key: str) -> Response:
     if (refused := _refused(request, post=True)) is not None:
         return refused
     try:
-        await _call(request, "forget_pref", key[:100])
+        await _call(request, "forget_pref", key)
     except TaskdError as exc:
         return await _page(request, status=_status_of(exc), error=exc.message)
     return _back(request, f"Forgot your {key.replace('_', ' ')}: back to the default", "#prefs")

@@ -94,7 +94,10 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters |= {"local_time": local_time, "short": short}
-    env.globals |= {"ACTIONS": ACTIONS, "SNOOZE_CHOICES": SNOOZE_CHOICES, "relative": relative}
+    from taskd.extract import MAX_TEXT
+
+    env.globals |= {"MAX_TEXT": MAX_TEXT, "ACTIONS": ACTIONS, "SNOOZE_CHOICES": SNOOZE_CHOICES,
+                    "relative": relative}
     return env
 
 

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 import pytest
 from markupsafe import escape
@@ -204,6 +204,9 @@ def test_buttons_act_through_the_core(web: Served) -> None:
     assert core.show(a)["status"] == "paused"  # type: ignore[attr-defined]
     assert "resume" in web.request("GET", "/")[2]
     assert web.request("POST", f"/web/tasks/{a}/resume", {})[0] == 303
+    status, headers, _ = web.request("POST", f"/web/tasks/{a}/run", {})
+    assert status == 303 and "Ran #1 now: delivered" in unquote(headers["set-cookie"])
+    assert [r["task_id"] for r in core.history()] == [a]  # type: ignore[attr-defined]
     assert web.request("POST", f"/web/tasks/{b}/done", {})[0] == 303
     assert [t["id"] for t in core.list_tasks()] == [a]  # type: ignore[attr-defined]
     everything = web.request("GET", "/?all=1")[2]  # done tasks stay findable, without buttons

@@ -93,7 +93,7 @@ def test_learned_channel_routes_and_show_says_why(taskd_home: Path, receiver: Re
     answer_through_hook(engine, fake, capsys, 1)
     assert receiver.total() == 0  # one answer is not confidence: still the default console
     prefs = {r["key"]: r for r in taskd(capsys, fake, "prefs", "--json").json()}
-    assert prefs["channel"]["value"] == "hook" and prefs["channel"]["source"] == "learning"
+    assert prefs["channel"]["source"] == "default" and prefs["channel"]["learning"]["value"] == "hook"
     answer_through_hook(engine, fake, capsys, 5)
     prefs = {r["key"]: r for r in taskd(capsys, fake, "prefs", "--json").json()}
     assert prefs["channel"]["source"] == "learned"

@@ -28,6 +28,7 @@ from taskd.resolve.zones import get_zone, wall
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from taskd.pipeline import Parsed
     from taskd.schedule.claims import Claimed
     from taskd.settings import Settings
     from taskd.store.tables import Preference, Run, Task
@@ -127,9 +128,63 @@ def route_for(task: Task, settings: Settings, available: Sequence[str] | None,
 
 
 def describe(task: Task, settings: Settings, prefs: InForce,
-             upcoming: Sequence[datetime]) -> dict[str, Any]:
+             upcoming: Sequence[datetime | str]) -> dict[str, Any]:
     """`taskd show`'s "delivery": the channels and why, and what quiet hours do to the next fire."""
     from taskd.learn.quiet import preview
 
+    fires = [datetime.fromisoformat(t) if isinstance(t, str) else t for t in upcoming]
     channels = route_for(task, settings, None, prefs).as_json()
-    return {**channels, "quiet_hours": preview(task, list(upcoming), prefs.quiet)}
+    return {**channels, "quiet_hours": preview(task, fires, prefs.quiet)}
+
+
+def load_for(core: Any) -> InForce:
+    """`load` for a taskd.core.Core, in its own read session; NOTHING before the first task."""
+    from taskd.core.tasks import have_database
+
+    if not have_database(core.settings):
+        return NOTHING
+    with core.db() as handle:
+        return load(handle, core.settings.timezone)
+
+
+def quiet_preview(core: Any, parsed: Parsed) -> dict[str, Any] | None:
+    """The `held_by_quiet_hours` of a parse/add result: None while no quiet hours are in force;
+    else whether they apply to this task, which of its `next` fires they hold, and `words` for the
+    human line ("not between 22:00 and 07:00"; None when nothing changes)."""
+    from taskd.learn.quiet import Timing, preview, preview_words
+
+    resolved, schedule = parsed.resolved, parsed.draft.schedule
+    if core is None or resolved is None or schedule is None:
+        return None
+    quiet = load_for(core).quiet
+    if quiet is None:
+        return None
+    task = Timing(schedule.time_source, resolved.rrule, parsed.draft.kind, resolved.zone)
+    upcoming = list(resolved.upcoming) or [resolved.first]
+    shown = preview(task, upcoming, quiet)
+    return None if shown is None else {**shown, "words": preview_words(task, upcoming, quiet)}
+
+
+def schedule_with_quiet(data: dict[str, Any]) -> str:
+    """The human schedule words with what quiet hours do to them (`render` of add/parse)."""
+    held = data.get("held_by_quiet_hours") or {}
+    words = held.get("words") if isinstance(held, dict) else None
+    return f"{data['schedule']}, {words}" if words else str(data["schedule"])
+
+
+def delivery_lines(data: dict[str, Any]) -> list[str]:
+    """`taskd show`'s human lines for "delivery": the channels and why, quiet hours' effect."""
+    delivery = data.get("delivery")
+    if not isinstance(delivery, dict):
+        return []
+    lines = [f"channels: {', '.join(delivery['channels'])} — {delivery['why']}"]
+    quiet = delivery.get("quiet_hours")
+    if isinstance(quiet, dict):
+        held = quiet.get("held") or []
+        effect = str(quiet["why"])
+        if quiet["applies"] and held:
+            until = datetime.fromisoformat(held[0]["until"]).astimezone(get_zone(data["tz"]))
+            effect = f"the next fire waits until {until:%a %H:%M}"
+        source = "set by you" if quiet["source"] == "explicit" else "learned"
+        lines.append(f"quiet hours {quiet['quiet_hours']} ({source}): {effect}")
+    return lines

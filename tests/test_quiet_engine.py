@@ -216,3 +216,25 @@ def test_parse_shows_the_effect(fake: FakeClock, capsys: pytest.CaptureFixture[s
     assert stated["held_by_quiet_hours"]["held"] == []
     assert "not between" not in taskd(capsys, fake, "parse", "stretch at 23:30").out
     assert json.dumps(data)  # one JSON document
+
+
+def test_the_long_autumn_night_is_held_to_seven_local(engine: Engine, fake: FakeClock,
+                                                      rec: RecordingChannel,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    # Berlin, 2026-10-25: 03:00 CEST becomes 02:00 CET, a 10-hour quiet night; "every hour"
+    # still rings last at 21:00 and next at 07:00 local, nothing in between.
+    fake.jump_wall(local("2026-10-24T19:30:00") - fake.now())
+    engine.watch.check()
+    set_quiet(capsys, fake, "22:00-07:00")
+    hourly = add(engine, fake.now(), time_source="default", rrule="FREQ=HOURLY",
+                 dtstart=local("2026-10-24T20:00:00"))
+    run_until(engine, fake, local("2026-10-25T07:30:00"))
+    assert delivered(rec, hourly) == ["20:00", "21:00", "07:00"]
+    fired = [m.fired_at for m in rec.sent if m.task_id == hourly]
+    assert span(fired[1], fired[2]) == timedelta(hours=11)
+
+
+def span(start: datetime, end: datetime) -> timedelta:
+    from datetime import UTC
+
+    return end.astimezone(UTC) - start.astimezone(UTC)

@@ -37,6 +37,11 @@ class Watch:
         else:
             self.unstated.add(task_id)
 
+    def edited(self, task_id: int, at: datetime) -> None:
+        """`taskd edit --at`: the persona stated the time now."""
+        self.unstated.discard(task_id)
+        self.stated[task_id] = at
+
     def said(self, key: str, value: str) -> None:
         if key == "channel":
             self.channel_said = value

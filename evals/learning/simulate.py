@@ -260,6 +260,7 @@ class World:
         code, _ = self.taskd("edit", str(task_id), "--at", moved.strftime("%Y-%m-%d %H:%M"))
         if code == 0:
             self.tasks[task_id]["key"] = None
+            self.watch.edited(task_id, localize(moved, self.zone))
 
     def state(self, statement: dict[str, Any]) -> None:
         self.taskd("prefs", "set", statement["key"], statement["value"])

@@ -20,6 +20,13 @@ the default is still in use, `(set)`: the user stated it; no mark: learned. The 
 moves on day 28 (morning 07:00 -> 08:30), so its week-4 morning is measured against the new truth
 on the day it changed. Gate: `thresholds.json` (weeks 4 and 8).
 
+Preferences act on deliveries (quiet hours hold what the user did not time, the channel routes):
+the second table counts what a persona stated (clock times, some inside its quiet hours; a
+channel) that was held or rerouted anyway (gate: none), the runs quiet hours held, and how many
+reminders timed by taskd (daypart, default time) rang while the persona slept, in weeks 1-2
+(quiet hours still being learned) and 3-8 (gate: `max_rings_asleep_settled`). The `action_*`
+personas and `channel_stater` answer only through notification actions, never the CLI.
+
 """
 
 

@@ -43,6 +43,7 @@ def score(outcome: Outcome) -> dict[str, Any]:
     return {"persona": outcome.persona, "errors": errors, "sources": sources,
             "questions": outcome.questions, "explicit_violations": outcome.explicit_violations,
             "forget_checks": outcome.forget_checks, "commands": outcome.counts,
+            "stated_violations": outcome.stated_violations, "acting": outcome.acting,
             "final": {row["key"]: {k: row[k] for k in ("value", "source", "evidence", "confidence",
                                                          "why")}
                       for row in outcome.snapshots[max(outcome.snapshots)]}}
@@ -79,13 +80,20 @@ def table(results: list[dict[str, Any]]) -> str:
                                for w in SNAPSHOT_WEEKS)
             lines.append(f"| {result['persona']} | {key} | {cells} |")
     lines.append("")
-    lines.append("| persona | questions asked | explicit violations | forget checks passed |")
-    lines.append("|---|---|---|---|")
+    lines.append("| persona | questions asked | explicit violations | forget checks passed | "
+                 "stated held or rerouted | held | unstated rings while asleep (weeks 1-2, 3-8) |")
+    lines.append("|---|---|---|---|---|---|---|")
     for result in results:
         checks = result["forget_checks"]
+        acting = result.get("acting") or {}
+        rings, shown = acting.get("rings_asleep", {}), acting.get("unstated_shown", {})
         lines.append(f"| {result['persona']} | {len(result['questions'])} | "
                      f"{len(result['explicit_violations'])} | "
-                     f"{sum(checks.values())}/{len(checks)} |")
+                     f"{sum(checks.values())}/{len(checks)} | "
+                     f"{len(result.get('stated_violations') or [])} of "
+                     f"{acting.get('stated_tasks', 0)} stated | {acting.get('held', 0)} | "
+                     f"{rings.get('learning', 0)}/{shown.get('learning', 0)}, "
+                     f"{rings.get('settled', 0)}/{shown.get('settled', 0)} |")
     return "\n".join(lines)
 
 
@@ -108,6 +116,13 @@ def failures(results: list[dict[str, Any]], thresholds: dict[str, Any] | None = 
         if len(result["questions"]) > limits["max_questions"]:
             found.append(f"{name}: {len(result['questions'])} questions > {limits['max_questions']}")
         found.extend(f"{name}: explicit lost: {v}" for v in result["explicit_violations"])
+        # What the persona stated is never held by quiet hours nor rerouted by a learned channel.
+        found.extend(f"{name}: stated yet held or rerouted: {v}"
+                     for v in result.get("stated_violations") or [])
+        settled = (result.get("acting") or {}).get("rings_asleep", {}).get("settled", 0)
+        if settled > limits.get("max_rings_asleep_settled", settled):
+            found.append(f"{name}: {settled} unstated reminders rang while asleep after week 2 "
+                         f"> {limits['max_rings_asleep_settled']}")
         found.extend(f"{name}: forget did not forget {k}" for k, ok in result["forget_checks"].items()
                      if not ok)
         if not result["forget_checks"]:

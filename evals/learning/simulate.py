@@ -5,6 +5,7 @@ the real service engine fires the reminders into two channels that stand for the
 (a phone that always rings and a desktop that only shows while the persona is at the desk), the real
 SQLite store records everything and the real learner learns. Nothing here knows how learning works:
 the persona only acts on its hidden truth, with noise, and the snapshots read `taskd prefs --json`.
+What quiet hours and the channel then do to its reminders is watched in evals.learning.checks.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from evals.learning.checks import Watch
 from taskd.clock import FakeClock
 from taskd.deliver.base import Skipped
 from taskd.fire.message import Message
@@ -68,6 +70,8 @@ class Persona:
     behaves: dict[str, str] = field(default_factory=dict)
     statements: list[dict[str, Any]] = field(default_factory=list)
     changes: list[dict[str, Any]] = field(default_factory=list)
+    # "actions": answers only through notification actions (done/snooze with via = the channel)
+    answers: str = "mixed"
 
     @classmethod
     def load_all(cls, path: Path | None = None) -> list[Persona]:
@@ -97,6 +101,7 @@ class Device:
         self.world = world
 
     def send(self, message: Message) -> str:
+        self.world.tried.setdefault(message.run_id, []).append(self.name)
         if self.name == "desktop" and not self.world.at_desk():
             raise Skipped("away from the desk")
         self.world.shown.setdefault(message.run_id, (message, []))[1].append(self.name)
@@ -112,12 +117,18 @@ class Outcome:
     explicit_violations: list[str] = field(default_factory=list)
     forget_checks: dict[str, bool] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    stated_violations: list[str] = field(default_factory=list)  # stated, yet held or rerouted
+    acting: dict[str, Any] = field(default_factory=dict)  # what quiet hours and channel did
 
 
 class World:
     def __init__(self, persona: Persona, home: Path, weeks: int = 8) -> None:
         self.persona = persona
         self.rng = random.Random(persona.seed)
+        # Its own stream: routing a reminder to fewer devices must not reshuffle later draws.
+        self.via_rng = random.Random(persona.seed * 7919 + 1)
+        self.watch = Watch()
+        self.tried: dict[int, list[str]] = {}
         self.zone = get_zone(persona.zone)
         self.weeks = weeks
         home.mkdir(parents=True, exist_ok=True)
@@ -213,6 +224,8 @@ class World:
         local = self.local()
         if kind == "clock":
             text = f"{title} tomorrow at {self.rng.randrange(10, 18)}:{self.rng.choice(('00', '30'))}"
+        elif kind == "late_clock":  # a time stated inside the persona's quiet hours
+            text = f"{title} tomorrow at {self.persona.habits['late_clock']}"
         elif kind == "default_time":
             text = f"{title} on {(local + timedelta(days=2)).strftime('%A')}"
         else:
@@ -225,6 +238,7 @@ class World:
             "default_time" if schedule["time_source"] == "default" else None
         task_id = int(data["id"])
         self.tasks[task_id] = {"key": key, "snoozes": 0, "later": False}
+        self.watch.added(task_id, data, stated=kind in ("clock", "late_clock"))
         if key in TIME_KEYS and self.rng.random() < self.persona.habits["edit_chance"]:
             first = wall(datetime.fromisoformat(data["next"][0]), self.zone)
             self._maybe_edit(task_id, key, first)
@@ -246,9 +260,11 @@ class World:
         code, _ = self.taskd("edit", str(task_id), "--at", moved.strftime("%Y-%m-%d %H:%M"))
         if code == 0:
             self.tasks[task_id]["key"] = None
+            self.watch.edited(task_id, localize(moved, self.zone))
 
     def state(self, statement: dict[str, Any]) -> None:
         self.taskd("prefs", "set", statement["key"], statement["value"])
+        self.watch.said(statement["key"], statement["value"])
 
     def heard(self, message: Message, devices: list[str]) -> None:
         """A reminder was shown: answer it once awake, after a short, noisy delay."""
@@ -262,14 +278,14 @@ class World:
             return
         habits = self.persona.habits
         truth = self.truth()
-        via = self._via(truth["channel"], devices)
+        via = self._via(self.persona.behaves.get("channel") or truth["channel"], devices)
         key = task["key"]
         now_minutes = self.local().hour * 60 + self.local().minute
         if task["snoozes"] < habits["snooze_habit"] and self.rng.random() < habits["snooze_chance"]:
             task["snoozes"] += 1
             self.snooze(task_id, truth["snooze"], via)
             return
-        if key and not task["later"]:
+        if key in TIME_KEYS and not task["later"]:
             wanted = minutes(self.persona.acts_as(key, self.day()))
             later = (wanted - now_minutes) % 1440
             if 20 <= later <= 6 * 60:
@@ -284,13 +300,15 @@ class World:
 
     def _via(self, favourite: str, devices: list[str]) -> str:
         """Through the favourite device when it showed the reminder, now and then through another
-        one that did, else at the command line."""
-        roll = self.rng.random()
-        if favourite in devices and roll < self.persona.habits["via_chance"]:
+        one that did, else at the command line. A persona that answers through actions only never
+        uses the command line: the favourite when it showed the reminder, else one that did."""
+        roll = self.via_rng.random()
+        if favourite in devices and (roll < self.persona.habits["via_chance"]
+                                     or self.persona.answers == "actions"):
             return favourite
         others = [d for d in devices if d != favourite]
-        if others and roll > 0.9:
-            return self.rng.choice(others)
+        if others and (roll > 0.9 or self.persona.answers == "actions"):
+            return self.via_rng.choice(others)
         return "cli"
 
     def snooze(self, task_id: int, typical: int, via: str) -> None:
@@ -318,6 +336,9 @@ class World:
             weeks = (day - START).days / 7
             if weeks in SNAPSHOT_WEEKS:
                 self.snapshot(int(weeks))
+        self.watch.finish(self.engine.url)
+        self.outcome.stated_violations = list(self.watch.violations)
+        self.outcome.acting = self.watch.as_json()
         self.check_forget()
         self.outcome.counts = dict(self.counts)
         from taskd.store.db import dispose_all
@@ -338,7 +359,9 @@ class World:
                 self.engine.tick(self.now)
                 for run_id in sorted(self.shown):
                     message, devices = self.shown.pop(run_id)
+                    self.watch.shown(message, self.tried.get(run_id, []), self.day(), self.awake)
                     self.heard(message, devices)
+                self.tried.clear()
                 continue
             if action is not None and action <= self.now:
                 heapq.heappop(self.queue)[2]()

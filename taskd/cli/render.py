@@ -90,9 +90,11 @@ def _first_next(data: Data) -> datetime | None:
 
 # add, parse, list, show, edit
 def render_add(data: Data) -> list[Any]:
+    from taskd.learn.acting import schedule_with_quiet
+
     if data.get("edited"):  # a change request: the task it changed
         return render_edit(data)
-    lines: list[Any] = [added_line(data["title"] or "Reminder", data["schedule"],
+    lines: list[Any] = [added_line(data["title"] or "Reminder", schedule_with_quiet(data),
                                    at(data["first"]), data["tz"], data["id"]), *_notes(data)]
     lines += [f"  [yellow]! {_escape(w)}[/yellow]" for w in data.get("warnings") or []]
     if key := data.get("saved_pref"):
@@ -102,9 +104,12 @@ def render_add(data: Data) -> list[Any]:
 
 
 def render_parse(data: Data) -> list[Any]:
+    from taskd.learn.acting import schedule_with_quiet
+
     zone = data["tz"]
     lines: list[Any] = [
-        added_line(data["title"] or "Reminder", data["schedule"], at(data["first"]), zone, None),
+        added_line(data["title"] or "Reminder", schedule_with_quiet(data), at(data["first"]), zone,
+                   None),
         f"  kind: {data['kind']}   zone: {zone}" + (f"   rrule: {data['rrule']}"
                                                     if data["rrule"] else "")]
     lines += [f"  → {when(iso, zone)}" for iso in data["next"]]
@@ -130,6 +135,8 @@ def render_list(rows: list[Data]) -> list[Any]:
 
 
 def render_show(data: Data) -> list[Any]:
+    from taskd.learn.acting import delivery_lines
+
     zone = data["tz"]
     lines: list[Any] = [f"[bold]#{data['id']} {_escape(data['title'])}[/bold]  "
                         f"[dim]{data['status']}[/dim]", f"  {data['schedule']}  ({zone})"]
@@ -137,6 +144,7 @@ def render_show(data: Data) -> list[Any]:
         lines.append(f"  [dim]RRULE:{data['rrule']}[/dim]")
     lines.append(f"  kind: {data['kind']}   from: {_escape(data['source_text'])!s}")
     lines += [f"  → {when(iso, zone)}" for iso in data["next"]]
+    lines += [f"  [dim]{_escape(line)}[/dim]" for line in delivery_lines(data)]
     lines += [f"  [dim]{when(run['scheduled_for'], zone)}  {run['state']}"
               f"{' (late)' if run['late'] else ''}[/dim]" for run in data["runs"]]
     return lines

@@ -72,16 +72,19 @@ def prefs_if_any(core: Core) -> dict[str, TimePref] | None:
         return time_prefs(handle)
 
 
-def preview(parsed: Parsed) -> dict[str, Any]:
+def preview(parsed: Parsed, core: Core | None = None) -> dict[str, Any]:
     """The parse object, plus what its one-line rendering needs: the schedule in words and the
-    first fire (`next` may be cut to zero by `--count 0`)."""
+    first fire (`next` may be cut to zero by `--count 0`); `held_by_quiet_hours` when quiet hours
+    are in force (taskd.learn.acting)."""
     from taskd.core.views import schedule_words
+    from taskd.learn.acting import quiet_preview
 
     resolved = parsed.resolved
     assert resolved is not None
     return {**parsed.to_json(),
             "schedule": schedule_words(resolved.rrule, resolved.first, resolved.zone),
-            "first": resolved.first.isoformat()}
+            "first": resolved.first.isoformat(),
+            "held_by_quiet_hours": quiet_preview(core, parsed)}
 
 
 def add(core: Core, text: str, *, tz: str | None = None, dry_run: bool = False) -> dict[str, Any]:
@@ -133,7 +136,7 @@ def add(core: Core, text: str, *, tz: str | None = None, dry_run: bool = False) 
         from taskd.agent.receipts import add_warnings
 
         warnings += add_warnings(parsed.text, settings)
-    shown = preview(parsed)
+    shown = preview(parsed, core)
     return {"id": task_id, "saved": not dry_run, "schedule": shown.pop("schedule"), **shown,
             "warnings": warnings,
             # the habit the text stated and `add` kept as a preference (None: none, or a dry run)
@@ -175,7 +178,7 @@ def parse(core: Core, text: str, *, now: str | datetime | None = None, tz: str |
     parsed = extract(settings, text, moment, settings.timezone, prefs_if_any(core), count)
     if parsed.resolved is None:
         raise ask(parsed)
-    return preview(parsed)
+    return preview(parsed, core)
 
 
 def list_tasks(core: Core, *, include_all: bool = False) -> list[dict[str, Any]]:
@@ -200,4 +203,8 @@ def show(core: Core, task_id: int, *, count: int = 5) -> dict[str, Any]:
         task = repo.get(handle, task_id)
         data = task_json(task, moment, count)
         data["runs"] = [run_json(r) for r in repo.runs_for(handle, task_id, limit=5)]
+        from taskd.learn import acting  # which channels deliver it and why; quiet hours' effect
+
+        data["delivery"] = acting.describe(task, core.settings, acting.load(
+            handle, core.settings.timezone), data["next"])
     return data

@@ -7,14 +7,14 @@ webhook or one SMTP server. The engine's delivery pool is sized from these limit
 
 from __future__ import annotations
 
-import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 from taskd.deliver.base import Channel, DeliveryError
 
 if TYPE_CHECKING:
+    from taskd.learn.channel import ChannelPref, Route
     from taskd.settings import Settings
     from taskd.store.tables import Task
 
@@ -116,13 +116,17 @@ def build(settings: Settings) -> dict[str, Channel]:
     return channels
 
 
+def routes_for(task: Task, settings: Settings, available: Collection[str],
+               pref: ChannelPref | None = None) -> Route:
+    """The task's own channels when it names some, else the channel preference in force (with the
+    defaults behind it), else the configured defaults (taskd.learn.channel decides and says why)."""
+    from taskd.learn.channel import route
+
+    return route(task.channels_json, settings.default_channels, available, pref)
+
+
 def names_for(task: Task, settings: Settings) -> list[str]:
     """The task's own channels when it names some, else the configured defaults."""
-    if task.channels_json:
-        try:
-            names = json.loads(task.channels_json)
-            if isinstance(names, list) and names:
-                return [str(n) for n in names]
-        except ValueError:
-            pass
-    return list(settings.default_channels) or ["console"]
+    from taskd.learn.channel import own_channels
+
+    return own_channels(task.channels_json) or list(settings.default_channels) or ["console"]

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from taskd.deliver.base import Channel
-from taskd.deliver.registry import BrokenChannel, names_for
+from taskd.deliver.registry import BrokenChannel, routes_for
 from taskd.deliver.retry import Attempt, send_with_retries
 from taskd.fire.agent import AgentContext, prepare
 from taskd.fire.message import Message
@@ -21,6 +21,7 @@ from taskd.resolve.zones import get_zone
 
 if TYPE_CHECKING:
     from taskd.agent.runner import AgentRun
+    from taskd.learn.channel import ChannelPref
     from taskd.settings import Settings
     from taskd.store.tables import Run, Task
 
@@ -53,10 +54,12 @@ def build_message(task: Task, run: Run, fired_at: datetime, body: str | None = N
 def fire_run(task: Task, run: Run, settings: Settings, channels: Mapping[str, Channel],
              now: Callable[[], datetime], *, stop: threading.Event | None = None,
              already_ok: frozenset[str] = frozenset(),
-             agent: AgentContext | None = None) -> FireResult:
+             agent: AgentContext | None = None,
+             channel_pref: ChannelPref | None = None) -> FireResult:
     """Deliver `run` to the task's channels, skipping channels that already took it (a re-fire
     after a crash should not e-mail twice when the e-mail had gone out). An agent task asks the
-    model first (`agent`: what the store knew before the run)."""
+    model first (`agent`: what the store knew before the run). `channel_pref`: the channel
+    preference row (taskd.learn.acting), for a task that names no channel."""
     assert run.id is not None
     fired_at = now()
     body: str | None = None
@@ -75,8 +78,13 @@ def fire_run(task: Task, run: Run, settings: Settings, channels: Mapping[str, Ch
 
     copy_for = for_channels(message, settings, now)  # each channel's own answer links
     errors: list[str] = [step_error] if step_error else []
-    for name in names_for(task, settings):
+    plan = routes_for(task, settings, channels, channel_pref)
+    shown, first_errors = False, len(errors)
+    for name in (*plan.names, *plan.fallback):
+        if name in plan.fallback and shown:
+            break  # the preferred channel showed it: the defaults behind it stay quiet
         if name in already_ok:
+            shown = True
             continue
         channel = channels.get(name) or BrokenChannel(name, f"no channel named {name!r} in config")
         ok, attempts, interrupted = send_with_retries(channel, copy_for(name), now, stop)
@@ -85,6 +93,10 @@ def fire_run(task: Task, run: Run, settings: Settings, channels: Mapping[str, Ch
             result.interrupted = True
         if not ok:
             errors.append(f"{name}: {attempts[-1].detail}")
+        elif not attempts[-1].detail.startswith("skipped"):
+            shown = True
+    if plan.fallback and shown and not result.interrupted:
+        del errors[first_errors:]  # a default channel delivered what the preferred one could not
     if errors:
         result.ok = False
         result.error = "; ".join(errors)

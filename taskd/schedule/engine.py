@@ -17,6 +17,7 @@ from taskd.deliver.base import Channel
 from taskd.errors import NotFound, TaskdError
 from taskd.fire.agent import AgentContext
 from taskd.fire.run import FireResult, fire_run
+from taskd.learn import acting
 from taskd.schedule import claims, crash, nodes
 from taskd.schedule.claims import Claimed, Owner
 from taskd.schedule.policy import Defaults, from_config
@@ -83,6 +84,7 @@ class Engine:
         self.last_tick: datetime | None = None
         self.last_error: str | None = None
         self.totals = {"delivered": 0, "failed": 0, "missed": 0, "skipped": 0}
+        self.prefs = acting.NOTHING  # quiet hours and channel in force, loaded at each claim
         self.reload(settings)
 
     @property
@@ -167,6 +169,9 @@ class Engine:
         with session(self.url, write=True) as db:
             batch, stats = claims.claim_due(db, moment, self.defaults, self.batch,
                                                  self._owner())
+            if batch:  # preferences that act: quiet hours hold, the channel routes
+                self.prefs = acting.load(db, self.settings.timezone)
+                batch = acting.hold(db, batch, moment, self.prefs)
         report.missed += stats.missed
         report.skipped += stats.skipped
         report.cancelled += stats.cancelled
@@ -222,7 +227,8 @@ class Engine:
         try:
             context = self._agent_context(item) if item.task.kind == "agent" else None
             return fire_run(item.task, item.run, self.settings, self.channels, self.clock.now,
-                            stop=self.stop, already_ok=item.already_ok, agent=context)
+                            stop=self.stop, already_ok=item.already_ok, agent=context,
+                            channel_pref=self.prefs.channel)
         except TaskdError as exc:  # e.g. a bad [agent] table: the run fails with that one line
             return FireResult(item.run.id, False, self.clock.now(), error=exc.message)
         except Exception as exc:  # a bug in one run must not strand the others claimed
@@ -278,6 +284,7 @@ class Engine:
             if task.status == "deleted":
                 raise NotFound(f"no task #{task_id}")
             run = claims.create_manual(db, task, moment, owner=self._owner())
+            self.prefs = acting.load(db, self.settings.timezone)
             repo.record(db, "run_now", moment, task.id)
             item = Claimed(run, task)
         assert run.id is not None

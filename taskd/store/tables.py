@@ -14,8 +14,9 @@ TASK_STATUSES = ("active", "paused", "done", "deleted")
 # quiet: an agent task whose condition did not hold ran, and rightly delivered nothing.
 # unchecked: an agent task's verdict needed outside data and rests on no tool result.
 # cancelled / superseded: a planned run that never happened (its task ended / an edit replaced it).
+# held: it fell due in quiet hours at a time the user did not state; a later run delivers it.
 RUN_STATES = ("pending", "claimed", "delivered", "quiet", "unchecked", "failed", "missed", "skipped",
-              "cancelled", "superseded")
+              "held", "cancelled", "superseded")
 
 
 def _instant(nullable: bool = False, index: bool = False) -> datetime:

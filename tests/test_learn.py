@@ -173,3 +173,15 @@ def test_learned_times_reach_the_model_prompt_and_learning_ones_do_not(run, cloc
     assert set(used) == {"morning"}
     line = now_values("x", clock.now(), "Europe/Berlin", used)["prefs"]
     assert "morning 07:30" in line and "evening" not in line
+
+
+def test_answers_from_taskds_own_faces_teach_no_channel(run, clock) -> None:  # type: ignore[no-untyped-def]
+    """The web page and an agent (MCP) are where the user typed, not where a reminder reached
+    them: ten answers there must not make "web" or "mcp" the learned channel."""
+    for via in ("web", "mcp", "web", "web", "mcp", "web", "hook", "web", "mcp", "web"):
+        added = run("add", "stretch in 5 minutes", "--json").json()
+        assert run("done", str(added["id"]), "--via", via).code == 0
+        clock.advance(timedelta(hours=3))
+    row = prefs(run)["channel"]
+    assert row["value"] in (None, "hook"), row
+    assert "web" not in row["why"] and "mcp" not in row["why"]

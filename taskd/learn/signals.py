@@ -168,12 +168,16 @@ def _snooze_shifts(snoozes: list[Happened], evidence: Evidence) -> None:
             evidence.kinds[key]["snoozed later"] += 1
 
 
+# taskd's own faces: an answer typed there came through no delivery channel.
+FACES = frozenset({"cli", "web", "mcp", "api"})
+
+
 def _answer(event: Happened, evidence: Evidence) -> None:
     # Only an answer that came back through a channel says which one the user answers. An answer
-    # typed at the CLI does not: the reminder may have been seen on any device that showed it, and
-    # crediting them all would only favour whichever channel is always on.
+    # typed at the CLI, the web page or an agent does not: the reminder may have been seen on any
+    # device that showed it, and crediting them all would only favour whichever is always on.
     via = event.data.get("via")
-    if isinstance(via, str) and via and via != "cli":
+    if isinstance(via, str) and via and via not in FACES:
         evidence.channels[via].append(Observation(1.0, event.at, 1.0))
         evidence.kinds["channel"][f"answered via {via}"] += 1
 

@@ -159,7 +159,7 @@ def register(server: MCPServer, core: Core) -> None:
     def complete_task(id: TaskId) -> Annotated[CallToolResult, Task]:
         """The user did it: a one-time task is finished; a recurring task's current reminder is
         answered and the task goes on to its next time (see `next`)."""
-        return call(lambda: core.done(id))
+        return call(lambda: core.done(id, via="mcp"))
 
     @tool("Snooze a task", _write())
     def snooze_task(
@@ -171,7 +171,7 @@ def register(server: MCPServer, core: Core) -> None:
         """Remind again later. After a reminder fired, it comes again `duration` from now; a
         reminder that has not fired yet is put off by `duration` (never earlier than planned).
         A recurring task's later times keep theirs."""
-        return call(lambda: core.snooze(id, duration=duration))
+        return call(lambda: core.snooze(id, duration=duration, via="mcp"))
 
     @tool("Pause a task", _write(idempotent=True))
     def pause_task(

@@ -83,7 +83,7 @@ def _offline_status(settings: Settings) -> dict[str, Any]:
 def status(as_json: bool) -> None:
     """Is the service up? Tasks, next fire, last error. Exit 0 either way."""
     from taskd.redact import redact
-    from taskd.schedule.control import request
+    from taskd.schedule.control import api_places, request
     from taskd.schedule.lock import holder
     from taskd.terminal import shown
 
@@ -98,6 +98,7 @@ def status(as_json: bool) -> None:
         if pid:  # locked but not answering: starting, stopping or stuck
             data.update(pid=pid, note="the service holds the lock but does not answer")
     data.update(_offline_status(settings))
+    data["api"] = api_places(settings, data.get("service"))
     if data["up"] and data["service"].get("last_error"):
         data["last_error"] = data["service"]["last_error"]
     if as_json:

@@ -22,8 +22,8 @@ from taskd.errors import TaskdError, Unreachable
 if TYPE_CHECKING:
     from taskd.settings import Settings
 
-EXIT_CODES = {"bad_input": 1, "not_found": 1, "conflict": 1, "needs_clarification": 3,
-              "unreachable": 4}
+EXIT_CODES = {"needs_clarification": 3,
+              "unreachable": 4}  # every other code: 1
 
 
 class UnixConnection(http.client.HTTPConnection):

@@ -41,6 +41,9 @@ def test_add_then_list_and_show_are_what_the_cli_prints(api: ApiService) -> None
     cli = run_cli(api.home, "show", str(added["id"]), "--json")
     assert cli.returncode == 0, cli.stderr
     assert shown == json.loads(cli.stdout)
+    assert len(shown["next"]) == 5
+    assert len(api.unix("GET", f"/v1/tasks/{added['id']}?count=2").json()["next"]) == 2
+    assert api.unix("GET", f"/v1/tasks/{added['id']}?count=0").status == 400
     listed = api.unix("GET", "/v1/tasks").json()
     assert listed == json.loads(run_cli(api.home, "list", "--json").stdout)
     assert added["id"] in [t["id"] for t in listed]
@@ -93,6 +96,9 @@ def test_parse_resolves_without_storing(api: ApiService) -> None:
     bad = api.unix("POST", "/v1/parse", {"text": "x at 5pm", "now": "yesterday-ish"})
     assert bad.status == 400 and bad.error["code"] == "bad_input"
     assert api.unix("POST", "/v1/parse", {"text": "call mom"}).status == 422
+    chosen = api.unix("POST", "/v1/parse", {"text": "gym at 6pm", "backend": "rules"})
+    assert chosen.status == 200 and chosen.json()["next"]
+    assert api.unix("POST", "/v1/parse", {"text": "gym at 6pm", "backend": "magic"}).status == 400
 
 
 def test_edit_by_fields_and_by_words(api: ApiService) -> None:

@@ -105,3 +105,53 @@ def test_optional_routers_public_paths_and_tcp_mounts(parts: FakeMount, taskd_ho
         server.close()
     assert parts.events == ["start", "stop"]
     assert not settings.paths.socket.exists()
+
+
+class BrokenCore:
+    """A core with a bug in one method and a database away in another."""
+
+    def list_tasks(self, **_: Any) -> Any:
+        raise RuntimeError("a bug, with /secret/paths in its message")
+
+    def prefs(self) -> Any:
+        from sqlalchemy.exc import OperationalError
+
+        raise OperationalError("SELECT 1", {}, Exception("database is locked"))
+
+
+def test_a_bug_is_a_500_body_without_a_trace(taskd_home: Path) -> None:
+    from taskd import settings as settings_mod
+    from taskd.schedule.control import UnixConnection
+
+    settings = settings_mod.load()
+    ctx = ApiContext(settings=settings, clock=FakeClock(datetime_utc()), core=BrokenCore())
+    server = ApiServer(ctx)
+    server.start()
+    try:
+        bug = send(UnixConnection(str(settings.paths.socket), 10), "GET", "/v1/tasks")
+        assert bug.status == 500
+        assert bug.json() == {"error": "internal error: RuntimeError", "code": "internal"}
+        busy = send(UnixConnection(str(settings.paths.socket), 10), "GET", "/v1/prefs")
+        assert busy.status == 503 and busy.json()["code"] == "unreachable"
+        assert "try again" in busy.json()["error"]
+    finally:
+        server.close()
+
+
+def test_a_socket_path_too_long_is_one_clear_error(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from taskd import settings as settings_mod
+    from taskd.errors import TaskdError
+
+    home = tmp_path / ("x" * 120)
+    monkeypatch.setenv("TASKD_HOME", str(home))
+    settings = settings_mod.load()
+    server = ApiServer(ApiContext(settings=settings, clock=FakeClock(datetime_utc()), core=None))
+    with pytest.raises(TaskdError, match=r"cannot make the API socket .*shorter"):
+        server.start()
+
+
+def datetime_utc() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime(2026, 11, 21, 9, tzinfo=UTC)

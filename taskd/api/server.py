@@ -57,9 +57,11 @@ def unix_socket(path: Path) -> socket.socket:
     old = os.umask(0o177)  # created 0600 from the start: no window where it is open to others
     try:
         sock.bind(str(path))
-    except OSError:
+    except OSError as exc:
         sock.close()
-        raise
+        why = exc.strerror or str(exc)  # e.g. a path past the 107 bytes AF_UNIX allows
+        raise TaskdError(f"cannot make the API socket {path}: {why} (set TASKD_HOME or "
+                         "XDG_RUNTIME_DIR to a shorter, writable folder)") from None
     finally:
         os.umask(old)
     os.chmod(path, 0o600)
@@ -123,7 +125,7 @@ class ApiServer:
         path = settings.paths.socket
         try:
             listeners.insert(0, (unix_socket(path), False))
-        except OSError:
+        except (OSError, TaskdError):
             for sock, _ in listeners:
                 sock.close()
             raise

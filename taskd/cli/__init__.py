@@ -43,7 +43,7 @@ def _register() -> None:
     import importlib
 
     # Command families that arrive with their subsystems (the service, the local model).
-    for name in ("service", "model", "exchange", "mcp"):
+    for name in ("service", "model", "exchange", "api", "mcp"):
         try:
             module = importlib.import_module(f"taskd.cli.{name}")
         except ModuleNotFoundError as exc:

@@ -115,3 +115,13 @@ def test_every_route_the_app_serves_is_documented(api: ApiService, document: dic
     documented = {(method, path) for path, item in document["paths"].items() for method in item}
     assert served == documented
     assert set(CONTRACT) <= served
+
+
+def test_the_faces_that_plug_in_are_served(api: ApiService, document: dict[str, Any]) -> None:
+    """The web page and the answer links are optional routers (a missing module is skipped): both
+    must be in the app taskd ships, or every link in every delivery would 404."""
+    paths = document["paths"]
+    act = [p for p in paths if p.startswith("/v1/runs/") and p.endswith("/act")]
+    assert act and {"get", "post"} <= set(paths[act[0]]), "the answer links are not served"
+    page = api.unix("GET", "/")
+    assert page.status == 200 and b"<html" in page.body.lower(), "the web page (GET /) is not served"

@@ -1,9 +1,8 @@
-"""Answer links at unit level: the key file, signing, expiry, tampering, single use, the URL base."""
+"""Answer links at unit level: signing, expiry, tampering, single use, the URL base (the key
+itself: test_actions_keys)."""
 
 from __future__ import annotations
 
-import os
-import stat
 from datetime import timedelta
 from pathlib import Path
 
@@ -34,19 +33,6 @@ def _settings(home: Path, config: str = "") -> settings_mod.Settings:
     home.mkdir(parents=True, exist_ok=True)
     (home / "config.toml").write_text(config)
     return settings_mod.load()
-
-
-def test_key_is_made_once_mode_0600_and_a_readable_one_is_replaced(taskd_home: Path) -> None:
-    settings = _settings(taskd_home)
-    key = actions.load_key(settings)
-    path = taskd_home / "action.key"
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and len(key) == 32
-    actions._keys.clear()
-    assert actions.load_key(settings) == key  # read back, not remade
-    os.chmod(path, 0o644)
-    actions._keys.clear()
-    assert actions.load_key(settings) != key  # someone else may have read it
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
 def test_signature_binds_run_action_channel_and_expiry() -> None:

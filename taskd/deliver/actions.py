@@ -1,7 +1,10 @@
 """Answers a delivery carries: Done, Snooze (the learned default), Snooze 1 h.
 
 Each answer is a signed, single-use link of the API, `/v1/runs/{id}/act?action=…&via=…&exp=…&sig=…`:
-HMAC-SHA256 over (run, action, via, expiry) with a key made once and kept 0600 in the data dir.
+HMAC-SHA256 over (run, action, via, expiry) with a key made once per database and kept in it
+(table secrets, migration m009), so every node on one database signs and verifies alike: a link
+one service sent is answered by whichever one the address reaches. A node's key file from before
+(`action.key` in the data dir) is moved in when the database has no key yet, then left unused.
 Holding the link is the permission, so the act route needs no API token; the signature binds the
 channel (`via`) too, so the learner hears which channel the user answers through. Links expire
 after a week; a run is answered once (table action_answers, migration m008), whichever channel
@@ -28,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
-from taskd.errors import BadInput
+from taskd.errors import BadInput, TaskdError
 
 if TYPE_CHECKING:
     from taskd.fire.message import Message
@@ -36,13 +39,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("taskd.deliver")
 
-KEY_FILE = "action.key"
+KEY_FILE = "action.key"  # where a node kept its own key before m009; read once, to move it
+SECRET = "action_key"  # its row in the database's `secrets` table
 LIFETIME = timedelta(days=7)
 # The answers, in the order they are offered. "snooze" takes the learned default length.
 ACTIONS = ("done", "snooze", "snooze_1h")
 ONE_HOUR = timedelta(hours=1)
 
-_keys: dict[Path, bytes] = {}
+_keys: dict[str, bytes] = {}  # by database URL: one query per process, not one per delivery
+_noted: set[Path] = set()
 _lock = threading.Lock()
 
 
@@ -56,61 +61,121 @@ class BadLink(BadInput):
 
 
 def key_path(settings: Settings) -> Path:
+    """Where this node kept its own key before the key moved into the database."""
     return settings.paths.data_dir / KEY_FILE
 
 
 def load_key(settings: Settings) -> bytes:
-    """The signing key, made on first use. A key file others can read is replaced: links signed
-    with a key someone else may have copied are not worth honouring."""
-    path = key_path(settings)
+    """The signing key of the database (shared by every node on it), made on first use and cached
+    per database URL. A database without one takes this node's old key file, if it has a usable
+    one, so links already sent keep working; the file is not read again after that."""
+    url = settings.database_url
     with _lock:
-        if path in _keys:
-            return _keys[path]
-        key = _read_key(path)
+        if url in _keys:
+            return _keys[url]
+        key = _read_stored(url)
         if key is None:
-            key = _make_key(path)
-        _keys[path] = key
+            old = _read_file(key_path(settings))
+            key = _store(url, old or secrets.token_bytes(32))
+            if old is not None:
+                _note_file(key_path(settings), moved=key == old)
+        elif key_path(settings).exists():
+            _note_file(key_path(settings), moved=_read_file(key_path(settings), quiet=True) == key)
+        _keys[url] = key
         return key
 
 
-def _read_key(path: Path) -> bytes | None:
+def _decode(value: str) -> bytes:
+    from taskd.store.db import StoreError
+
+    try:
+        key = bytes.fromhex(value.strip())
+    except ValueError:
+        key = b""
+    if len(key) < 32:
+        raise StoreError(f"the database's {SECRET} (table secrets) is not a taskd key: delete "
+                         "that row to make a new one (links sent before stop working)")
+    return key
+
+
+def _read_stored(url: str) -> bytes | None:
+    from taskd.store.db import session
+    from taskd.store.secret_tables import Secret
+
+    with session(url) as db:
+        row = db.get(Secret, SECRET)
+        return None if row is None else _decode(row.value)
+
+
+def _store(url: str, candidate: bytes) -> bytes:
+    """The database's key after offering `candidate`: INSERT … ON CONFLICT DO NOTHING, then SELECT,
+    in one transaction. Of nodes starting at once, one row wins and every node reads that one
+    (PostgreSQL holds a second INSERT of the same name until the first commits; SQLite's BEGIN
+    IMMEDIATE takes turns), so no node ever signs with a key the others do not have."""
+    from datetime import UTC
+
+    from sqlalchemy import select
+
+    from taskd.store.db import session
+    from taskd.store.secret_tables import Secret
+
+    table = Secret.__table__  # type: ignore[attr-defined]
+    row = {"name": SECRET, "value": candidate.hex(), "created_at": datetime.now(UTC)}
+    with session(url, write=True) as db:
+        conn = db.connection()
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            conn.execute(pg_insert(table).values(row).on_conflict_do_nothing(index_elements=["name"]))
+        else:  # SQLite (3.24+), the other database taskd runs on
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            conn.execute(sqlite_insert(table).values(row).on_conflict_do_nothing(
+                index_elements=["name"]))
+        value = conn.execute(select(table.c.value).where(table.c.name == SECRET)).scalar_one()
+    return _decode(value)
+
+
+def _read_file(path: Path, *, quiet: bool = False) -> bytes | None:
+    """A node's old key file, if it is one worth keeping. One others could read is not: links
+    signed with a key someone else may have copied are not worth honouring."""
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
         text = path.read_text().strip()
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise BadInput(f"cannot read {path}: {exc.strerror}") from exc
+        if not quiet:
+            log.warning("cannot read %s (%s): not moved into the database", path, exc.strerror)
+        return None
     if mode & 0o077:
-        log.warning("%s was mode %o: made a new action key (links sent before stop working)",
-                    path, mode)
-        path.unlink(missing_ok=True)
+        if not quiet:
+            log.warning("%s was mode %o: not moved into the database (links signed with it stop "
+                        "working); the file is no longer used", path, mode)
         return None
     try:
         key = bytes.fromhex(text)
     except ValueError:
         key = b""
     if len(key) < 32:
-        log.warning("%s is not a taskd action key: made a new one", path)
-        path.unlink(missing_ok=True)
+        if not quiet:
+            log.warning("%s is not a taskd action key: not moved into the database", path)
         return None
     return key
 
 
-def _make_key(path: Path) -> bytes:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_bytes(32)
-    try:
-        # O_EXCL: two processes starting at once do not both write; the loser reads the winner's.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        existing = _read_key(path)
-        if existing is None:
-            raise BadInput(f"{path}: cannot make the action key") from None
-        return existing
-    with os.fdopen(fd, "w") as file:
-        file.write(key.hex() + "\n")
-    return key
+def _note_file(path: Path, *, moved: bool) -> None:
+    """Say once per process what became of the old key file. It is left in place (a backup, and
+    an older taskd on this data dir still finds it), but never read for signing again."""
+    if path in _noted:
+        return
+    _noted.add(path)
+    if moved:
+        log.info("the action key is kept in the database now (every node shares it): %s is no "
+                 "longer used and may be deleted", path)
+    else:
+        log.warning("%s is no longer used: the database holds the action key every node shares "
+                    "(links this node signed with the file stop working); it may be deleted", path)
 
 
 def sign(key: bytes, run_id: int, action: str, via: str, exp: int) -> str:
@@ -221,8 +286,8 @@ def links(settings: Settings, run_id: int, via: str, now: datetime,
 def for_channels(message: Message, settings: Settings,
                  now: Callable[[], datetime]) -> Callable[[str], Message]:
     """A function giving the message as each channel gets it: with that channel's own links. The
-    snooze label is read once per run. Never fails the delivery: without a key (an unwritable
-    data dir) the message goes out without answers."""
+    snooze label is read once per run. Never fails the delivery: without a key (the database
+    refused it) the message goes out without answers."""
     from dataclasses import replace
 
     label: list[str] = []
@@ -239,7 +304,7 @@ def for_channels(message: Message, settings: Settings,
             if not label:
                 label.append(default_snooze_label(settings))
             found = links(settings, message.run_id, channel, moment, label[0])
-        except (BadInput, OSError) as exc:
+        except (TaskdError, OSError) as exc:
             log.warning("delivery without answers: %s", getattr(exc, "message", exc))
             return message
         return replace(message, actions=found, answer=answer)

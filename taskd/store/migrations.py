@@ -150,3 +150,13 @@ def m008_action_answers(conn: Connection) -> None:
     from taskd.store.action_tables import ActionAnswer
 
     ActionAnswer.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
+
+
+@migration
+def m009_secrets(conn: Connection) -> None:
+    # Secrets every node on the database shares (the action-link key, until now a file per node's
+    # data dir, so a link signed by one node failed on another). A new table only; the key file
+    # is moved in on first use (taskd.deliver.actions), not here: a migration cannot see TASKD_HOME.
+    from taskd.store.secret_tables import Secret
+
+    Secret.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]

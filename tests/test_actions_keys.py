@@ -170,6 +170,8 @@ def test_concurrent_offers_store_one_key(url: str) -> None:
     every caller gets it back (a read-then-insert would fail or hand out two keys)."""
     barrier = threading.Barrier(6)
     got: list[bytes] = []
+    with session(url):  # the schema first: this is the key's race, not the first migration's
+        pass
 
     def offer(index: int) -> None:
         barrier.wait(20)

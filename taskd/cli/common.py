@@ -14,18 +14,18 @@ import click
 
 from taskd import settings as settings_mod
 from taskd.clock import Clock, SystemClock
+from taskd.core import MAX_ID
 from taskd.errors import NotFound
 from taskd.terminal import STEERING
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from taskd.core import Core
     from taskd.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# The largest id any store can hold: PostgreSQL's INTEGER key (SQLite's is wider).
-MAX_ID = 2**31 - 1
 
 
 class TaskIdType(click.ParamType):
@@ -111,6 +111,26 @@ def emit_json(data: Any) -> None:
 
 
 _JSON_STEERING = re.compile(f"[{STEERING}]")
+
+
+def make_core(settings: Settings | None = None, *,
+              fire: Callable[[int], int] | None = None) -> Core:
+    """The core every command calls: this command's settings and clock; each write pokes the
+    service (it also polls, so a service that is down loses nothing)."""
+    from taskd.core import Core
+
+    settings = settings or load_settings()
+    return Core(settings, clock(), on_change=lambda: notify_service(settings), fire=fire)
+
+
+def emit(data: Any, as_json: bool, lines: Callable[[Any], list[Any]]) -> None:
+    """`--json`: the data; else its human rendering (a pure function of the data)."""
+    if as_json:
+        emit_json(data)
+        return
+    from taskd.cli.render import emit as show
+
+    show(lines(data))
 
 
 def notify_service(settings: Settings) -> None:

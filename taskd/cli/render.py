@@ -1,19 +1,28 @@
-"""Human output: short, coloured, times in the task's own zone."""
+"""Human output: short, coloured, times in the task's own zone.
+
+Every `render_*` function is a pure function of the plain data a `Core` method returns (the
+object `--json` prints, after a JSON round trip) plus settings such as the zone, so the thin
+client prints exactly what the in-process CLI prints. They return lines: a `str` is rich
+markup, a `Plain` is echoed as it is, anything else is a rich renderable (a table); `emit`
+prints them. Imports: the standard library, and rich inside functions.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
-from taskd.resolve import upcoming
-from taskd.resolve.words import describe_once, describe_rule
-from taskd.resolve.zones import get_zone
 from taskd.terminal import shown
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from taskd.store.tables import Run, Task
+Data = dict[str, Any]
+
+
+class Plain(str):
+    """A line printed as it is (no rich markup), as the commands that used click.echo print."""
 
 
 def console() -> Console:
@@ -30,49 +39,30 @@ def console() -> Console:
     return _SafeConsole(highlight=False, soft_wrap=True)
 
 
-def when(instant: datetime | None, zone_name: str) -> str:
+def emit(lines: list[Any]) -> None:
+    """Print what a renderer returned, on stdout."""
+    import click
+
+    out: Console | None = None
+    for line in lines:
+        if isinstance(line, Plain):
+            click.echo(str(line))
+        else:
+            out = out or console()
+            out.print(line)
+
+
+def at(iso: str | None) -> datetime | None:
+    return datetime.fromisoformat(iso) if iso else None
+
+
+def when(instant: datetime | str | None, zone_name: str) -> str:
     if instant is None:
         return "—"
-    local = instant.astimezone(get_zone(zone_name))
+    if isinstance(instant, str):
+        instant = datetime.fromisoformat(instant)
+    local = instant.astimezone(ZoneInfo(zone_name))
     return f"{local:%a %d %b, %H:%M} {local.tzname()}"
-
-
-def schedule_words(rrule: str | None, first: datetime, zone_name: str) -> str:
-    if rrule:
-        return describe_rule(rrule)
-    return describe_once(first.astimezone(get_zone(zone_name)))
-
-
-def task_next(task: Task, moment: datetime, count: int) -> list[datetime]:
-    """The next fires as the engine will fire them: the first is the store's next_fire_at (kept
-    true by taskd.store.repo through edits, snoozes and pauses), then the rule after it."""
-    if task.status not in ("active", "paused") or task.next_fire_at is None:
-        return []
-    first = task.next_fire_at
-    if not task.rrule or count <= 1:
-        return [first]
-    dtstart = datetime.fromisoformat(task.dtstart) if task.dtstart else None
-    return [first, *upcoming(task.rrule, dtstart, task.tz, task.first_at, max(first, moment),
-                             count - 1)]
-
-
-def task_json(task: Task, moment: datetime, count: int = 3) -> dict[str, Any]:
-    zone = get_zone(task.tz)
-    return {
-        "id": task.id,
-        "title": task.title,
-        "kind": task.kind,
-        "message": task.message,
-        "status": task.status,
-        "tz": task.tz,
-        "rrule": task.rrule,
-        "schedule": schedule_words(task.rrule, task.first_at, task.tz),
-        "next": [t.astimezone(zone).isoformat() for t in task_next(task, moment, count)],
-        "paused_until": task.paused_until.astimezone(zone).isoformat() if task.paused_until else None,
-        "source_text": task.source_text,
-        "backend": task.backend,
-        "created_at": task.created_at.isoformat(),
-    }
 
 
 def added_line(title: str, words: str, first: datetime | None, zone: str,
@@ -90,59 +80,140 @@ def _escape(text: str, *, block: bool = False) -> str:
     return escape(shown(text, block=block))
 
 
-def tasks_table(tasks: list[Task], moment: datetime) -> Any:
+def _notes(data: Data) -> list[Any]:
+    return [f"  [dim]· {_escape(note)}[/dim]" for note in data.get("assumptions") or []]
+
+
+def _first_next(data: Data) -> datetime | None:
+    return at(data["next"][0]) if data["next"] else None
+
+
+# add, parse, list, show, edit
+def render_add(data: Data) -> list[Any]:
+    if data.get("edited"):  # a change request: the task it changed
+        return render_edit(data)
+    lines: list[Any] = [added_line(data["title"] or "Reminder", data["schedule"],
+                                   at(data["first"]), data["tz"], data["id"]), *_notes(data)]
+    lines += [f"  [yellow]! {_escape(w)}[/yellow]" for w in data.get("warnings") or []]
+    if key := data.get("saved_pref"):
+        lines.append(f"  [dim]· saved as your {key.replace('_', ' ')} "
+                     f"(`taskd prefs forget {key}` undoes it)[/dim]")
+    return lines
+
+
+def render_parse(data: Data) -> list[Any]:
+    zone = data["tz"]
+    lines: list[Any] = [
+        added_line(data["title"] or "Reminder", data["schedule"], at(data["first"]), zone, None),
+        f"  kind: {data['kind']}   zone: {zone}" + (f"   rrule: {data['rrule']}"
+                                                    if data["rrule"] else "")]
+    lines += [f"  → {when(iso, zone)}" for iso in data["next"]]
+    return lines + _notes(data)
+
+
+def render_list(rows: list[Data]) -> list[Any]:
+    if not rows:
+        return ['No tasks yet. Try: taskd add "remind me to stretch in 2 minutes"']
     from rich.table import Table
 
     table = Table(box=None, header_style="bold", pad_edge=False)
     for name in ("#", "title", "schedule", "next", "status"):
         table.add_column(name)
-    for task in tasks:
-        fires = task_next(task, moment, 1)
-        status = task.status
-        if task.status == "paused" and task.paused_until:
-            status += f" until {when(task.paused_until, task.tz)}"
-        style = {"paused": "yellow", "done": "dim"}.get(task.status, "")
-        table.add_row(str(task.id), _escape(task.title),
-                      schedule_words(task.rrule, task.first_at, task.tz),
-                      when(fires[0] if fires else None, task.tz), status, style=style)
-    return table
+    for row in rows:
+        status = row["status"]
+        if status == "paused" and row["paused_until"]:
+            status += f" until {when(row['paused_until'], row['tz'])}"
+        style = {"paused": "yellow", "done": "dim"}.get(row["status"], "")
+        table.add_row(str(row["id"]), _escape(row["title"]), row["schedule"],
+                      when(_first_next(row), row["tz"]), status, style=style)
+    return [table]
 
 
-def run_json(run: Run) -> dict[str, Any]:
-    return {
-        "run_id": run.id,
-        "task_id": run.task_id,
-        "scheduled_for": run.scheduled_for.isoformat(),
-        "fired_at": run.fired_at.isoformat() if run.fired_at else None,
-        "state": run.state,
-        "attempt": run.attempt,
-        "late": run.late,
-        "outcome": run.outcome,
-        "output": run.output,
-        "error": run.error,
-        "agent": agent_json(run),
-    }
+def render_show(data: Data) -> list[Any]:
+    zone = data["tz"]
+    lines: list[Any] = [f"[bold]#{data['id']} {_escape(data['title'])}[/bold]  "
+                        f"[dim]{data['status']}[/dim]", f"  {data['schedule']}  ({zone})"]
+    if data["rrule"]:
+        lines.append(f"  [dim]RRULE:{data['rrule']}[/dim]")
+    lines.append(f"  kind: {data['kind']}   from: {_escape(data['source_text'])!s}")
+    lines += [f"  → {when(iso, zone)}" for iso in data["next"]]
+    lines += [f"  [dim]{when(run['scheduled_for'], zone)}  {run['state']}"
+              f"{' (late)' if run['late'] else ''}[/dim]" for run in data["runs"]]
+    return lines
 
 
-def agent_json(run: Run) -> dict[str, Any] | None:
-    """What an agent run sent the model and got back; None for runs that asked no model."""
-    if run.model is None and run.prompt is None:
-        return None
-    return {"model": run.model, "prompt": run.prompt, "answer": run.answer, "notify": run.notify,
-            "prompt_tokens": run.prompt_tokens, "completion_tokens": run.completion_tokens,
-            "latency_ms": run.latency_ms}
+def render_edit(data: Data) -> list[Any]:
+    return [added_line(data["title"], data["schedule"], _first_next(data), data["tz"], data["id"])]
 
 
-def agent_cost(run: Run) -> str:
-    """"812+64 tok, 5.2 s": an agent run's tokens (prompt+completion) and latency."""
-    if run.latency_ms is None:
-        return ""
-    return f"{run.prompt_tokens or 0}+{run.completion_tokens or 0} tok, {run.latency_ms / 1000:.1f} s"
+# pause, resume, rm, done, snooze
+def render_pause(data: Data) -> list[Any]:
+    until = data["paused_until"]
+    tail = f" until {when(until, data['tz'])}" if until else ""
+    return [f"[yellow]⏸[/yellow] paused #{data['id']} {_escape(data['title'])}{tail}"]
 
 
-def agent_details(run: Run) -> str:
-    """An agent run in full, for `history --verbose`: model, cost, verdict, prompt, answer."""
-    verdict = {True: "notify", False: "no notify", None: "no verdict"}[run.notify]
-    head = f"[bold]run {run.id}[/bold] · {_escape(run.model or '?')} · {agent_cost(run)} · {verdict}"
-    return (f"\n{head}\n[dim]prompt:[/dim]\n{_escape(run.prompt or '', block=True)}\n"
-            f"[dim]answer:[/dim]\n{_escape(run.answer or run.error or '', block=True)}")
+def render_resume(data: Data) -> list[Any]:
+    return [f"[green]▶[/green] resumed #{data['id']} (next: {when(_first_next(data), data['tz'])})"]
+
+
+def render_rm(data: Data) -> list[Any]:
+    return [f"[red]✗[/red] removed #{data['id']} {_escape(data['title'])}"]
+
+
+def _questions(data: Data) -> list[Any]:
+    return [f"  [yellow]?[/yellow] {_escape(q)}" for q in data.get("questions") or []]
+
+
+def render_done(data: Data) -> list[Any]:
+    return [f"[green]✓[/green] done #{data['id']} {_escape(data['title'])}", *_questions(data)]
+
+
+def render_snooze(data: Data) -> list[Any]:
+    zone, length = data["tz"], data["snoozed_for"]
+    why = (f"it had not fired yet: {length} after its planned {when(data['planned'], zone)}"
+           if data.get("planned") else f"in {length}")
+    return [f"[cyan]⏰[/cyan] snoozed #{data['id']} until {when(data['snoozed_until'], zone)} "
+            f"({why})", *_questions(data)]
+
+
+# prefs
+def render_prefs(report: Data, zone: str) -> list[Any]:
+    """`report`: {"prefs": rows, "questions": [...]}; `zone`: the user's, for `updated`."""
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for name in ("key", "value", "source", "evidence", "confidence", "updated", "why"):
+        table.add_column(name, overflow="fold")
+    for row in report["prefs"]:
+        style = {"explicit": "green", "learned": "cyan"}.get(str(row["source"]), "dim")
+        updated = row["updated_at"]
+        table.add_row(str(row["key"]), str(row["value"] or "—"), str(row["source"]),
+                      str(row["evidence"]),
+                      "—" if row["confidence"] is None else f"{row['confidence']:.2f}",
+                      when(str(updated), zone) if updated else "—",
+                      _escape(str(row["why"])), style=style)
+    return [table, *(f"[yellow]?[/yellow] {_escape(q)}" for q in report["questions"])]
+
+
+def render_pref_set(data: Data) -> list[Any]:
+    return [f"[green]✓[/green] {data['key']} = {data['value']} [dim](set by you)[/dim]"]
+
+
+def render_pref_forget(data: Data) -> list[Any]:
+    key = data["key"]
+    return [f"[green]✓[/green] forgot {key}" if data["forgotten"]
+            else f"nothing stored for {key}; the default applies"]
+
+
+from taskd.cli.render_more import (  # noqa: E402  the rest of the renderers, re-exported
+    agent_cost,
+    render_history,
+    render_import,
+    render_run,
+    render_status,
+    run_failure,
+)
+
+__all__ = ["agent_cost", "render_history", "render_import", "render_run", "render_status",
+           "run_failure"]

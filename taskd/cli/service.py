@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from taskd.cli.common import TASK_ID, clock, db, emit_json, json_option, load_settings
+from taskd.cli import render
+from taskd.cli.common import TASK_ID, clock, emit, json_option, load_settings, make_core
 from taskd.errors import TaskdError, Unreachable
 
 if TYPE_CHECKING:
@@ -41,55 +42,12 @@ def serve(verbose: bool) -> None:
     Service(load_settings()).run()
 
 
-def _offline_status(settings: Settings) -> dict[str, Any]:
-    """What the database alone can tell: works whether or not the service runs."""
-    from sqlalchemy import func
-    from sqlmodel import col, select
-
-    from taskd.store.tables import Run, Task
-
-    with db(settings) as handle:
-        counts = dict(handle.exec(select(Task.status, func.count()).group_by(Task.status)).all())
-        # A one-time task that fired stays "active" until `done`, but nothing is left to fire.
-        fired = handle.exec(select(func.count()).select_from(Task).where(
-            Task.status == "active", col(Task.next_fire_at).is_(None))).one()
-        # The same next fire that list and show print (paused tasks: after the pause).
-        nxt = handle.exec(select(func.min(Task.next_fire_at))
-                          .where(col(Task.status).in_(("active", "paused")))).first()
-        failed = handle.exec(select(Run).where(Run.state == "failed")
-                             .order_by(col(Run.finished_at).desc())).first()
-        pending = handle.exec(select(func.count()).select_from(Run)
-                              .where(Run.state == "pending")).one()
-        from datetime import UTC, datetime
-
-        from taskd.schedule.nodes import listing
-
-        nodes = listing(handle, datetime.now(UTC))
-    from taskd.resolve.zones import get_zone
-
-    return {
-        "tasks": {"active": counts.get("active", 0) - fired, "paused": counts.get("paused", 0),
-                  "done": counts.get("done", 0), "fired": fired},
-        "pending_runs": pending,
-        "next_fire": nxt.astimezone(get_zone(settings.timezone)).isoformat() if nxt else None,
-        "last_error": (f"run {failed.id} (task #{failed.task_id}): {failed.error}"
-                       if failed else None),
-        "nodes": nodes,
-    }
-
-
-@click.command()
-@json_option
-def status(as_json: bool) -> None:
-    """Is the service up? Tasks, next fire, last error. Exit 0 either way."""
-    from taskd.redact import redact
+def live_status(settings: Settings) -> dict[str, Any]:
+    """What only the service can tell: is it up (its own status answer), or who holds its lock."""
     from taskd.schedule.control import request
     from taskd.schedule.lock import holder
-    from taskd.terminal import shown
 
-    settings = load_settings()
-    data: dict[str, Any] = {"up": False, "pid": None, "socket": str(settings.paths.socket),
-                            "database": redact(settings.database_url)}
+    data: dict[str, Any] = {"up": False, "pid": None}
     try:
         answer = request(settings, {"cmd": "status"})
         data.update(up=True, service=answer, pid=answer.get("pid"))
@@ -97,33 +55,38 @@ def status(as_json: bool) -> None:
         pid = holder(settings)
         if pid:  # locked but not answering: starting, stopping or stuck
             data.update(pid=pid, note="the service holds the lock but does not answer")
-    data.update(_offline_status(settings))
+    return data
+
+
+@click.command()
+@json_option
+def status(as_json: bool) -> None:
+    """Is the service up? Tasks, next fire, last error. Exit 0 either way."""
+    settings = load_settings()
+    live = live_status(settings)
+    offline = make_core(settings).status()
+    data: dict[str, Any] = {"up": live.pop("up"), "pid": live.pop("pid"),
+                            "socket": offline.pop("socket"), "database": offline.pop("database"),
+                            **live, **offline}
     if data["up"] and data["service"].get("last_error"):
         data["last_error"] = data["service"]["last_error"]
-    if as_json:
-        emit_json(data)
-        return
-    state = f"up (pid {data['pid']})" if data["up"] else "not running"
-    if not data["up"] and data.get("note"):
-        state += f" — pid {data['pid']} holds the lock but does not answer"
-    tasks = data["tasks"]
-    click.echo(f"service:   {state}")
-    from datetime import datetime
+    emit(data, as_json, lambda d: render.render_status(d, settings.timezone))
 
-    from taskd.cli.render import when
 
-    fired = f", {tasks['fired']} fired (one-time, not marked done)" if tasks["fired"] else ""
-    click.echo(f"tasks:     {tasks['active']} active, {tasks['paused']} paused, "
-               f"{tasks['done']} done{fired}")
-    nxt = datetime.fromisoformat(data["next_fire"]) if data["next_fire"] else None
-    click.echo(f"next fire: {when(nxt, settings.timezone)}")
-    click.echo(f"last error: {shown(redact(data['last_error'] or '—'))}")
-    for node in data["nodes"]:  # every service on this database, this one included
-        beat = "alive" if node["alive"] else "lease expired"
-        click.echo(f"node:      {node['id']} on {shown(node['host'])} (pid {node['pid']}, {beat}, "
-                   f"last heartbeat {node['last_heartbeat']}, holds {node['claimed']})")
-    if not data["up"]:
-        click.echo("start it with `taskd serve` (or `systemctl --user enable --now taskd`)")
+def _fire(settings: Settings, task_id: int) -> int:
+    """Through the service when it is up (it owns the engine), else in this process."""
+    from taskd.core.service import fire_here
+    from taskd.schedule.control import request
+
+    try:
+        answer = request(settings, {"cmd": "run", "task_id": task_id}, timeout=300)
+    except Unreachable:
+        return fire_here(settings, clock(), task_id)
+    if not answer.get("ok"):
+        error = TaskdError(str(answer.get("error")))
+        error.exit_code = int(answer.get("exit_code", 1))
+        raise error
+    return int(answer["run_id"])
 
 
 @click.command(name="run")
@@ -131,48 +94,11 @@ def status(as_json: bool) -> None:
 @json_option
 def run_(task_id: int, as_json: bool) -> None:
     """Fire a task now (through the service when it is up, else directly)."""
-    from taskd.schedule.control import request
-    from taskd.schedule.lock import AlreadyRunning, ServiceLock
-
     settings = load_settings()
-    try:
-        answer = request(settings, {"cmd": "run", "task_id": task_id}, timeout=300)
-    except Unreachable:
-        answer = None
-    if answer is not None and not answer.get("ok"):
-        error = TaskdError(str(answer.get("error")))
-        error.exit_code = int(answer.get("exit_code", 1))
-        raise error
-    if answer is None:
-        lock = ServiceLock(settings)
-        try:
-            lock.acquire()  # no service: hold its lock so one cannot start mid-run
-        except AlreadyRunning as exc:
-            raise Unreachable(f"the service (pid {exc.pid}) holds the database but does not "
-                              "answer on its socket") from exc
-        try:
-            from taskd.schedule.engine import Engine
-
-            engine = Engine(settings, clock(), workers=1)
-            # This command reports the run's outcome itself: the engine's log line would repeat it.
-            run_id = engine.fire_manual(task_id, log_failure=False)
-        finally:
-            lock.release()
-    else:
-        run_id = int(answer["run_id"])
-    from taskd.cli import render
-    from taskd.store.tables import Run
-
-    with db(settings) as handle:
-        run = handle.get(Run, run_id)
-        assert run is not None
-        data = render.run_json(run)
-    if as_json:
-        emit_json(data)
-    elif data["state"] == "delivered":
-        click.echo(f"fired #{task_id} (run {run_id}): delivered")
-    else:
-        raise TaskdError(f"run {run_id} of #{task_id} {data['state']}: {data['error']}")
+    data = make_core(settings, fire=lambda tid: _fire(settings, tid)).run(task_id)
+    if not as_json and (failure := render.run_failure(data)):
+        raise TaskdError(failure)
+    emit(data, as_json, render.render_run)
 
 
 COMMANDS = [serve, status, run_]

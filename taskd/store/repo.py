@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from taskd.errors import BadInput, NotFound
+from taskd.errors import BadInput, Conflict, NotFound
 from taskd.resolve import Resolved, upcoming
 from taskd.store.tables import Event, Preference, Run, Task
 
@@ -243,7 +243,7 @@ def list_tasks(db: Session, *, include_all: bool = False) -> Sequence[Task]:
 
 def pause(db: Session, task: Task, now: datetime, until: datetime | None) -> None:
     if task.status not in LIVE:
-        raise BadInput(f"task #{task.id} is {task.status}; only active tasks can be paused")
+        raise Conflict(f"task #{task.id} is {task.status}; only active tasks can be paused")
     if until is not None and until <= now:
         from taskd.resolve.zones import get_zone, wall
 
@@ -262,7 +262,7 @@ def resume(db: Session, task: Task, now: datetime) -> None:
     itself (`paused_until`) ends then, so a fire after it that the service has not reached yet
     stays due (and the catch-up policy applies), rather than being skipped as well."""
     if task.status != "paused":
-        raise BadInput(f"task #{task.id} is not paused")
+        raise Conflict(f"task #{task.id} is not paused")
     cutoff = min(now, task.paused_until) if task.paused_until else now
     task.status = "active"
     task.paused_until = None
@@ -372,10 +372,10 @@ def snooze(db: Session, task: Task, now: datetime, delta: timedelta, *, chosen: 
     `chosen` is False when the user took the default snooze: learning the default from it would
     only confirm itself."""
     if task.status == "paused":
-        raise BadInput(f"task #{task.id} is paused, so nothing fires to snooze: "
+        raise Conflict(f"task #{task.id} is paused, so nothing fires to snooze: "
                        f"`taskd resume {task.id}` first")
     if task.status not in LIVE and task.status != "done":
-        raise BadInput(f"task #{task.id} is {task.status}")
+        raise Conflict(f"task #{task.id} is {task.status}")
     context = _answer_context(db, task, now, via)
     pending = pending_runs(db, task) if task.status != "done" else []
     snoozes = [r for r in pending if r.origin == "snooze"]

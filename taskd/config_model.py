@@ -28,7 +28,16 @@ _WANTS = {
     "list_type": "a list of names",
     "dict_type": "a table",
     "literal_error": "one of",
+    "extra_forbidden": "a known key (there is no such setting)",
+    "model_type": "a table",
 }
+
+
+class ApiConfig(BaseModel):
+    # [api]: its keys are few and a typo (`listne`) would silently leave the API off TCP.
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+    listen: str | None = None  # "127.0.0.1:8377"; checked further by taskd.api.listen
 
 
 class ConfigFile(BaseModel):
@@ -45,7 +54,7 @@ class ConfigFile(BaseModel):
     channels: dict[str, dict[str, Any]] | None = None
     service: dict[str, Any] | None = None
     agent: dict[str, Any] | None = None
-    api: dict[str, Any] | None = None
+    api: ApiConfig | None = None
 
 
 def check(config: dict[str, Any], path: Path) -> None:
@@ -58,7 +67,7 @@ def check(config: dict[str, Any], path: Path) -> None:
         key = loc[0] if loc else "?"
         if len(loc) == 1:
             where = key
-        elif error["type"] == "dict_type":  # [channels.hook] itself is not a table
+        elif error["type"] in ("dict_type", "model_type"):  # [channels.hook] itself is not a table
             where = "[" + ".".join(loc) + "]"
         else:
             where = f"[{'.'.join(loc[:-1])}] {loc[-1]}"

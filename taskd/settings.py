@@ -87,6 +87,8 @@ class Settings:
     default_channels: tuple[str, ...]
     channels: dict[str, dict[str, Any]]
     raw: dict[str, Any] = field(repr=False)
+    # The TCP listener of the HTTP API, ("127.0.0.1", 8377), or None: the Unix socket only.
+    api_listen: tuple[str, int] | None = None
 
     @property
     def model_configured(self) -> bool:
@@ -139,6 +141,15 @@ def load(*, tz: str | None = None, backend: str | None = None) -> Settings:
     if not isinstance(channels, dict):
         raise BadInput("config.toml: [channels] must be a table")
     defaults = config.get("default_channels", ["console", "desktop"])
+    listen = env.get("TASKD_API_LISTEN") or (config.get("api") or {}).get("listen")
+    if listen:
+        from taskd.api.listen import parse_listen
+
+        named = ("TASKD_API_LISTEN" if env.get("TASKD_API_LISTEN")
+                 else f"{where.config_file}: [api] listen")
+        api_listen: tuple[str, int] | None = parse_listen(listen, named)
+    else:
+        api_listen = None
     return Settings(
         paths=where,
         timezone=zone,
@@ -150,4 +161,5 @@ def load(*, tz: str | None = None, backend: str | None = None) -> Settings:
         default_channels=tuple(defaults),
         channels=channels,
         raw=config,
+        api_listen=api_listen,
     )

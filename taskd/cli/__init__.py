@@ -49,6 +49,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                            "stdout."),
     "import": ("exchange", "Add the tasks of a taskd export or a Taskwarrior `task export` file "
                            "(FILE, or - for stdin)."),
+    "api": ("api", "The HTTP API of `taskd serve` (on its Unix socket; on TCP with `[api] "
+                   "listen`)."),
 }
 
 

@@ -68,6 +68,9 @@ def status(as_json: bool) -> None:
     data: dict[str, Any] = {"up": live.pop("up"), "pid": live.pop("pid"),
                             "socket": offline.pop("socket"), "database": offline.pop("database"),
                             **live, **offline}
+    from taskd.schedule.control import api_places
+
+    data["api"] = api_places(settings, data.get("service"))
     if data["up"] and data["service"].get("last_error"):
         data["last_error"] = data["service"]["last_error"]
     emit(data, as_json, lambda d: render.render_status(d, settings.timezone))

@@ -27,7 +27,6 @@ from taskd.clock import Clock, SystemClock
 from taskd.errors import TaskdError
 from taskd.redact import redact
 from taskd.schedule import sdnotify
-from taskd.schedule.control import ControlServer
 from taskd.schedule.engine import DriftWatch, Engine
 from taskd.schedule.lock import ServiceLock
 from taskd.settings import Settings
@@ -57,6 +56,7 @@ class Service:
         self._last_wake_mono = time.monotonic()
         self._in_wake = False
         self._wake_lock = threading.Lock()
+        self.api_places: dict[str, str | None] = {}  # the API's socket and URL, once bound
 
     # --- the process ---------------------------------------------------------------------
     def run(self) -> int:
@@ -87,14 +87,17 @@ class Service:
         self._scheduler.add_job(self._wake, "interval", seconds=poll, id="poll",
                                 next_run_time=datetime.now(UTC))
         self._scheduler.start()
-        control = ControlServer(self.settings.paths.socket, self._handle)
-        control.start()
-        log.info("taskd %s serving %s as node %s (pid %d, poll %.1fs, lease %.0fs, started in "
-                 "%.2fs)", __version__, redact(self.settings.database_url), self.engine.node_id,
-                 os.getpid(), poll, self.engine.timing.lease.total_seconds(),
-                 time.monotonic() - begun)
-        sdnotify.notify(f"READY=1\nSTATUS=serving\nMAINPID={os.getpid()}")
+        from taskd.api.glue import api_context
+        from taskd.api.server import ApiServer  # FastAPI and uvicorn: the service's path only
+
+        api = ApiServer(api_context(self))
         try:
+            api.start()  # the Unix socket, and TCP when [api] listen is set
+            log.info("taskd %s serving %s as node %s (pid %d, poll %.1fs, lease %.0fs, started "
+                     "in %.2fs)", __version__, redact(self.settings.database_url),
+                     self.engine.node_id, os.getpid(), poll,
+                     self.engine.timing.lease.total_seconds(), time.monotonic() - begun)
+            sdnotify.notify(f"READY=1\nSTATUS=serving\nMAINPID={os.getpid()}")
             self._loop(poll)
         finally:
             sdnotify.notify("STOPPING=1")
@@ -105,7 +108,7 @@ class Service:
             self._scheduler.shutdown(wait=False)
             with self._wake_lock:  # the in-flight tick finishes its sends or releases its runs
                 pass
-            control.close()
+            api.close()
             self.engine.close(leave=True)
         return 0
 
@@ -216,24 +219,7 @@ class Service:
             self._scheduler.add_job(self._wake, "date", run_date=wanted[job_id], id=job_id,
                                     replace_existing=True)
 
-    # --- control requests ----------------------------------------------------------------
-    def _handle(self, request: dict[str, Any]) -> dict[str, Any]:
-        command = request.get("cmd")
-        if command == "poke":
-            self.poke()
-            return {"ok": True}
-        if command == "status":
-            return {"ok": True, **self.status()}
-        if command == "run":
-            task_id = request.get("task_id")
-            if not isinstance(task_id, int):
-                return {"ok": False, "error": "run needs an integer task_id", "exit_code": 1}
-            assert self.engine is not None
-            run_id = self.engine.fire_manual(task_id)
-            self.poke()
-            return {"ok": True, "run_id": run_id}
-        return {"ok": False, "error": f"unknown command {command!r}", "exit_code": 2}
-
+    # --- the API's view ----------------------------------------------------------------
     def status(self) -> dict[str, Any]:
         engine = self.engine
         wakes = engine.next_wakes(1) if engine else []
@@ -247,4 +233,5 @@ class Service:
             "totals": dict(engine.totals) if engine else {},
             "next_wake": wakes[0].isoformat() if wakes else None,
             "jobs": len(self._scheduler.get_jobs()) if self._scheduler else 0,
+            "api": dict(self.api_places),
         }

@@ -15,7 +15,6 @@ import click
 from taskd import __version__
 from taskd.errors import TaskdError
 
-
 # Every command, in the order a user meets them (not alphabetical): its module under taskd.cli
 # and the first paragraph of its help. `taskd --help` prints from this table alone, and a command's
 # module is imported only when that command runs, so that `--help` and each command pay only for
@@ -83,7 +82,7 @@ class _LazyGroup(click.Group):
         rows = []
         for name in names:
             if name in COMMANDS:
-                text = click.utils.make_default_short_help(COMMANDS[name][1], limit)
+                text = click.Command(name, help=COMMANDS[name][1]).get_short_help_str(limit)
             else:
                 command = self.commands[name]
                 if command.hidden:

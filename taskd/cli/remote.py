@@ -76,7 +76,7 @@ def error_from(status: int, body: Any) -> errors.TaskdError:
         body = {}
     message = str(body.get("error") or f"the service answered HTTP {status}")
     code = body.get("code")
-    if code == "needs_clarification" or status == 422 and "question" in body:
+    if code == "needs_clarification" or (status == 422 and "question" in body):
         payload = body.get("parse")  # what `parse --json` prints for the text (api.errors)
         return errors.NeedsClarification(str(body.get("question") or message),
                                          payload if isinstance(payload, dict) else None)

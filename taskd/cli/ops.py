@@ -2,7 +2,8 @@
 in this process. Commands do not choose; `taskd.cli.common.make_core` asks here.
 
     service socket answers      -> RemoteCore: the service does the work, ~0.1 s a command
-    no socket / nobody on it    -> Core in process, as before the service existed
+    no socket file              -> Core in process, as before the service existed
+    a socket nobody answers on  -> the same, once a call finds nobody there
     a clock injected (tests)    -> Core in process: a service cannot follow a fake clock
     TASKD_THIN=0                -> Core in process (to compare, or to rule the service out)
 
@@ -35,8 +36,8 @@ def select(settings: Settings, clock: Clock, *, on_change: Callable[[], object] 
 
         return Core(settings, clock, on_change=on_change, fire=fire)
 
-    if not thin_allowed(clock):
-        return local()
+    if not thin_allowed(clock) or not settings.paths.socket.exists():
+        return local()  # no socket: no service, and no need to load the client
     from taskd.cli.remote import RemoteCore
 
     built: list[Core] = []

@@ -21,7 +21,7 @@ import socket
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 from urllib.parse import quote, urlencode
 
 from taskd import errors
@@ -81,9 +81,17 @@ def error_from(status: int, body: Any) -> errors.TaskdError:
         return errors.NeedsClarification(str(body.get("question") or message),
                                          payload if isinstance(payload, dict) else None)
     cls = _CODES.get(str(code)) or _STATUSES.get(status) or errors.TaskdError
-    if status >= 500 and code is None:
-        message = f"the service failed: {message}"
+    if status >= 500 and code in (None, "internal"):
+        message = f"the service failed: {message} (its log says more)"
     return cls(message)
+
+
+def raise_unanswered(writes: bool, why: str) -> NoReturn:
+    """The request went out and no answer came back."""
+    if not writes:  # a read changed nothing: in process is as good
+        raise NotServed(f"the service did not answer: {why}")
+    raise errors.Unreachable(f"the service took the request but did not answer ({why}); it may "
+                             "have done it: check `taskd list` before trying again")
 
 
 def _no_route(status: int, body: Any) -> bool:
@@ -139,8 +147,9 @@ class RemoteCore:
                 conn.connect()
             except OSError as exc:  # no socket, or a stale one nobody listens on
                 raise NotServed(f"{self.socket_path}: {exc.strerror or exc}") from None
-            if query:
-                path += "?" + urlencode({k: v for k, v in query.items() if v is not None})
+            given = {k: v for k, v in (query or {}).items() if v is not None}
+            if given:
+                path += "?" + urlencode(given)
             data = body if body is None or isinstance(body, bytes) else json.dumps(body).encode()
             headers = {"Host": "localhost", "Accept": "application/json", "Connection": "close"}
             if data is not None:
@@ -149,16 +158,14 @@ class RemoteCore:
                 conn.request(method, path, body=data, headers=headers)
                 response = conn.getresponse()
                 payload = response.read()
+            except http.client.RemoteDisconnected:
+                raise_unanswered(writes, "it closed the connection")
             except http.client.BadStatusLine as exc:
                 # Not HTTP: a service from before the API speaks JSON lines here, and it did
                 # nothing with a request line it cannot parse.
                 raise NotServed("the service on the socket has no HTTP API") from exc
             except (TimeoutError, OSError, http.client.HTTPException) as exc:
-                if not writes:  # a read changed nothing: in process is as good
-                    raise NotServed(f"the service did not answer: {exc}") from None
-                raise errors.Unreachable(
-                    f"the service took the request but did not answer ({exc}); check "
-                    "`taskd list` before trying again") from None
+                raise_unanswered(writes, str(exc) or type(exc).__name__)
         finally:
             conn.close()
         self.served = True

@@ -156,6 +156,9 @@ class RemoteCore:
                 headers["Content-Type"] = "application/json"
             try:
                 conn.request(method, path, body=data, headers=headers)
+            except OSError as exc:  # it hung up before the request was whole: nothing was done
+                raise NotServed(f"the service hung up: {exc.strerror or exc}") from None
+            try:
                 response = conn.getresponse()
                 payload = response.read()
             except http.client.RemoteDisconnected:

@@ -1,13 +1,11 @@
-"""What every command shares: settings, the clock, JSON output, the database session."""
+"""What every command shares: settings, the clock, the core, JSON output."""
 
 from __future__ import annotations
 
 import json
 import re
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import datetime
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -19,8 +17,6 @@ from taskd.errors import NotFound
 from taskd.terminal import STEERING
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
     from taskd.cli.remote import RemoteCore
     from taskd.core import Core
     from taskd.settings import Settings
@@ -87,20 +83,8 @@ def clock(ctx: click.Context | None = None) -> Clock:
     return SystemClock()
 
 
-def now() -> datetime:
-    return clock().now()
-
-
 def load_settings(tz: str | None = None, backend: str | None = None) -> Settings:
     return settings_mod.load(tz=tz, backend=backend)
-
-
-@contextmanager
-def db(settings: Settings, *, write: bool = False) -> Iterator[Session]:
-    from taskd.store.db import session
-
-    with session(settings.database_url, write=write) as handle:
-        yield handle
 
 
 def emit_json(data: Any) -> None:

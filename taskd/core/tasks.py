@@ -168,10 +168,10 @@ def parse(core: Core, text: str, *, now: str | datetime | None = None, tz: str |
     if not 0 <= count <= 100:
         raise BadInput(f"count {count}: give 0 to 100")
     settings = core.settings_for(tz=tz, backend=backend)
-    if isinstance(now, str) and now:
-        moment = parse_now(now, settings.timezone)
+    if isinstance(now, datetime):
+        moment = now if now.tzinfo else parse_now(now.isoformat(), settings.timezone)
     else:
-        moment = now if isinstance(now, datetime) else core.now()
+        moment = parse_now(now, settings.timezone) if now else core.now()
     parsed = extract(settings, text, moment, settings.timezone, prefs_if_any(core), count)
     if parsed.resolved is None:
         raise ask(parsed)

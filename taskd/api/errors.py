@@ -19,10 +19,6 @@ from taskd import errors
 
 log = logging.getLogger("taskd.api")
 
-STATUS = {"bad_input": 400, "not_found": 404, "conflict": 409, "needs_clarification": 422,
-          "unreachable": 503}
-
-
 def error_body(message: str, code: str, **extra: Any) -> dict[str, Any]:
     from taskd.redact import redact
 
@@ -33,32 +29,16 @@ def error_response(status: int, message: str, code: str, **extra: Any) -> JSONRe
     return JSONResponse(error_body(message, code, **extra), status_code=status)
 
 
-def _code_of(exc: errors.TaskdError) -> str:
-    code = getattr(exc, "code", None)
-    if isinstance(code, str) and code in STATUS:
-        return code
-    # Until every error class carries its code (CORE.md): decide by class, most specific first.
-    if isinstance(exc, errors.NeedsClarification):
-        return "needs_clarification"
-    if isinstance(exc, errors.NotFound):
-        return "not_found"
-    conflict = getattr(errors, "Conflict", None)
-    if conflict is not None and isinstance(exc, conflict):
-        return "conflict"
-    if isinstance(exc, errors.Unreachable | errors.ExtractionFailed):
-        return "unreachable"
-    return "bad_input"  # exit 1 is "bad input" (CONTRACT §3)
-
-
 def taskd_error(exc: errors.TaskdError) -> JSONResponse:
-    code = _code_of(exc)
+    # Each error class carries its API code and status (taskd/errors.py).
+    code = str(getattr(exc, "code", "error"))
+    status = int(getattr(exc, "http_status", 500))
     extra: dict[str, Any] = {}
-    if code == "needs_clarification":
-        extra["question"] = getattr(exc, "question", None) or exc.message
-        payload = getattr(exc, "payload", None)
-        if isinstance(payload, dict):
-            extra["parse"] = payload  # what `taskd parse --json` would print for this text
-    return error_response(STATUS[code], exc.message, code, **extra)
+    if isinstance(exc, errors.NeedsClarification):
+        extra["question"] = exc.question
+        if isinstance(exc.payload, dict):
+            extra["parse"] = exc.payload  # what `taskd parse --json` prints for this text
+    return error_response(status, exc.message, code, **extra)
 
 
 def _where(loc: tuple[Any, ...]) -> str:

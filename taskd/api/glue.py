@@ -20,12 +20,8 @@ def make_core(service: Service) -> Any:
         service.poke()
         return run_id
 
-    try:
-        from taskd.core import Core  # type: ignore[import-not-found,unused-ignore]
-    except ModuleNotFoundError as exc:
-        if exc.name != "taskd.core":
-            raise
-        from taskd.api.interim import InterimCore as Core  # type: ignore[assignment,unused-ignore]
+    from taskd.core import Core
+
     return Core(service.settings, service.clock, on_change=service.poke, fire=fire)
 
 

@@ -13,14 +13,14 @@ from fastapi.responses import JSONResponse
 
 from taskd.api import models as m
 from taskd.api.context import ApiContext, context
-from taskd.errors import BadInput, NotFound
-
-MAX_ID = 2**31 - 1  # PostgreSQL's INTEGER key, as the CLI's TaskIdType
+from taskd.errors import BadInput
 
 
 def _err(*codes: int) -> dict[int | str, dict[str, Any]]:
     words = {400: "Bad input", 401: "No or wrong bearer token (TCP only)", 404: "No such task",
-             409: "Conflict", 413: "Body too large", 422: "Needs a clarification: see `question`",
+             409: "The task's state refuses this", 413: "Body too large",
+             422: "Needs a clarification: see `question`",
+             502: "The model kept answering what does not validate",
              503: "The database or the model cannot be reached"}
     return {code: {"model": m.Error, "description": words[code]} for code in (400, 401, 503, *codes)}
 
@@ -30,30 +30,23 @@ Ctx = Annotated[ApiContext, Depends(context)]
 TaskId = Annotated[int, Path(description="The task's id (`taskd list` shows them).")]
 
 
-def checked(value: int) -> int:
-    # As the CLI: an id no task can have (0, or past the key's range) is "no task #N", not an
-    # overflow deep in the database driver.
-    if not 1 <= value <= MAX_ID:
-        raise NotFound(f"no task #{value}")
-    return value
-
-
-def created(data: Any) -> JSONResponse:
-    return JSONResponse(data, status_code=201)
-
-
 # --- tasks ---------------------------------------------------------------------------------
 @router.post("/v1/tasks", status_code=201, response_model=None, tags=["tasks"],
              summary="Add a task from one line of text (`taskd add`)",
-             responses={201: {"model": m.Added}, **_err(404, 409, 413, 422)})
+             description="201 with the stored task. 200 when nothing was created: a dry run, or "
+             'a change request ("move my gym reminder to 7pm") that edited the task it names '
+             '(`"edited": true`).',
+             responses={201: {"model": m.Added}, 200: {"model": m.Added},
+                        **_err(404, 409, 413, 422, 502)})
 def add(body: m.AddBody, ctx: Ctx) -> Any:
     data = ctx.core.add(body.text, tz=body.tz, dry_run=body.dry_run)
-    return created(data)
+    made = not body.dry_run and not data.get("edited")
+    return JSONResponse(data, status_code=201 if made else 200)
 
 
 @router.post("/v1/parse", response_model=None, tags=["tasks"],
              summary="Extract and resolve without storing (`taskd parse`)",
-             responses={200: {"model": m.Parsed}, **_err(413, 422)})
+             responses={200: {"model": m.Parsed}, **_err(413, 422, 502)})
 def parse(body: m.ParseBody, ctx: Ctx) -> Any:
     return ctx.core.parse(body.text, now=body.now, tz=body.tz, count=body.count)
 
@@ -70,23 +63,21 @@ def list_tasks(ctx: Ctx, all: Annotated[bool, Query(description="Include finishe
             summary="One task in full (`taskd show`)",
             responses={200: {"model": m.TaskOut}, **_err(404)})
 def show(task_id: TaskId, ctx: Ctx) -> Any:
-    return ctx.core.show(checked(task_id))
+    return ctx.core.show(task_id)
 
 
 @router.patch("/v1/tasks/{task_id}", response_model=None, tags=["tasks"],
               summary="Change a task by words or fields (`taskd edit`)",
-              responses={200: {"model": m.TaskOut}, **_err(404, 409, 413, 422)})
+              responses={200: {"model": m.TaskOut}, **_err(404, 409, 413, 422, 502)})
 def edit(task_id: TaskId, body: m.EditBody, ctx: Ctx) -> Any:
-    if body.text is None and body.title is None and body.at is None:
-        raise BadInput("give text, title or at: what to change")
-    return ctx.core.edit(checked(task_id), text=body.text, title=body.title, at=body.at)
+    return ctx.core.edit(task_id, text=body.text, title=body.title, at=body.at)
 
 
 @router.delete("/v1/tasks/{task_id}", response_model=None, tags=["tasks"],
                summary="Delete a task; its history stays (`taskd rm`)",
                responses={200: {"model": m.Removed}, **_err(404)})
 def remove(task_id: TaskId, ctx: Ctx) -> Any:
-    return ctx.core.remove(checked(task_id))
+    return ctx.core.remove(task_id)
 
 
 # --- lifecycle -----------------------------------------------------------------------------
@@ -100,14 +91,14 @@ def _optional(model: type[m.Body]) -> Any:
              responses={200: {"model": m.TaskOut}, **_err(404, 409, 413)})
 def pause(task_id: TaskId, ctx: Ctx,
           body: Annotated[m.PauseBody | None, _optional(m.PauseBody)] = None) -> Any:
-    return ctx.core.pause(checked(task_id), until=body.until if body else None)
+    return ctx.core.pause(task_id, until=body.until if body else None)
 
 
 @router.post("/v1/tasks/{task_id}/resume", response_model=None, tags=["lifecycle"],
              summary="Resume a paused task (`taskd resume`)",
              responses={200: {"model": m.TaskOut}, **_err(404, 409)})
 def resume(task_id: TaskId, ctx: Ctx) -> Any:
-    return ctx.core.resume(checked(task_id))
+    return ctx.core.resume(task_id)
 
 
 @router.post("/v1/tasks/{task_id}/done", response_model=None, tags=["lifecycle"],
@@ -115,7 +106,7 @@ def resume(task_id: TaskId, ctx: Ctx) -> Any:
              responses={200: {"model": m.TaskOut}, **_err(404, 409, 413)})
 def done(task_id: TaskId, ctx: Ctx,
          body: Annotated[m.DoneBody | None, _optional(m.DoneBody)] = None) -> Any:
-    return ctx.core.done(checked(task_id), via=(body.via if body else None) or "api")
+    return ctx.core.done(task_id, via=(body.via if body else None) or "api")
 
 
 @router.post("/v1/tasks/{task_id}/snooze", response_model=None, tags=["lifecycle"],
@@ -123,7 +114,7 @@ def done(task_id: TaskId, ctx: Ctx,
              responses={200: {"model": m.TaskOut}, **_err(404, 409, 413)})
 def snooze(task_id: TaskId, ctx: Ctx,
            body: Annotated[m.SnoozeBody | None, _optional(m.SnoozeBody)] = None) -> Any:
-    return ctx.core.snooze(checked(task_id), duration=body.duration if body else None,
+    return ctx.core.snooze(task_id, duration=body.duration if body else None,
                            via=(body.via if body else None) or "api")
 
 
@@ -131,7 +122,7 @@ def snooze(task_id: TaskId, ctx: Ctx,
              summary="Fire a task now (`taskd run`); answers when the run is finished",
              responses={200: {"model": m.RunOut}, **_err(404, 409)})
 def run(task_id: TaskId, ctx: Ctx) -> Any:
-    return ctx.core.run(checked(task_id))
+    return ctx.core.run(task_id)
 
 
 @router.get("/v1/runs", response_model=None, tags=["lifecycle"],
@@ -139,7 +130,7 @@ def run(task_id: TaskId, ctx: Ctx) -> Any:
             responses={200: {"model": list[m.RunOut]}, **_err(404)})
 def history(ctx: Ctx, task: Annotated[int | None, Query(description="Only this task's runs.")] = None,
             limit: Annotated[int, Query(ge=1, le=1000)] = 50) -> Any:
-    return ctx.core.history(checked(task) if task is not None else None, limit=limit)
+    return ctx.core.history(task, limit=limit)
 
 
 # --- preferences ---------------------------------------------------------------------------

@@ -22,11 +22,11 @@ from taskd.errors import TaskdError, Unreachable
 if TYPE_CHECKING:
     from taskd.settings import Settings
 
-EXIT_CODES = {"bad_input": 1, "not_found": 1, "conflict": 1, "needs_clarification": 3,
-              "unreachable": 4}
+EXIT_CODES = {"needs_clarification": 3,
+              "unreachable": 4}  # every other code: 1
 
 
-class _UnixConnection(http.client.HTTPConnection):
+class UnixConnection(http.client.HTTPConnection):
     def __init__(self, path: str, timeout: float) -> None:
         super().__init__("localhost", timeout=timeout)
         self._path = path
@@ -47,7 +47,7 @@ def call(settings: Settings, method: str, path: str, body: Any = None,
     """One request to the running service. Returns (status, decoded JSON body); raises
     Unreachable when no service answers or the answer is not JSON."""
     where = settings.paths.socket
-    conn = _UnixConnection(str(where), timeout)
+    conn = UnixConnection(str(where), timeout)
     try:
         payload = None if body is None else json.dumps(body).encode()
         headers = {"Content-Type": "application/json"} if payload is not None else {}

@@ -31,10 +31,15 @@ def thin_allowed(clock: Clock) -> bool:
 
 def select(settings: Settings, clock: Clock, *, on_change: Callable[[], object] | None = None,
            fire: Callable[[int], int] | None = None) -> Core | RemoteCore:
+    def changed() -> None:
+        # Only a service that has a socket can be told (and telling loads the HTTP client).
+        if on_change is not None and settings.paths.socket.exists():
+            on_change()
+
     def local() -> Core:
         from taskd.core import Core
 
-        return Core(settings, clock, on_change=on_change, fire=fire)
+        return Core(settings, clock, on_change=changed, fire=fire)
 
     if not thin_allowed(clock) or not settings.paths.socket.exists():
         return local()  # no socket: no service, and no need to load the client

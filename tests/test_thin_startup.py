@@ -28,9 +28,10 @@ PROBE = ("import sys, atexit, json\n"
          "main()\n")
 
 
-def imported(home: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+def imported(home: Path, *args: str, **env: str
+             ) -> tuple[subprocess.CompletedProcess[str], list[str]]:
     done = subprocess.run([sys.executable, "-c", PROBE, ",".join((*HEAVY, "rich")), *args],
-                          env=service_env(home), cwd=ROOT, capture_output=True, text=True,
+                          env=service_env(home, **env), cwd=ROOT, capture_output=True, text=True,
                           timeout=60)
     line = done.stdout.rstrip().rsplit("\n", 1)[-1]
     assert line.startswith("MODULES "), (done.stdout, done.stderr)
@@ -145,3 +146,14 @@ def test_without_a_service_the_same_command_works_in_process(tmp_path: Path) -> 
     assert done.returncode == 0, done.stderr
     assert "#1" in done.stdout
     assert "sqlalchemy" in heavy  # the work was done here
+
+
+def test_the_thin_client_schedules_in_its_own_zone_not_the_services(served: Path) -> None:
+    """The service runs with TASKD_TZ=Europe/Berlin; a shell with another zone gets what the
+    in-process CLI gives it: its own zone."""
+    done, heavy = imported(served, "add", "call mom on 2030-01-05 at 9am", "--json",
+                           TASKD_TZ="Asia/Tokyo")
+    assert done.returncode == 0, done.stderr
+    assert "sqlalchemy" not in heavy  # served by the service
+    added = json.loads(done.stdout.rsplit("\nMODULES ", 1)[0])
+    assert added["tz"] == "Asia/Tokyo" and added["next"] == ["2030-01-05T09:00:00+09:00"]

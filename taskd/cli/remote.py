@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import http.client
 import json
-import socket
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 from urllib.parse import quote, urlencode
 
 from taskd import errors
+from taskd.schedule.control import UnixConnection  # the one AF_UNIX HTTPConnection
 
 if TYPE_CHECKING:
     from taskd.settings import Settings
@@ -40,22 +40,6 @@ API_MAX_RUNS = 1000  # GET /v1/runs?limit= takes at most this many
 
 class NotServed(Exception):
     """Nothing was done: no service answers the API on the socket. Work in process instead."""
-
-
-class _UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path: Path, timeout: float) -> None:
-        super().__init__("localhost", timeout=timeout)
-        self.path = path
-
-    def connect(self) -> None:
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.settimeout(self.timeout)
-        try:
-            sock.connect(str(self.path))
-        except OSError:
-            sock.close()
-            raise
-        self.sock = sock
 
 
 _CODES: dict[str, type[errors.TaskdError]] = {
@@ -140,8 +124,8 @@ class RemoteCore:
                 raw: bool = False) -> Any:
         """One HTTP request, one connection. Returns the decoded JSON (bytes with `raw`)."""
         writes = method not in ("GET", "HEAD") and path != "/v1/parse"
-        conn = _UnixConnection(self.socket_path,
-                               timeout or (WRITE_TIMEOUT if writes else READ_TIMEOUT))
+        conn = UnixConnection(str(self.socket_path),
+                              timeout or (WRITE_TIMEOUT if writes else READ_TIMEOUT))
         try:
             try:
                 conn.connect()

@@ -116,7 +116,6 @@ class RemoteCore:
         self.socket_path = socket_path
         self.settings = settings
         self.fallback = fallback
-        self.served = False  # set once the service answered a call
 
     # transport
     def request(self, method: str, path: str, body: dict[str, Any] | bytes | None = None, *,
@@ -155,7 +154,6 @@ class RemoteCore:
                 raise_unanswered(writes, str(exc) or type(exc).__name__)
         finally:
             conn.close()
-        self.served = True
         status = response.status
         content_type = response.getheader("Content-Type", "")
         if 200 <= status < 300:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 
@@ -41,6 +42,9 @@ def test_add_then_list_and_show_are_what_the_cli_prints(api: ApiService) -> None
     cli = run_cli(api.home, "show", str(added["id"]), "--json")
     assert cli.returncode == 0, cli.stderr
     assert shown == json.loads(cli.stdout)
+    assert len(shown["next"]) == 5
+    assert len(api.unix("GET", f"/v1/tasks/{added['id']}?count=2").json()["next"]) == 2
+    assert api.unix("GET", f"/v1/tasks/{added['id']}?count=0").status == 400
     listed = api.unix("GET", "/v1/tasks").json()
     assert listed == json.loads(run_cli(api.home, "list", "--json").stdout)
     assert added["id"] in [t["id"] for t in listed]
@@ -93,6 +97,9 @@ def test_parse_resolves_without_storing(api: ApiService) -> None:
     bad = api.unix("POST", "/v1/parse", {"text": "x at 5pm", "now": "yesterday-ish"})
     assert bad.status == 400 and bad.error["code"] == "bad_input"
     assert api.unix("POST", "/v1/parse", {"text": "call mom"}).status == 422
+    chosen = api.unix("POST", "/v1/parse", {"text": "gym at 6pm", "backend": "rules"})
+    assert chosen.status == 200 and chosen.json()["next"]
+    assert api.unix("POST", "/v1/parse", {"text": "gym at 6pm", "backend": "magic"}).status == 400
 
 
 def test_edit_by_fields_and_by_words(api: ApiService) -> None:
@@ -170,3 +177,24 @@ def test_delete_then_gone(api: ApiService) -> None:
     assert api.unix("DELETE", f"/v1/tasks/{task_id}").status == 404
     assert api.unix("GET", f"/v1/tasks/{task_id}").status == 404
     assert task_id not in [t["id"] for t in tasks(api, everything=False)]
+
+
+def test_a_write_through_the_api_wakes_the_engine_at_once(tmp_path_factory: pytest.TempPathFactory
+                                                          ) -> None:
+    from tests.api_serve import wait_until
+
+    # Polling once a minute: only the core's on_change (the service's poke) can plan it sooner.
+    service = ApiService(tmp_path_factory.mktemp("wake") / "home", tcp=False,
+                         TASKD_POLL_SECONDS="60")
+    try:
+        def next_wake() -> str | None:
+            return service.unix("GET", "/v1/status").json()["service"]["next_wake"]
+
+        assert wait_until(lambda: service.unix("GET", "/v1/status").json()["service"]["last_tick"])
+        assert next_wake() is None
+        added = service.unix("POST", "/v1/tasks", {"text": "stretch every day at 9am"}).json()
+        assert wait_until(lambda: next_wake() is not None, 5)
+        first = service.unix("GET", f"/v1/tasks/{added['id']}").json()["next"][0]
+        assert datetime.fromisoformat(str(next_wake())) == datetime.fromisoformat(first)
+    finally:
+        service.stop()

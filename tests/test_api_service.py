@@ -185,7 +185,8 @@ def test_a_bad_import_writes_nothing(api: ApiService, raw: bytes, words: str) ->
     ("POST", "/v1/parse", b'{"text": "x", "count": 1000}', 400, "bad_input"),
     ("GET", "/v1/runs?limit=0", None, 400, "bad_input"),
     ("PUT", "/v1/prefs/morning", b'{"value": "\\u0007"}', 400, "bad_input"),
-    ("PUT", "/v1/prefs/no%20spaces", b'{"value": "7am"}', 400, "bad_input"),
+    ("PUT", "/v1/prefs/no%20such", b'{"value": "7am"}', 400, "bad_input"),
+    ("PUT", "/v1/prefs/%1b%5b31m", b'{"value": "7am"}', 400, "bad_input"),
 ])
 def test_every_refusal_has_an_error_body(api: ApiService, method: str, path: str,
                                          raw: bytes | None, status: int, code: str) -> None:

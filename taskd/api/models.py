@@ -54,6 +54,8 @@ class ParseBody(Body):
         None, description="Pretend it is this ISO-8601 time (naive: local in tz).")
     tz: Zone | None = None
     count: int = Field(3, ge=0, le=100, description="How many upcoming fire times.")
+    backend: Literal["rules", "openai", "auto"] | None = Field(
+        None, description="The extractor (default: the service's).")
 
 
 class EditBody(Body):

@@ -48,7 +48,8 @@ def add(body: m.AddBody, ctx: Ctx) -> Any:
              summary="Extract and resolve without storing (`taskd parse`)",
              responses={200: {"model": m.Parsed}, **_err(413, 422, 502)})
 def parse(body: m.ParseBody, ctx: Ctx) -> Any:
-    return ctx.core.parse(body.text, now=body.now, tz=body.tz, count=body.count)
+    return ctx.core.parse(body.text, now=body.now, tz=body.tz, count=body.count,
+                          backend=body.backend)
 
 
 @router.get("/v1/tasks", response_model=None, tags=["tasks"],
@@ -62,8 +63,9 @@ def list_tasks(ctx: Ctx, all: Annotated[bool, Query(description="Include finishe
 @router.get("/v1/tasks/{task_id}", response_model=None, tags=["tasks"],
             summary="One task in full (`taskd show`)",
             responses={200: {"model": m.TaskOut}, **_err(404)})
-def show(task_id: TaskId, ctx: Ctx) -> Any:
-    return ctx.core.show(task_id)
+def show(task_id: TaskId, ctx: Ctx,
+         count: Annotated[int, Query(ge=1, le=100, description="Upcoming fire times.")] = 5) -> Any:
+    return ctx.core.show(task_id, count=count)
 
 
 @router.patch("/v1/tasks/{task_id}", response_model=None, tags=["tasks"],
@@ -134,8 +136,13 @@ def history(ctx: Ctx, task: Annotated[int | None, Query(description="Only this t
 
 
 # --- preferences ---------------------------------------------------------------------------
-Key = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9_.-]+$",
-                          description="morning, evening, default_time, snooze, ...")]
+Key = Annotated[str, Path(max_length=64, description="morning, evening, default_time, snooze, ...")]
+
+
+def clean_key(key: str) -> str:
+    from taskd.extract import clean_text
+
+    return clean_text(key, "key")  # as the CLI's argument; the core says which keys exist
 
 
 @router.get("/v1/prefs", response_model=None, tags=["prefs"],
@@ -149,14 +156,14 @@ def prefs(ctx: Ctx) -> Any:
             summary="State a preference; explicit values win (`taskd prefs set`)",
             responses={200: {"model": m.Pref}, **_err(413)})
 def set_pref(key: Key, body: m.PrefBody, ctx: Ctx) -> Any:
-    return ctx.core.set_pref(key, body.value)
+    return ctx.core.set_pref(clean_key(key), body.value)
 
 
 @router.delete("/v1/prefs/{key}", response_model=None, tags=["prefs"],
                summary="Forget a preference and its evidence (`taskd prefs forget`)",
                responses={200: {"model": m.Forgotten}, **_err()})
 def forget_pref(key: Key, ctx: Ctx) -> Any:
-    return ctx.core.forget_pref(key)
+    return ctx.core.forget_pref(clean_key(key))
 
 
 # --- the service, exchange -----------------------------------------------------------------

@@ -50,21 +50,31 @@ class PeerCheckedH11(H11Protocol):
 
 
 def unix_socket(path: Path) -> socket.socket:
+    """Bound and listening at `path` + ".new"; `publish` moves it into place once it is served,
+    so that a socket at `path` always answers (clients and tests take it as "ready")."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     # We hold the one-service lock, so a socket file left here is from a dead service.
     path.unlink(missing_ok=True)
+    staged = _staged(path)
+    staged.unlink(missing_ok=True)
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     old = os.umask(0o177)  # created 0600 from the start: no window where it is open to others
     try:
-        sock.bind(str(path))
-    except OSError:
+        sock.bind(str(staged))
+    except OSError as exc:
         sock.close()
-        raise
+        why = exc.strerror or str(exc)  # e.g. a path past the 107 bytes AF_UNIX allows
+        raise TaskdError(f"cannot make the API socket {path}: {why} (set TASKD_HOME or "
+                         "XDG_RUNTIME_DIR to a shorter, writable folder)") from None
     finally:
         os.umask(old)
-    os.chmod(path, 0o600)
+    os.chmod(staged, 0o600)
     sock.listen(64)
     return sock
+
+
+def _staged(path: Path) -> Path:
+    return path.with_name(path.name + ".new")
 
 
 def tcp_socket(host: str, port: int) -> socket.socket:
@@ -123,12 +133,12 @@ class ApiServer:
         path = settings.paths.socket
         try:
             listeners.insert(0, (unix_socket(path), False))
-        except OSError:
+        except (OSError, TaskdError):
             for sock, _ in listeners:
                 sock.close()
             raise
         self.ctx.places["socket"] = str(path)
-        self._inode = path.stat().st_ino
+        self._inode = _staged(path).stat().st_ino
         app = create_app(self.ctx)
         for sock, is_tcp in listeners:
             mounts = tcp_mounts(self.ctx) if is_tcp else {}
@@ -142,9 +152,11 @@ class ApiServer:
         self._thread.start()
         self._ready.wait(30)
         if self._failed is not None:
+            _staged(path).unlink(missing_ok=True)
             raise TaskdError(f"the API did not start: {self._failed}")
         log.info("api: serving on %s%s", path,
                  f" and {self.ctx.places['url']}" if self.ctx.places.get("url") else "")
+        os.replace(_staged(path), path)  # the same socket, now where clients look for it
 
     def _run(self) -> None:
         loop = asyncio.new_event_loop()

@@ -2,5 +2,5 @@
 
 engine.Engine.tick(now) claims due runs (pending -> claimed, in a write transaction, before any
 side effect), fires them, then records delivered/failed and plans the next run. service.Service
-wraps it in a process: APScheduler wake-ups, a control socket, a lock, signals, sd_notify.
+wraps it in a process: APScheduler wake-ups, the HTTP API (taskd.api), a lock, signals, sd_notify.
 """

@@ -182,12 +182,10 @@ class RemoteCore:
     @_served
     def parse(self, text: str, *, now: str | datetime | None = None, tz: str | None = None,
               count: int = 3, backend: str | None = None) -> dict[str, Any]:
-        if backend is not None:  # the API takes the service's backend; another one: in process
-            raise NotServed("a chosen backend is extracted in process")
         if isinstance(now, datetime):
             now = now.isoformat()
-        return self.request("POST", "/v1/parse", _drop_none(text=text, now=now,
-                                                            tz=self._zone(tz), count=count))
+        return self.request("POST", "/v1/parse", _drop_none(
+            text=text, now=now, tz=self._zone(tz), count=count, backend=backend))
 
     @_served
     def list_tasks(self, *, include_all: bool = False) -> list[dict[str, Any]]:
@@ -195,9 +193,8 @@ class RemoteCore:
 
     @_served
     def show(self, task_id: int, *, count: int = 5) -> dict[str, Any]:
-        if count != 5:  # GET /v1/tasks/{id} shows the default five
-            raise NotServed("another count of next fire times is shown in process")
-        return self.request("GET", f"/v1/tasks/{int(task_id)}")
+        return self.request("GET", f"/v1/tasks/{int(task_id)}",
+                            query={"count": count if count != 5 else None})
 
     @_served
     def edit(self, task_id: int, *, text: str | None = None, title: str | None = None,

@@ -49,6 +49,8 @@ def test_it_is_valid_openapi_3_1(document: dict[str, Any]) -> None:
     assert document["openapi"].startswith("3.1.")
     validate(document)  # raises on any violation of the 3.1 specification
     assert document["info"]["title"] == "taskd"
+    assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    assert document["security"] == [{}, {"bearer": []}]  # the socket: none; TCP: the token
 
 
 def test_every_contract_route_is_documented_with_its_answers(document: dict[str, Any]) -> None:

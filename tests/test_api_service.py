@@ -31,6 +31,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiService]:
     yield service
     assert service.stop() == 0, service.log()
     assert not service.socket.exists()  # a clean stop removes its socket
+    assert "Traceback" not in service.log(), service.log()[-3000:]  # no request was a bug
 
 
 def db_url(api: ApiService) -> str:
@@ -195,6 +196,16 @@ def test_every_refusal_has_an_error_body(api: ApiService, method: str, path: str
     assert answer.headers["content-type"] == "application/json"
     assert answer.error["code"] == code
     assert "Traceback" not in answer.error["error"] and "\n" not in answer.error["error"]
+
+
+@pytest.mark.parametrize("path", ["/v1/tasks", "/v1/parse", "/v1/import", "/v1/prefs/morning"])
+def test_a_body_nested_too_deeply_is_bad_input(api: ApiService, path: str) -> None:
+    before = task_count(api)
+    method = "PUT" if "prefs" in path else "POST"
+    answer = api.unix(method, path, raw=b"[" * 100_000 + b"]" * 100_000)
+    assert answer.status == 400, answer.body
+    assert "nested too deeply" in answer.error["error"]
+    assert task_count(api) == before
 
 
 def test_control_characters_get_the_cli_message(api: ApiService) -> None:

@@ -100,9 +100,15 @@ def _document(app: FastAPI) -> None:
                 schema = answers.get("422", {}).get("content", {}).get("application/json", {})
                 if schema.get("schema", {}).get("$ref", "").endswith("/HTTPValidationError"):
                     del answers["422"]
-        schemas = document.get("components", {}).get("schemas", {})
+        components = document.setdefault("components", {})
         for name in ("HTTPValidationError", "ValidationError"):
-            schemas.pop(name, None)
+            components.get("schemas", {}).pop(name, None)
+        # The Unix socket wants nothing (its peer uid is checked); TCP wants the bearer token.
+        components["securitySchemes"] = {"bearer": {
+            "type": "http", "scheme": "bearer",
+            "description": "On TCP only: `taskd api token` prints it. /calendar.ics also "
+                           "takes it as ?token=."}}
+        document["security"] = [{}, {"bearer": []}]
         app.openapi_schema = document
         return document
 

@@ -89,7 +89,10 @@ def install(app: FastAPI) -> None:
             return error_response(405, f"{request.method} is not allowed on {request.url.path}",
                                   "not_allowed", )
         code = {401: "unauthorized", 413: "too_large"}.get(exc.status_code, "bad_input")
-        return error_response(exc.status_code, str(exc.detail), code)
+        detail = str(exc.detail)
+        if detail == "There was an error parsing the body":  # FastAPI's words for any failure
+            detail = "the body is not valid JSON (or is nested too deeply)"
+        return error_response(exc.status_code, detail, code)
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> JSONResponse:

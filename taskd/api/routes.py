@@ -204,7 +204,11 @@ async def import_(request: Request, ctx: Ctx) -> Any:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise BadInput("the body is not UTF-8 text") from None
-    return await run_in_threadpool(ctx.core.import_text, text)
+    try:
+        return await run_in_threadpool(ctx.core.import_text, text)
+    except RecursionError:  # json.loads on [[[[...]]]]: not a document anyone exported
+        raise BadInput("the body is not a taskd or Taskwarrior export: it is nested too deeply"
+                       ) from None
 
 
 CALENDAR = {200: {"content": {"text/calendar": {"schema": {"type": "string"}}},

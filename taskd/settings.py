@@ -112,11 +112,40 @@ def read_config_file(path: Path) -> dict[str, Any]:
                        "config.toml is TOML, see the README") from exc
     except (tomllib.TOMLDecodeError, OSError) as exc:
         raise BadInput(f"cannot read {path}: {exc}") from exc
-    if config:
+    if config and not plainly_valid(config):
         from taskd.config_model import check
 
-        check(config, path)
+        check(config, path)  # names the key at fault
     return config
+
+
+# The shape taskd.config_model.ConfigFile checks, in plain Python: a config.toml that is fine
+# costs no pydantic import (50-100 ms, on every command, the thin client's included). Anything
+# this does not vouch for goes to the model, whose error names the key. A test keeps the two in
+# step (tests/test_thin_startup.py).
+_TEXT = ("timezone", "database", "model", "openai_base_url")
+_TABLES = ("service", "agent")
+_API_KEYS = {"listen": str}
+
+
+def plainly_valid(config: dict[str, Any]) -> bool:
+    """True when ConfigFile (strict) would accept `config`; False means: ask the model."""
+    for key in _TEXT:
+        if key in config and type(config[key]) is not str:
+            return False
+    if "backend" in config and config["backend"] not in BACKENDS:
+        return False
+    defaults = config.get("default_channels", [])
+    if type(defaults) is not list or any(type(name) is not str for name in defaults):
+        return False
+    channels = config.get("channels", {})
+    if type(channels) is not dict or any(type(table) is not dict for table in channels.values()):
+        return False
+    if any(type(config.get(key, {})) is not dict for key in _TABLES):
+        return False
+    api = config.get("api", {})
+    return type(api) is dict and all(
+        key in _API_KEYS and type(value) is _API_KEYS[key] for key, value in api.items())
 
 
 def load(*, tz: str | None = None, backend: str | None = None) -> Settings:
@@ -125,7 +154,7 @@ def load(*, tz: str | None = None, backend: str | None = None) -> Settings:
     config = read_config_file(where.config_file)
     env = os.environ
     zone = tz or env.get("TASKD_TZ") or config.get("timezone") or system_zone_name()
-    from taskd.resolve.zones import get_zone
+    from taskd.tz import get_zone
 
     try:
         get_zone(zone)  # an unknown zone fails here, once, with one clear line

@@ -15,13 +15,87 @@ import click
 from taskd import __version__
 from taskd.errors import TaskdError
 
+# Every command, in the order a user meets them (not alphabetical): its module under taskd.cli
+# and the first paragraph of its help. `taskd --help` prints from this table alone, and a command's
+# module is imported only when that command runs, so that `--help` and each command pay only for
+# their own imports. tests/test_thin_startup.py checks the table against the commands themselves.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "add": ("tasks", 'Add a task from one line of text ("move my gym reminder to 7pm" changes that '
+                     "task)."),
+    "parse": ("tasks", "Extract and resolve TEXT without storing it."),
+    "list": ("tasks", "Tasks with their next fire times."),
+    "show": ("tasks", "One task in full, with its next fire times and recent runs."),
+    "edit": ("tasks", 'Change a task: by new text ("move it to 7pm" keeps the title), or by '
+                      "--title / --at."),
+    "pause": ("lifecycle", "Pause a task; runs due while paused are skipped."),
+    "resume": ("lifecycle", "Resume a paused task."),
+    "rm": ("lifecycle", "Delete a task (its history stays)."),
+    "done": ("lifecycle", "Mark a task done (for a recurring task: this occurrence)."),
+    "snooze": ("lifecycle", 'Remind again after DURATION (10m, 1h30m, "2 hours"; default: your '
+                            "snooze preference)."),
+    "history": ("lifecycle", "Runs: when scheduled, when fired, outcome, output (agent runs: "
+                             "tokens and latency)."),
+    "prefs": ("prefs", "What was learned about you, and why. `prefs set KEY VALUE` states a "
+                       "value; it wins."),
+    "eval": ("evals", "Run eval cases from FILES (JSON Lines) and score them."),
+    "serve": ("service", "Run the service in the foreground (systemd runs this). Logs go to "
+                         "stderr."),
+    "status": ("service", "Is the service up? Tasks, next fire, last error. Exit 0 either way."),
+    "run": ("service", "Fire a task now (through the service when it is up, else directly)."),
+    "model": ("model", "A local model on loopback (Qwen2.5-Coder-1.5B-Instruct via llama.cpp), "
+                       "for the openai backend."),
+    "export": ("exchange", "Print every task, its schedule and state, and the preferences, to "
+                           "stdout."),
+    "import": ("exchange", "Add the tasks of a taskd export or a Taskwarrior `task export` file "
+                           "(FILE, or - for stdin)."),
+    "api": ("api", "The HTTP API of `taskd serve` (on its Unix socket; on TCP with `[api] "
+                   "listen`)."),
+    "mcp": ("mcp", "An MCP server on stdin/stdout: an agent adds and manages your tasks with "
+                   "taskd's tools."),
+}
 
-class _Group(click.Group):
+
+class _LazyGroup(click.Group):
+    """Lists every command from COMMANDS; imports a command's module only to run it."""
+
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)  # in the order a user meets them, not alphabetical
+        return [*COMMANDS, *(name for name in self.commands if name not in COMMANDS)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        import importlib
+
+        module = importlib.import_module(f"taskd.cli.{entry[0]}")
+        for command in module.COMMANDS:
+            self.commands.setdefault(command.name, command)  # its siblings come along for free
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's own asks every command for its short help, importing them all: read the
+        table instead (commands added with add_command keep click's way)."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            if name in COMMANDS:
+                text = click.Command(name, help=COMMANDS[name][1]).get_short_help_str(limit)
+            else:
+                command = self.commands[name]
+                if command.hidden:
+                    continue
+                text = command.get_short_help_str(limit)
+            rows.append((name, text))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="taskd")
 def cli() -> None:
     """taskd: tasks and reminders from one line of text.
@@ -32,29 +106,6 @@ def cli() -> None:
       taskd list
       taskd serve        # the background service that fires them
     """
-
-
-def _register() -> None:
-    from taskd.cli import evals, lifecycle, prefs, tasks
-
-    for module in (tasks, lifecycle, prefs, evals):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-    import importlib
-
-    # Command families that arrive with their subsystems (the service, the local model).
-    for name in ("service", "model", "exchange", "api", "mcp"):
-        try:
-            module = importlib.import_module(f"taskd.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"taskd.cli.{name}":
-                raise
-            continue
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
 
 
 def main(args: list[str] | None = None, obj: dict[str, object] | None = None) -> None:

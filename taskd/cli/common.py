@@ -17,6 +17,7 @@ from taskd.errors import NotFound
 from taskd.terminal import STEERING
 
 if TYPE_CHECKING:
+    from taskd.cli.remote import RemoteCore
     from taskd.core import Core
     from taskd.settings import Settings
 
@@ -98,13 +99,14 @@ _JSON_STEERING = re.compile(f"[{STEERING}]")
 
 
 def make_core(settings: Settings | None = None, *,
-              fire: Callable[[int], int] | None = None) -> Core:
-    """The core every command calls: this command's settings and clock; each write pokes the
+              fire: Callable[[int], int] | None = None) -> Core | RemoteCore:
+    """The core every command calls: the running service's (thin, `taskd.cli.ops`) or one in
+    this process with this command's settings and clock; each write in process pokes the
     service (it also polls, so a service that is down loses nothing)."""
-    from taskd.core import Core
+    from taskd.cli.ops import select
 
     settings = settings or load_settings()
-    return Core(settings, clock(), on_change=lambda: notify_service(settings), fire=fire)
+    return select(settings, clock(), on_change=lambda: notify_service(settings), fire=fire)
 
 
 def emit(data: Any, as_json: bool, lines: Callable[[Any], list[Any]]) -> None:

@@ -14,7 +14,6 @@ from taskd.cli.common import (
     emit,
     emit_json,
     json_option,
-    load_settings,
     make_core,
 )
 from taskd.errors import NeedsClarification
@@ -38,8 +37,8 @@ def _asking(as_json: bool, call: Callable[[], Any]) -> Any:
 @json_option
 def add(text: str, tz: str | None, dry_run: bool, as_json: bool) -> None:
     """Add a task from one line of text ("move my gym reminder to 7pm" changes that task)."""
-    core = make_core(load_settings(tz=tz))
-    data = _asking(as_json, lambda: core.add(text, dry_run=dry_run))
+    core = make_core()
+    data = _asking(as_json, lambda: core.add(text, tz=tz, dry_run=dry_run))
     emit(data, as_json, render.render_add)
 
 
@@ -55,8 +54,9 @@ def add(text: str, tz: str | None, dry_run: bool, as_json: bool) -> None:
 def parse(text: str, now_iso: str | None, tz: str | None, count: int, backend: str | None,
           as_json: bool) -> None:
     """Extract and resolve TEXT without storing it."""
-    core = make_core(load_settings(tz=tz, backend=backend))
-    data = _asking(as_json, lambda: core.parse(text, now=now_iso, count=count))
+    core = make_core()
+    data = _asking(as_json, lambda: core.parse(text, now=now_iso, tz=tz, count=count,
+                                                backend=backend))
     emit(data, as_json, render.render_parse)
 
 

@@ -8,20 +8,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from taskd.errors import BadInput
+from taskd.tz import get_zone
 
-
-@lru_cache(maxsize=256)
-def get_zone(name: str) -> ZoneInfo:
-    if not name or len(name) > 64 or name.startswith(("/", ".")) or ".." in name:
-        raise BadInput(f"unknown time zone {name!r}")
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
-        raise BadInput(f"unknown time zone {name!r} (use an IANA name such as Europe/Berlin)") from exc
+__all__ = ["exists", "get_zone", "localize", "wall"]
 
 
 def exists(naive: datetime, zone: ZoneInfo) -> bool:

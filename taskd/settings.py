@@ -125,7 +125,7 @@ def read_config_file(path: Path) -> dict[str, Any]:
 # step (tests/test_thin_startup.py).
 _TEXT = ("timezone", "database", "model", "openai_base_url")
 _TABLES = ("service", "agent")
-_API_KEYS = {"listen": str}
+_API_KEYS = {"listen": str, "public_url": str}
 
 
 def plainly_valid(config: dict[str, Any]) -> bool:

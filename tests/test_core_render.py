@@ -55,18 +55,18 @@ def test_every_command_prints_what_its_json_renders_to(
         clock: FakeClock) -> None:
     homes = {"json": tmp_path / "json", "human": tmp_path / "human"}
 
-    def in_home(name: str, *args: str) -> str:
+    def in_home(name: str, *args: str) -> tuple[str, str]:
         monkeypatch.setenv("TASKD_HOME", str(homes[name]))
         result = taskd(capsys, clock, *args)
         assert result.code == 0, (args, result.err)
-        return result.out
+        return result.out, result.err
 
     for args, renderer in SESSION:
-        # `run`: the console channel prints the reminder itself first, in both modes
-        out = in_home("json", *args, "--json")
-        channel, brace, body = out.partition("{") if args[0] == "run" else ("", "", out)
-        data = json.loads(brace + body)
-        printed = in_home("human", *args)
+        out, err = in_home("json", *args, "--json")
+        data = json.loads(out)  # one JSON document, even for `run`
+        # `run`: the console channel prints the reminder itself; beside --json, on stderr
+        channel = err if args[0] == "run" else ""
+        printed, _ = in_home("human", *args)
         render.emit(renderer(data))
         assert channel + capsys.readouterr().out == printed, args
     monkeypatch.setenv("TASKD_HOME", str(homes["json"]))

@@ -98,7 +98,15 @@ def _fire(settings: Settings, task_id: int) -> int:
 def run_(task_id: int, as_json: bool) -> None:
     """Fire a task now (through the service when it is up, else directly)."""
     settings = load_settings()
-    data = make_core(settings, fire=lambda tid: _fire(settings, tid)).run(task_id)
+    core = make_core(settings, fire=lambda tid: _fire(settings, tid))
+    if as_json:  # fired here, the console channel prints the reminder: not into the JSON document
+        import contextlib
+        import sys
+
+        with contextlib.redirect_stdout(sys.stderr):
+            data = core.run(task_id)
+    else:
+        data = core.run(task_id)
     if not as_json and (failure := render.run_failure(data)):
         raise TaskdError(failure)
     emit(data, as_json, render.render_run)

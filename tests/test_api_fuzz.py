@@ -57,7 +57,9 @@ def test_generated_requests_never_break_the_service(api: ApiService) -> None:
         response = case.call(base_url=api.url, headers=auth, timeout=30)
         statuses[response.status_code] += 1
         where = f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text[:300]}"
-        assert response.status_code < 500, where
+        # 503 only for what is really out of reach: a request for the model backend, none running
+        unreachable = response.status_code == 503 and '"code":"unreachable"' in response.text
+        assert response.status_code < 500 or unreachable, where
         if response.status_code >= 400 and _is_page(case.formatted_path, response):
             # The pages people open (an answer link, the web page) answer in HTML, errors too.
             assert "<html" in response.text.lower() and "Traceback" not in response.text, where

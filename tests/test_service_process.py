@@ -224,6 +224,24 @@ def test_sighup_reloads_channels(home: Path, url: str, receiver: Receiver) -> No
         other.close()
 
 
+def test_sighup_reaches_the_api_too(home: Path, url: str) -> None:
+    """The API's core answered with the settings of the start until a restart: after SIGHUP,
+    `taskd show` (served by the API while the service is up) names the new default channel."""
+    task = add_task(url, now(), first=now() + timedelta(hours=5))
+    svc = Serve(home)
+    try:
+        svc.wait_ready()
+        shown = run_cli(home, "show", str(task), "--json")
+        assert json.loads(shown.stdout)["delivery"]["channels"] == ["hook"], shown.stderr
+        write_config(home)  # default_channels = ["console"]
+        svc.proc.send_signal(1)  # SIGHUP
+        assert wait_for(lambda: "configuration reloaded" in svc.text(), 5), svc.text()
+        shown = run_cli(home, "show", str(task), "--json")
+        assert json.loads(shown.stdout)["delivery"]["channels"] == ["console"], shown.stderr
+    finally:
+        svc.stop()
+
+
 def test_sd_notify_ready_and_watchdog(home: Path, tmp_path: Path) -> None:
     path = tmp_path / "notify.sock"
     sink = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)

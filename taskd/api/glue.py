@@ -30,3 +30,14 @@ def api_context(service: Service) -> ApiContext:
                      poke=service.poke, live=service.status)
     service.api_places = ctx.places  # filled when the listeners are bound; status shows them
     return ctx
+
+
+def reload(ctx: ApiContext, service: Service) -> None:
+    """SIGHUP: the API answers with the new settings too (channels, zone, backend), and takes a
+    token rotated on disk (the listeners themselves are kept: a new `listen` needs a restart)."""
+    ctx.settings = service.settings
+    ctx.core = make_core(service)
+    if ctx.token is not None:
+        from taskd.api.token import read_token
+
+        ctx.token = read_token(service.settings) or ctx.token

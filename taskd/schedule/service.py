@@ -90,7 +90,8 @@ class Service:
         from taskd.api.glue import api_context
         from taskd.api.server import ApiServer  # FastAPI and uvicorn: the service's path only
 
-        api = ApiServer(api_context(self))
+        self._api = api_context(self)
+        api = ApiServer(self._api)
         try:
             api.start()  # the Unix socket, and TCP when [api] listen is set
             log.info("taskd %s serving %s as node %s (pid %d, poll %.1fs, lease %.0fs, started "
@@ -164,6 +165,10 @@ class Service:
         self.settings = fresh
         assert self.engine is not None
         self.engine.reload(fresh)
+        if getattr(self, "_api", None) is not None:
+            from taskd.api.glue import reload as reload_api
+
+            reload_api(self._api, self)
         log.info("SIGHUP: configuration reloaded (%d channels)", len(self.engine.channels))
 
     # --- wake-ups ------------------------------------------------------------------------

@@ -28,7 +28,7 @@ _TIME_LEADS = frozenset({"at", "around", "by", "from", "until", "till", "before"
                          "approximately", "approx", "@"})
 _H_FORM = re.compile(r"(?<![\w.:,/])(?P<h>\d{1,2})h(?P<m>\d\d)?(?![\w:])")
 _MILITARY = re.compile(
-    r"(?<![\w.:,/$])(?P<hm>\d{3,4})(?:\s?(?:hrs|hours|h)\b)?(?![\w:/%.,\-]|\s?(?:am|pm)\b|"
+    r"(?<![\w.:,/$])(?P<hm>\d{3,4})(?:\s?(?:hrs|hours|h)\b)?(?![\w:/%\-]|[.,]\w|\s?(?:am|pm)\b|"
     r"\s(?:minutes?|mins?|days?|weeks?|months?|years?|times|people|dollars|euros)\b)")
 _MILITARY_LEADS = frozenset({"at", "around", "circa", "approximately", "approx"})
 # A clock time glued to a numeric date: "05/31/2024.14:15", "2024-05-31t14:15", "5/31/2024-2:15pm".
@@ -36,8 +36,8 @@ _GLUED_CLOCK = re.compile(r"(?<=\d)[.:\-t](?P<h>\d{1,2}):(?P<m>\d\d)(?::(?P<s>\d
                           r"(?:\s?(?P<ap>am|pm)\b)?")
 _DATE_BEFORE = re.compile(r"(?<![\d/.\-])(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2})$")
 _HALF_HOUR = re.compile(
-    rf"\bhalf\s(?P<h>\d{{1,2}}|{NUM_WORD})(?![\w:.])(?!\s(?:hours?|hrs?|days?|weeks?|months?|"
-    r"years?|minutes?|mins?|of|an?|dozen|past|after|to|times)\b)")
+    rf"\bhalf\s(?P<h>\d{{1,2}}|{NUM_WORD})(?![\w:]|\.\w)(?!\s(?:hours?|hrs?|weeks?|months?|"
+    r"years?|minutes?|mins?|of|dozen|past|after|times)\b)(?P<to>\s(?:to|day|an?)\b)?")
 
 
 def _word_before(text: str, start: int) -> str:
@@ -107,6 +107,11 @@ def _half_hours(scan: Scan, found: Found) -> None:
         hour = cardinal(match.group("h"))
         if hour is None or not 1 <= hour <= 12:
             continue
+        if match.group("to"):  # "half 8 to 9" is no time; "at half eight to review it" is 8:30,
+            # and "at half seven day after tomorrow", "at half one a week from today" 1:30
+            if not _leads_time(scan.text, start):
+                continue
+            end = match.start("to")
         hit = TimeHit(hour % 12, 30, 0, True)
         hit.nearest = True
         _take(scan, found, start, end, hit)

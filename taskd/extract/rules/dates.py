@@ -71,9 +71,11 @@ _WEAK_TODAY = re.compile(r"\b(?:(?:for|of)\sthe\sday|my\sday)\b")
 _WEEKDAY_ONLY = re.compile(
     r"(?<![\w])(?P<mod>(?:this\s(?:coming\s|upcoming\s)?|next\s|coming\s|upcoming\s|"
     r"(?:the\s)?following\s|last\s|past\s|previous\s)?)(?P<wd>monday|tuesday|wednesday|thursday|"
-    r"friday|saturday|sunday|mon|tues?|weds?|thu|thurs?|fri|(?:sat|sun)(?=\.|\s(?:at\s|\d|\x1f))|"
-    r"(?<=next\s|this\s)(?:sat|sun)|^(?:sat|sun)(?=\s)|(?P<cap>(?<=\bon\s)(?:sat|sun)|(?:sat|sun)"
-    r"(?=[.!?]?$)))\.?"
+    r"friday|saturday|sunday|mon|tues?|weds?|thu|thurs?|fri|(?:sat|sun)(?=\.|\s(?:at\s|around\s|by\s|\d|\x1f))|"
+    r"(?<=next\s|this\s)(?:sat|sun)|^(?:sat|sun)(?=\s)|(?<=\x1f\s)(?:sat|sun)|(?<=\x1f\son\s)(?:sat|sun)|"
+    r"(?<=\bon\s)(?:sat|sun)(?=\s(?:in\sthe\s)?(?:morning|afternoon|evening|night)\b)|"
+    r"(?P<cap>(?<=\bon\s)(?:sat|sun)|(?:sat|sun)"
+    r"(?=[.!?]?$|\s(?:in\sthe\s)?(?:morning|afternoon|evening|night)\b)))\.?"
     r"(?P<post>,?\s(?:of\s)?(?:next|the\sfollowing|following|this|the\scoming)\sweek)?"
     rf"(?:\sof(?=\s?{BLANK}))?(?![\w'])")
 _HOLIDAY = re.compile(
@@ -177,10 +179,27 @@ def _weekday_day_if_digits(scan: Scan, found: Found, words: frozenset[str]) -> N
         _weekday_day(scan, found, words)
 
 
+# "finish the 1st draft", "read the 3rd chapter": "the Nth" between two words of the task is an
+# ordinal of the noun after it. A day would open the phrase ("the 3rd call bob") or end it ("pay
+# rent the 3rd"), or go on with words of time ("the 3rd at 9", "the 3rd of each month").
+_TASK_WORD_BEFORE = re.compile(r"[a-z']+\s$")
+_NOUN_AFTER = re.compile(
+    r"\s(?!(?:at|in|of|on|by|and|or|to|from|for|every|each|before|after|until|till|next|this|"
+    r"please|pls|morning|afternoon|evening|night|noon|midnight|around|about|then|so|if|when)\b)"
+    r"[a-z]")
+
+
+def _ordinal_of_a_noun(text: str, start: int, end: int) -> bool:
+    return text.startswith("the ", start) and _TASK_WORD_BEFORE.search(text, max(0, start - 20), start) \
+        is not None and _NOUN_AFTER.match(text, end) is not None
+
+
 def _nth_of_month(scan: Scan, found: Found, words: frozenset[str]) -> None:
     today = found.today
     for match in _matches(_THE_NTH, scan.text, words & _THE_NTH_FIRSTS):
         start, end = match.span()
+        if _ordinal_of_a_noun(scan.text, start, end):
+            continue
         d, which, which2 = match.group("d", "w", "w2")
         day = _ordinal_value(d)
         if day is None or not 1 <= day <= 31:
@@ -232,7 +251,7 @@ def _weekdays(scan: Scan, found: Found, words: frozenset[str]) -> None:
     for match in _matches(_WEEKDAY_ONLY, scan.text, firsts):
         start, end = match.span()
         mod, name, cap, post = match.groups()
-        if cap and cap.capitalize() not in scan.raw_words:
+        if cap and cap.capitalize() not in scan.raw_words and cap.upper() not in scan.raw_words:
             continue  # "on sun cream", "sit in the sun": only "on Sat", "... Sun" are days
         meaning = _WEEKDAY_MODS[mod.strip()]
         if meaning is None:

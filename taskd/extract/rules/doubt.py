@@ -39,7 +39,10 @@ _DURATION_OF_TASK = re.compile(rf"\bfor\s(?:about\s|around\s)?(?:{_AMOUNT}\s)?{_
 _TRAIL = re.compile(r"\s(?:before|after|from|later|earlier|ago|since)\b")
 # A unit right after what a recognizer consumed: "1/2 sec" read as a date, "sec" left over.
 # ... or an alternative amount after it: "in an hour or two".
-_UNIT_AFTER_GAP = re.compile(rf"\x1f\s?(?P<u>{_UNIT}|or\s(?:{_AMOUNT})(?:\s{_UNIT})?)\b")
+# ... or "sat"/"sun" after a time ("at 9 sat"): a day, unless it is a word of the task, which the
+# day recognizers (they read "Sat" and "on Sat" before a time) cannot tell.
+_UNIT_AFTER_GAP = re.compile(rf"\x1f\s?(?P<u>{_UNIT}|or\s(?:{_AMOUNT})(?:\s{_UNIT})?|(?:on\s)?(?:sat|sun))\b")
+_DAY_BEFORE_GAP = re.compile(r"\b(?P<u>sat|sun)\s\x1f")  # "sat in the morning": a day, or "I sat"
 _LEAD = re.compile(r"\b(?:at|in|on|by|from|until|till|for|every|each|after|before)\s$")
 
 
@@ -66,7 +69,9 @@ def unread(title: str) -> str | None:
 
 def unit_after_gap(scan_text: str) -> str | None:
     """A unit word standing right after consumed text: its amount was read as something else."""
-    match = _UNIT_AFTER_GAP.search(scan_text) if "\x1f" in scan_text else None
+    if "\x1f" not in scan_text:
+        return None
+    match = _UNIT_AFTER_GAP.search(scan_text) or _DAY_BEFORE_GAP.search(scan_text)
     return match.group("u") if match is not None else None
 
 

@@ -24,7 +24,7 @@ _IN = re.compile(r"(?:in(?<!\win)|within(?<!\wwithin)|after(?<!\wafter))\s(?:ano
                  rf"(?P<d>{DURATION})(?:'s?)?(?:\s(?:time|from\snow|from\stoday))?(?![\w])")
 _FROM_NOW_WORDS = (r"(?:from\snow|from\stoday|later|hence|after\stoday|after\snow|after\sthat|"
                    r"out)(?![\w])")
-_FROM_NOW = re.compile(rf"(?<![\w])(?P<d>{DURATION})\s{_FROM_NOW_WORDS}")
+_FROM_NOW = re.compile(rf"(?<![\w])(?<!\bat\s)(?P<d>{DURATION})\s{_FROM_NOW_WORDS}")
 # _FROM_NOW's closing words alone: a quick search (it opens with letters) that rules most text out.
 _FROM_NOW_END = re.compile(_FROM_NOW_WORDS)
 # "+15min", "now + 40 minutes", "another 10 minutes", "set a timer for 5 minutes", "give it 2 months"
@@ -106,7 +106,7 @@ def _take_offset(scan: Scan, found: Found, pattern: re.Pattern[str]) -> bool:
 
 # A duration alone: "1 hour", "tea 10 minutes". Not after "for" ("meditate for 10 minutes" says
 # how long), and only when nothing else in the text says when.
-_BARE = re.compile(rf"(?<![\w])(?<!for\s)(?<!every\s)(?<!each\s)(?P<d>{DURATION})(?![\w])"
+_BARE = re.compile(rf"(?<![\w])(?<!\bat\s)(?<!for\s)(?<!every\s)(?<!each\s)(?P<d>{DURATION})(?![\w])"
                    r"(?!\s(?:after|before|from|ago|since)\b)")
 
 

@@ -49,7 +49,7 @@ _NAMED = re.compile(r"\b(?:12\s)?(?P<noon>noon|midday)\b|\b(?P<midnight>midnight
 _NAMED_WORD = re.compile(r"noon|midday|midnight")
 BARE = re.compile(
     rf"(?P<h>\d{{1,2}}|{NUM_WORD})(?:[.:](?P<m>\d{{2}})|\s(?P<wm>thirty|fifteen|forty[ -]five|"
-    rf"forty|twenty|ten|five|o'?\s?five))?(?:\so'clock)?(?![\w:/%.\-]|\s?(?:st|nd|rd|th)\b|"
+    rf"forty|twenty|ten|five|o'?\s?five))?(?:\so'clock)?(?![\w:/%\-]|\.\w|\s?(?:st|nd|rd|th)\b|"
     r"\s(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|times|people|of)\b)")
 PREP_RE = re.compile(PREP)
 PREP_LEADS = frozenset({"at", "around", "about", "by", "circa", "from", "before", "after",
@@ -57,6 +57,7 @@ PREP_LEADS = frozenset({"at", "around", "about", "by", "circa", "from", "before"
 _SEPARATOR = re.compile(r"\s?(?:,\s?and|,|and|&|or)\s")
 
 
+_RANGE_OPENERS = ("from ", "between ")
 _NAMED_HOURS = {"noon": 12, "midday": 12, "midnight": 0}
 _MINUTE_WORDS = {"quarter": 15, "a quarter": 15, "half": 30, "three quarters": 45}
 
@@ -90,6 +91,8 @@ def _meridiem(hour: int, ap: str | None) -> int | None:
 
 def _read_words(match: re.Match[str], found: Found) -> TimeHit | None:
     mins_text, direction, h, ap, ap1 = match.groups()
+    if mins_text[0].isdecimal() and match.string.endswith(_RANGE_OPENERS, 0, match.start()):
+        return None  # "from 9 to 5", "between 2 and 3": a range of hours, not 4:51
     ap = ap or ap1
     named = _NAMED_HOURS.get(h)
     hour = named if named is not None else _hour_value(h)

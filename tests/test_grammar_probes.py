@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from taskd.evaluate import run_case
+from taskd.extract.rules import RulesExtractor
 from tests.grammar_probes import all_probes, tally
 
 # Two seeds: the one the fixes were made against and one no one looked at while making them.
@@ -30,3 +32,42 @@ def test_the_generator_covers_the_families() -> None:
                    "h30", "except weekends", "mon-fri", "every other", "of every month",
                    "room 101", "$20", "chapter 7", "don't forget to", "pls"):
         assert family in texts, family
+
+
+# One case per fix, said on Wed 2 Dec 2026 at 10:00 in Berlin: (text, first fire, rule, title);
+# no first fire means a question.
+WEEKDAYS_RULE = "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
+CASES = [
+    ("reply to 4 emails in 2 days", "2026-12-04T10:00", None, "reply to 4 emails"),
+    ("finish the 1st draft in a week", "2026-12-09T10:00", None, "finish the 1st draft"),
+    ("read chapter 7 tmrw at 7.30pm", "2026-12-03T19:30", None, "read chapter 7"),
+    ("take 2 pills thurs at 8.30am", "2026-12-03T08:30", None, "take 2 pills"),
+    ("pay $20 at 10.30 jul 1", "2027-07-01T10:30", None, "pay $20"),
+    ("book room 101 2moro at noon", "2026-12-03T12:00", None, "book room 101"),
+    ("call mom at 8pm sharp", "2026-12-02T20:00", None, "call mom"),
+    ("feed the cat tomorrow at 0430.", "2026-12-03T04:30", None, "feed the cat"),
+    ("order 12 eggs at half seven the day after tomorrow", "2026-12-04T07:30", None, "order 12 eggs"),
+    ("at 18h30 a week from today pay the rent", "2026-12-09T18:30", None, "pay the rent"),
+    ("every morning except weekends feed the cat", "2026-12-03T09:00", WEEKDAYS_RULE, "feed the cat"),
+    ("every day except saturday and sunday at 8pm read", "2026-12-02T20:00", WEEKDAYS_RULE, "read"),
+    ("every 2nd day at 7am take 2 pills", "2026-12-03T07:00", "FREQ=DAILY;INTERVAL=2", "take 2 pills"),
+    ("mon-fri at 5:30pm send the invoice", "2026-12-02T17:30", WEEKDAYS_RULE, "send the invoice"),
+    ("monday to friday at 7am do 20 pushups", "2026-12-03T07:00", WEEKDAYS_RULE, "do 20 pushups"),
+    ("renew 2 books half past eight on sat", "2026-12-05T08:30", None, "renew 2 books"),
+    ("half past one daily do 20 pushups", "2026-12-02T13:30", "FREQ=DAILY", "do 20 pushups"),
+    ("hey, sat in the morning call bob", None, None, None),
+    ("call bob friday except weekends", None, None, None),
+    ("sit in the sun at 3pm", None, None, None),
+]
+
+
+@pytest.mark.parametrize(("text", "first", "rule", "title"), CASES, ids=[c[0] for c in CASES])
+def test_one_case_per_fix(text: str, first: str | None, rule: str | None, title: str | None) -> None:
+    expect: dict[str, object] = {"clarify": True} if first is None else {
+        "first": first + ":00", "title": title, "recurring": rule is not None}
+    if rule is not None:
+        expect["rrule"] = rule
+    case = {"id": "cross", "text": text, "now": "2026-12-02T10:00:00", "tz": "Europe/Berlin",
+            "category": "cross-families", "expect": expect}
+    result = run_case(case, RulesExtractor(day_first=False))
+    assert result.passed, result

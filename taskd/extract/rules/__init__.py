@@ -59,7 +59,7 @@ _DOUBT_WORDS = frozenset({"second", "seconds", "sec", "secs", "minute", "minutes
                           "hour", "hours", "hr", "hrs", "day", "days", "week", "weeks", "wk", "wks",
                           "month", "months", "year", "years", "yr", "yrs", "fortnight", "fortnights",
                           "until", "till", "untill", "yesterday", "tomorrow", "tonight", "clock",
-                          "pm", "ago"})
+                          "pm", "ago", "sat", "sun"})
 
 
 class RulesExtractor:

@@ -71,7 +71,7 @@ _WEAK_TODAY = re.compile(r"\b(?:(?:for|of)\sthe\sday|my\sday)\b")
 _WEEKDAY_ONLY = re.compile(
     r"(?<![\w])(?P<mod>(?:this\s(?:coming\s|upcoming\s)?|next\s|coming\s|upcoming\s|"
     r"(?:the\s)?following\s|last\s|past\s|previous\s)?)(?P<wd>monday|tuesday|wednesday|thursday|"
-    r"friday|saturday|sunday|mon|tues?|weds?|thu|thurs?|fri|(?:sat|sun)(?=\.|\s(?:at\s|around\s|by\s|\d|\x1f))|"
+    r"friday|saturday|sunday|mon|tues?|weds?|thu|thurs?|fri|(?<!the\s)(?:sat|sun)(?=\.|\s(?:at\s|around\s|by\s|\d|\x1f))|"
     r"(?<=next\s|this\s)(?:sat|sun)|^(?:sat|sun)(?=\s)|(?<=\x1f\s)(?:sat|sun)|(?<=\x1f\son\s)(?:sat|sun)|"
     r"(?<=\bon\s)(?:sat|sun)(?=\s(?:in\sthe\s)?(?:morning|afternoon|evening|night)\b)|"
     r"(?P<cap>(?<=\bon\s)(?:sat|sun)|(?:sat|sun)"

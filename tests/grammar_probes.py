@@ -257,6 +257,11 @@ def clock_forms(rng: random.Random) -> list[tuple[str, HM]]:
         (f"at {h} o'clock", both), (f"at {w} o'clock", both), (f"at {h}", both),
         (f"at {h} in the morning", frozenset({(h, 0)})), ("at noon", frozenset({(12, 0)})),
         ("at 12 noon", frozenset({(12, 0)})), (f"by {h}pm", frozenset({(h + 12, 0)})),
+        (f"{w} pm", frozenset({(h + 12, 0)})), (f"at {w} thirty pm", frozenset({(h + 12, 30)})),
+        (f"at ten to {NUMBER_WORDS[nxt]} pm", frozenset({(h + 12, 50)})),
+        (f"at {w} in the evening" if h >= 5 else f"at {w} in the afternoon", frozenset({(h + 12, 0)})),
+        (f"at {h} o'clock in the morning", frozenset({(h, 0)})), (f"at {h}:00 hrs", both),
+        (f"{h}:30 p.m.", frozenset({(h + 12, 30)})), (f"at {h}.15 pm", frozenset({(h + 12, 15)})),
     ]
 
 
@@ -346,7 +351,42 @@ def day_forms(rng: random.Random) -> list[tuple[str, DayFn]]:
         (f"on {day} {mname}", _month_day(month, day)), (f"the {ordinal} of {mname}", _month_day(month, day)),
         (f"{month}/{day}", _month_day(month, day)),  # month first: the extractor's setting
         (f"in 2 weeks on {full}", _weeks_then_weekday(2, wd)),
+        (f"{mname[:3]} {ordinal}, 2027", _fixed(2027, month, day)),
+        (f"{day} {mname} 2027", _fixed(2027, month, day)),
+        (f"on 2027-{month:02d}-{day:02d}", _fixed(2027, month, day)),
+        (f"{full} next week", _next_week(wd)), (f"{full} after next", _after_next(wd)),
+        (f"the first {full} of next month", _nth_weekday_next_month(wd, 1)),
+        (f"the last {full} of next month", _nth_weekday_next_month(wd, -1)),
     ]
+
+
+def _fixed(year: int, month: int, day: int) -> DayFn:
+    """A day with its year: that day or nothing (a past one is refused, tested elsewhere)."""
+    return lambda now, hm: {_at(date(year, month, day), hm)}
+
+
+def _next_week(wd: int) -> DayFn:
+    def fn(now: datetime, hm: tuple[int, int]) -> set[datetime]:
+        monday = now.date() - timedelta(days=now.weekday()) + timedelta(days=7)
+        return {_at(monday + timedelta(days=wd), hm)}
+    return fn
+
+
+def _after_next(wd: int) -> DayFn:
+    def fn(now: datetime, hm: tuple[int, int]) -> set[datetime]:
+        coming = now.date() + timedelta(days=(wd - now.weekday() - 1) % 7 + 1)  # never today
+        return {_at(coming + timedelta(days=7), hm)}
+    return fn
+
+
+def _nth_weekday_next_month(wd: int, n: int) -> DayFn:
+    def fn(now: datetime, hm: tuple[int, int]) -> set[datetime]:
+        first = now.date().replace(day=1) + relativedelta(months=1)
+        if n > 0:
+            return {_at(first + timedelta(days=(wd - first.weekday()) % 7 + 7 * (n - 1)), hm)}
+        last = first + relativedelta(months=1) - timedelta(days=1)
+        return {_at(last - timedelta(days=(last.weekday() - wd) % 7), hm)}
+    return fn
 
 
 def _next_clock(now: datetime, hm: tuple[int, int]) -> datetime:

@@ -72,8 +72,8 @@ def _h_forms(scan: Scan, found: Found) -> None:
         start, end = match.span()
         text = scan.text
         if BLANK in text[start:end] or _word_before(text, start) in _DURATION_LEADS or \
-                _DURATION_TAILS.match(text, end):
-            continue
+                (_DURATION_TAILS.match(text, end) and not _leads_time(text, start)):
+            continue  # "1h30 later" is a duration, "at 20h30 28 december" a time
         hour, minute = int(match.group("h")), int(match.group("m") or 0)
         if match.group("m") is None and not ((_leads_time(text, start) and hour < 24) or 13 <= hour <= 23):
             continue  # "3h", "24h" with nothing saying it is a time are more likely amounts of hours

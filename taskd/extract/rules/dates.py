@@ -65,7 +65,7 @@ _THE_NTH = re.compile(
     r"\s(?P<w2>this|next)\smonth)?(?![\w])(?!\s(?:of|week|time|floor|century|row|place|grade|"
     r"anniversary|birthday|edition|attempt)\b)")
 _RELATIVE = re.compile(
-    r"\b(?:(?:the\s)?(?<!\d\s)day\safter\stomorrow|overmorrow|tomorrow|today|otd|on\sthis\sday|"
+    r"\b(?:(?:the\s)?(?<![\s\x1f]\d\s)(?<!^\d\s)(?<![\s\x1f]\d\d\s)(?<!^\d\d\s)day\safter\stomorrow|overmorrow|tomorrow|today|otd|on\sthis\sday|"
     r"(?:the\s)?(?<!\d\s)day\safter(?!\s\w+\s(?:from|after)))\b")
 _WEAK_TODAY = re.compile(r"\b(?:(?:for|of)\sthe\sday|my\sday)\b")
 _WEEKDAY_ONLY = re.compile(

@@ -27,7 +27,7 @@ _NOT_AFTER_DAY = (r"(?![\w:]|\s?(?:am|pm|a\.m|p\.m)\b|\s(?:minutes?|mins?|hours?
                   r"weeks?|months?|years?|times|people|percent)\b|[./-]\d)")
 _ANCHOR = re.compile(
     # (not after "at"/"around": "at 7 day after tomorrow" is a clock time and a day)
-    rf"(?<![\w.$])(?<!at\s)(?<!around\s)(?P<q>{QTY})\s(?P<u>{UNIT})(?:\s(?:and\s)?(?P<q2>{QTY})\s(?P<u2>{UNIT}))?"
+    rf"(?<![\w.$])(?<!\bat\s)(?<!\baround\s)(?P<q>{QTY})\s(?P<u>{UNIT})(?:\s(?:and\s)?(?P<q2>{QTY})\s(?P<u2>{UNIT}))?"
     rf"(?:\s(?:and\s)?(?P<q3>{QTY})\s(?P<u3>{UNIT}))?\s(?P<dir>from|after|before)\s(?:the\s)?$")
 _ROLE_START = re.compile(r"\b(?:starting|start|beginning|begin|from|as\sof|effective|commencing)"
                          r"(?:\s(?:on|from|at))?\s$")

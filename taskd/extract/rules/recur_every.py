@@ -46,7 +46,8 @@ _FREQ_WORD = re.compile(
     r"week\s?days|(?:on\s|every\s)?weekends)\b|\b(?:each|every)\squarter\b")
 _PER = re.compile(
     # (not the hour of "half past one daily", "at half one a week from today")
-    rf"\b(?<!past\s)(?<!half\s)(?<!to\s)(?<!after\s)(?<!before\s)(?P<n>once|one|twice|thrice|{NUM}\stimes)\s(?:(?:a|per|each|every)\s"
+    rf"\b(?P<n>once|(?<!\bpast\s)(?<!\bhalf\s)(?<!\bto\s)(?<!\bafter\s)(?<!\bbefore\s)one|twice|thrice|"
+    rf"{NUM}\stimes)\s(?:(?:a|per|each|every)\s"
     r"(?P<unit>day|week|month|year|hour)\b|(?P<ly>daily|weekly|monthly|yearly|hourly)\b)")
 _ADJECTIVE = re.compile(r"\b(?:a|an|the|my|our|your|his|her|their|this|that)\s$")
 # "every 2h", "every 90m", "every 1h30", "each 3 wks": any duration of `amounts`.

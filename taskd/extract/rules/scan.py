@@ -65,6 +65,8 @@ _SUBSTITUTIONS: list[tuple[re.Pattern[str], str, frozenset[str], str] |
     # "sharp" and "on the dot" say a time is exact, which every time here is
     (re.compile(r"\b(\d{1,2}(?:[:.]\d\d)?(?:\s?[ap]m)?|noon|midnight|o'clock)\s(?:sharp|on the dot)\b"),
      r"\1", frozenset({"sharp", "dot"}), ""),
+    # "at 8:00 hrs", "at 14:30 hours": a 24-hour clock time, said the military way
+    (re.compile(r"(?<=\bat\s)(\d{1,2}:\d\d)\s?(?:hrs|hours)\b"), r"\1", frozenset({"hrs", "hours"}), ":"),
     # "7ish", "at 7ish", "around 7ish": around 7 (one preposition, as the hour readers expect)
     (re.compile(r"(?:\b(?:at|around|about)\s)?\b(\d{1,2}(?::\d\d)?(?:\s?[ap]m)?)ish\b"),
      r"around \1", frozenset({"ish", "amish", "pmish"}), ""),

@@ -482,6 +482,10 @@ def recurrence_forms(rng: random.Random) -> list[tuple[str, Callable[[date, date
         (f"on {WEEKDAYS[wd]}s", lambda d, s: d.weekday() == wd),
         (f"every other {WEEKDAYS[wd]}", lambda d, s: d.weekday() == wd and (d - s).days % 14 == 0),
         (f"every 2 weeks on {WEEKDAYS[wd]}", lambda d, s: d.weekday() == wd and (d - s).days % 14 == 0),
+        (f"biweekly on {WEEKDAYS[wd]}s", lambda d, s: d.weekday() == wd and (d - s).days % 14 == 0),
+        (f"fortnightly on {name}", lambda d, s: d.weekday() == wd and (d - s).days % 14 == 0),
+        (f"every fortnight on {WEEKDAYS[wd]}", lambda d, s: d.weekday() == wd and (d - s).days % 14 == 0),
+        (f"every two weeks on {WEEKDAYS[wd]}", lambda d, s: d.weekday() == wd and (d - s).days % 14 == 0),
         (f"every {WEEKDAYS[wd]} and {WEEKDAYS[other]}", lambda d, s: d.weekday() in (wd, other)),
         (f"on the {ordinal} of every month", lambda d, s: d.day == nth),
         (f"on the {ordinal} of each month", lambda d, s: d.day == nth),
@@ -521,9 +525,71 @@ def recurrence_probes(seed: int = 4, count: int = 900) -> list[Probe]:
     return out
 
 
+# ---- titles with time-like words of their own ------------------------------------------------
+
+# Each holds a number, a clock time, a weekday, a unit or a frequency word that is the task's.
+TIME_WORD_TASKS = ["review the 8am meeting notes", "prep the 3pm call", "cancel the 10:30 appointment",
+                   "print the 2027 budget", "call 911", "plan the monday meeting",
+                   "read the 5 minute summary", "start the 30 day challenge", "send the weekly report",
+                   "book the 7 o'clock table", "renew the 12 month plan", "fix the 2nd floor light",
+                   "bring 2 chairs to room 4", "order 3 pizzas for 6 people", "buy a 1 year pass"]
+
+
+def title_probes(seed: int = 5, count: int = 500) -> list[Probe]:
+    """An unambiguous day and time (am/pm or 24-hour) with a task whose words look like time."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        now = rng.choice(NOWS)
+        clock, hms = rng.choice([c for c in clock_forms(rng) if len(c[1]) == 1 and "noon" not in c[0]])
+        day, fn = rng.choice([d for d in day_forms(rng) if not d[0].startswith("in 2 weeks")])
+        accept = frozenset({(t,) for hm in hms for t in fn(now, hm) if t > now})
+        if not accept:
+            continue
+        task = rng.choice(TIME_WORD_TASKS)
+        phrase = f"{day} {clock}" if rng.random() < 0.6 else f"{clock} {day}"
+        out.append(Probe("time-words title", place(rng, phrase, task), now, accept, task))
+    return out
+
+
+# ---- offsets from a clock time -----------------------------------------------------------------
+
+def offset_probes(seed: int = 6, count: int = 400) -> list[Probe]:
+    """"30 minutes before 5pm", "an hour after noon tomorrow": the time moved by the duration."""
+    rng = random.Random(seed)
+    amounts = [("30 minutes", 30), ("half an hour", 30), ("an hour", 60), ("2 hours", 120),
+               ("15 mins", 15), ("1h", 60), ("90 minutes", 90), ("a quarter of an hour", 15),
+               ("10 min", 10), ("two hours", 120)]
+    out = []
+    for _ in range(count):
+        now = rng.choice(NOWS)
+        d, minutes = rng.choice(amounts)
+        way = rng.choice(["before", "after"])
+        clock, hms = rng.choice([c for c in clock_forms(rng) if len(c[1]) == 1 and c[0].startswith(
+            ("at ", "@"))])
+        clock = clock.removeprefix("at ").removeprefix("@").strip()
+        sign = -1 if way == "before" else 1
+        if rng.random() < 0.5:
+            day, fn = rng.choice([f for f in day_forms(rng)[:11]])  # tomorrow, in 2 days, ...
+            base = {t for hm in hms for t in fn(now, hm)}
+            phrase = f"{d} {way} {clock} {day}"
+        else:
+            # today's, even when it has passed ("2 hours after 8pm" said at 21:30 is 22:00), or
+            # the next one
+            base = {t for hm in hms for t in (_at(now.date(), hm), _next_clock(now, hm))}
+            phrase = f"{d} {way} {clock}"
+        accept = frozenset({(t + timedelta(minutes=sign * minutes),) for t in base
+                            if t + timedelta(minutes=sign * minutes) > now})
+        if not accept:
+            continue
+        task = rng.choice(TASKS)
+        out.append(Probe("offset from time", place(rng, phrase, task), now, accept, task))
+    return out
+
+
 def all_probes(seed: int = 0) -> list[Probe]:
     return duration_probes(1 + seed) + clock_day_probes(2 + seed) + daypart_probes(3 + seed) + \
-        recurrence_probes(4 + seed)
+        recurrence_probes(4 + seed) + title_probes(5 + seed) + offset_probes(6 + seed)
 
 
 def main() -> None:

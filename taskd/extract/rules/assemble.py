@@ -51,6 +51,8 @@ def _settle_times(found: Found, daypart: str | None) -> list[Clock]:
             if daypart in _PM_DAYPARTS:
                 if hour < 12 and not (daypart in ("tonight", "night") and hour <= 4):
                     hour += 12
+            elif hour == 12 and hit.minute and daypart == "morning":
+                hour = 0  # "12:30 in the morning", "ten to one in the morning": after midnight
             elif daypart is None and hit.bare_hour and 1 <= hour <= 5:
                 hour += 12
                 found.assumptions.append(f"\"{hit.hour}\" = {hour}:00 (afternoon)")
@@ -297,6 +299,8 @@ def build_schedule(found: Found, prefs: Mapping[str, TimePref] | None) -> dict[s
             day = found.today + relativedelta(**offset)  # type: ignore[arg-type]
         elif day is None or not calendar_only:
             return {"offset": dict(offset), "time_source": "explicit"}
+        elif found.offset_from_time:  # "an hour after 23:30 tomorrow": past midnight of that day
+            day += relativedelta(**offset)  # type: ignore[arg-type]
     if times and daypart == "end_of_day":
         daypart = None
     if day is not None:

@@ -15,7 +15,7 @@ import re
 from datetime import date, time
 
 from taskd.errors import BadInput
-from taskd.extract.rules.lexicon import NUM_WORD, cardinal
+from taskd.extract.rules.lexicon import NOUN_AFTER, NUM_WORD, cardinal
 from taskd.extract.rules.scan import BLANK, Found, Scan, TimeHit
 
 # Words after which a number with h is a duration, never a clock time ("in 1h30", "for 19h").
@@ -59,6 +59,8 @@ def no_such_time(text: str, start: int, shown: str, explicit: bool) -> None:
 
 def _take(scan: Scan, found: Found, start: int, end: int, hit: TimeHit) -> None:
     text = scan.text
+    if text.endswith((" the ", " a ", " an ", " my ", " our "), 0, start) and NOUN_AFTER.match(text, end):
+        return  # "catch the 13h30 train": the task's words
     word = _word_before(text, start)
     if word in _TIME_LEADS and text[:start].rstrip(" ").endswith(word):
         start = text.rfind(word, 0, start)

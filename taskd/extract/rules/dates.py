@@ -31,6 +31,7 @@ from taskd.extract.rules.lexicon import (
     MONTH,
     MONTH_NAMES,
     MONTH_WORDS,
+    NOUN_AFTER,
     NUMBER_WORDS,
     ORD,
     ORDINAL_TEENS,
@@ -183,15 +184,21 @@ def _weekday_day_if_digits(scan: Scan, found: Found, words: frozenset[str]) -> N
 # ordinal of the noun after it. A day would open the phrase ("the 3rd call bob") or end it ("pay
 # rent the 3rd"), or go on with words of time ("the 3rd at 9", "the 3rd of each month").
 _TASK_WORD_BEFORE = re.compile(r"[a-z']+\s$")
-_NOUN_AFTER = re.compile(
-    r"\s(?!(?:at|in|of|on|by|and|or|to|from|for|every|each|before|after|until|till|next|this|"
-    r"please|pls|morning|afternoon|evening|night|noon|midnight|around|about|then|so|if|when)\b)"
-    r"[a-z]")
+
+
+def text_before_is_the(text: str, start: int) -> bool:
+    """Whether "the" stands right before `start`, after a word of the task ("plan the ..."), not
+    after a preposition of time ("on the Monday")."""
+    if not text.endswith(" the ", 0, start):
+        return False
+    word = text[:start - 5].rsplit(" ", 1)[-1]
+    return word.isalpha() and word not in ("on", "by", "for", "until", "till", "from", "before",
+                                           "after")
 
 
 def _ordinal_of_a_noun(text: str, start: int, end: int) -> bool:
     return text.startswith("the ", start) and _TASK_WORD_BEFORE.search(text, max(0, start - 20), start) \
-        is not None and _NOUN_AFTER.match(text, end) is not None
+        is not None and NOUN_AFTER.match(text, end) is not None
 
 
 def _nth_of_month(scan: Scan, found: Found, words: frozenset[str]) -> None:
@@ -253,6 +260,8 @@ def _weekdays(scan: Scan, found: Found, words: frozenset[str]) -> None:
         mod, name, cap, post = match.groups()
         if cap and cap.capitalize() not in scan.raw_words and cap.upper() not in scan.raw_words:
             continue  # "on sun cream", "sit in the sun": only "on Sat", "... Sun" are days
+        if not mod and text_before_is_the(scan.text, start) and NOUN_AFTER.match(scan.text, end):
+            continue  # "plan the monday meeting": the meeting's name, not a day
         meaning = _WEEKDAY_MODS[mod.strip()]
         if meaning is None:
             continue

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from taskd.extract.rules.lexicon import NUM_WORD
+from taskd.extract.rules.lexicon import DETERMINERS, NOUN_AFTER, NUM_WORD
 
 _UNIT = (r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?|"
          r"fortnights?)")
@@ -46,6 +46,17 @@ _DAY_BEFORE_GAP = re.compile(r"\b(?P<u>sat|sun)\s\x1f")  # "sat in the morning":
 _LEAD = re.compile(r"\b(?:at|in|on|by|from|until|till|for|every|each|after|before)\s$")
 
 
+def _describes_a_noun(title: str, start: int, end: int) -> bool:
+    """"the 8am meeting notes", "the 5 minute summary", "a 1 year pass": after a determiner and
+    before a noun, time words name the task, not when it is."""
+    if title[start - 1:start] == " " and title[start - 2:start - 1].isdecimal():  # "the 7 o'clock table"
+        start = title.rfind(" ", 0, start - 1) + 1
+    return title.endswith(_DETERMINERS, 0, start) and NOUN_AFTER.match(title, end) is not None
+
+
+_DETERMINERS = tuple(" " + d for d in DETERMINERS) + DETERMINERS
+
+
 def unread(title: str) -> str | None:
     """The stretch of `title` (lower case, as `wording.plain_words` makes it) that holds time words
     the recognizers did not read, or None when there are none."""
@@ -53,7 +64,8 @@ def unread(title: str) -> str | None:
     if not spans:
         return None
     kept = [(a, b) for a, b in spans
-            if not any(m.start() <= a and b <= m.end() for m in _DURATION_OF_TASK.finditer(title))]
+            if not any(m.start() <= a and b <= m.end() for m in _DURATION_OF_TASK.finditer(title))
+            and not _describes_a_noun(title, a, b)]
     if not kept:
         return None
     start = kept[0][0]

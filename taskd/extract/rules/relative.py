@@ -33,7 +33,8 @@ _OTHER = re.compile(rf"(?:(?<![\w+])(?:now\s?)?\+\s?|\b(?:another|(?:set\s)?(?:a
 # "15 minutes from 1pm", "2 hours after 9am": the clock time itself is a time recognizer's; what
 # it consumed is blank, so the offset is what stands right before the gap.
 # The time recognizer may have taken "from" with the time, as it takes "at".
-_FROM_TIME = re.compile(rf"(?<![\w])(?P<d>{DURATION})\s(?:(?:from|after|past)\s)?(?=\x1f)")
+_FROM_TIME = re.compile(rf"(?<![\w])(?P<d>{DURATION})\s(?:(?:from|after|past|before)\s)?(?=\x1f)")
+_TIME_WAYS = ("from", "after", "past", "before")
 _NEXT_UNIT = re.compile(r"(?<![\w])(?<!in\s)(?<!within\s)(?<!in\sthe\s)(?<!within\sthe\s)"
                         r"(?:the\s)?next\s(?P<u>hour|minute|day)\b(?!\s(?:after|of)\b)")
 _NOW = re.compile(r"\b(?:right\snow|right\saway|straight\saway|immediately|asap|now|"
@@ -74,19 +75,23 @@ def find_offsets(scan: Scan, found: Found) -> None:
 
 
 def find_offset_from_time(scan: Scan, found: Found) -> None:
-    """"15 minutes from 1pm": runs once the clock times are consumed."""
-    if found.times and found.offset is None and BLANK in scan.text and (
-            "from" in scan.words or "after" in scan.words or "past" in scan.words) and \
-            _before_time(scan, found) and _take_offset(scan, found, _FROM_TIME):
+    """"15 minutes from 1pm", "2 hours before 9pm": runs once the clock times are consumed."""
+    if found.times and found.offset is None and BLANK in scan.text and \
+            not scan.words.isdisjoint(_TIME_WAYS) and (way := _before_time(scan, found)) and \
+            _take_offset(scan, found, _FROM_TIME):
         found.offset_from_time = True
+        if way == "before" and found.offset:
+            found.offset = {unit: -amount for unit, amount in found.offset.items()}
 
 
-def _before_time(scan: Scan, found: Found) -> bool:
-    """Whether "from"/"after"/"past" stands right before the clock time (or was taken with it)."""
+def _before_time(scan: Scan, found: Found) -> str | None:
+    """The word of _TIME_WAYS that stands right before the clock time (or was taken with it)."""
     start = found.times[0].start
-    head = scan.original[:start]
-    return head.rstrip().endswith(("from", "after", "past")) or any(
-        scan.original.startswith(word, start) for word in ("from ", "after ", "past "))
+    head = scan.original[:start].rstrip()
+    for word in _TIME_WAYS:
+        if head.endswith(word) or scan.original.startswith(word + " ", start):
+            return word
+    return None
 
 
 def _take_offset(scan: Scan, found: Found, pattern: re.Pattern[str]) -> bool:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from taskd.extract.rules.clock_forms import find_clock_forms, find_glued_clock, no_such_time
 from taskd.extract.rules.lexicon import (
+    NOUN_AFTER,
     NUM_WORD,
     NUMBER_WORDS,
     QTY,
@@ -35,8 +36,8 @@ _WORD_MIN = r"(?:o'?\s?(?:one|two|three|four|five|six|seven|eight|nine)|" + NUM_
 # the digits of the text instead of trying the lookbehind at every position.
 _WORDS = re.compile(  # mins, dir, h, ap, ap1
     rf"(?P<mins>(?:a\s)?quarter|three\squarters|half|{QTY})(?:\s(?:minutes?|mins?))?\s"
-    rf"(?P<dir>past|after|to|before|till)\s(?P<h>\d{{1,2}}|{NUM_WORD}|noon|midday|midnight)"
-    rf"(?![\d:])(?:\so'clock)?{_AP}?")
+    rf"(?P<dir>past|after|to|before|till)\s(?P<h>12\snoon|\d{{1,2}}|{NUM_WORD}|noon|midday|midnight)"
+    rf"(?![\d:]|\.\d)(?:\so'clock)?{_AP}?")
 _CLOCK = re.compile(  # h, m, s, ap, ap1
     rf"(?P<h>\d(?<![\d:/.\-]\d)\d?):(?P<m>\d{{2}})(?::(?P<s>\d{{2}}))?(?![\d:]){_AP}?")
 _MERIDIEM_ATOM = re.compile(rf"(?P<h>\d(?<![\d:/.\-]\d)\d?)(?:\.(?P<m>\d{{2}}))?{_AP}")  # h, m, ap, ap1
@@ -58,7 +59,8 @@ _SEPARATOR = re.compile(r"\s?(?:,\s?and|,|and|&|or)\s")
 
 
 _RANGE_OPENERS = ("from ", "between ")
-_NAMED_HOURS = {"noon": 12, "midday": 12, "midnight": 0}
+_THE = (" the ", " a ", " an ", " my ", " our ", " your ")
+_NAMED_HOURS = {"12 noon": 12, "noon": 12, "midday": 12, "midnight": 0}
 _MINUTE_WORDS = {"quarter": 15, "a quarter": 15, "half": 30, "three quarters": 45}
 
 
@@ -217,6 +219,8 @@ def atom_at(scan: Scan, found: Found, pos: int) -> tuple[TimeHit, int] | None:
 def take(scan: Scan, found: Found, start: int, end: int, hit: TimeHit) -> None:
     """Record `hit` read at start-end with the preposition before it, and any list after it."""
     text = scan.text
+    if text.endswith(_THE, 0, start) and NOUN_AFTER.match(text, end):
+        return  # "review the 8am meeting notes", "the 10:30 appointment": the task's words
     if start > 1 and text[start - 1] == " ":
         # lead_start(text, start, PREP_LEADS, repeat=False), without its letter-by-letter walk
         # back when the word before is a plain run of letters (nearly always)

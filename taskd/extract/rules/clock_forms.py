@@ -31,6 +31,7 @@ _MILITARY = re.compile(
     r"(?<![\w.:,/$])(?P<hm>\d{3,4})(?:\s?(?:hrs|hours|h)\b)?(?![\w:/%\-]|[.,]\w|\s?(?:am|pm)\b|"
     r"\s(?:minutes?|mins?|days?|weeks?|months?|years?|times|people|dollars|euros)\b)")
 _MILITARY_LEADS = frozenset({"at", "around", "circa", "approximately", "approx"})
+_WAYS = frozenset({"after", "before", "from"})
 # A clock time glued to a numeric date: "05/31/2024.14:15", "2024-05-31t14:15", "5/31/2024-2:15pm".
 _GLUED_CLOCK = re.compile(r"(?<=\d)[.:\-t](?P<h>\d{1,2}):(?P<m>\d\d)(?::(?P<s>\d\d))?(?![\d:])"
                           r"(?:\s?(?P<ap>am|pm)\b)?")
@@ -38,6 +39,14 @@ _DATE_BEFORE = re.compile(r"(?<![\d/.\-])(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d
 _HALF_HOUR = re.compile(
     rf"\bhalf\s(?P<h>\d{{1,2}}|{NUM_WORD})(?![\w:]|\.\w)(?!\s(?:hours?|hrs?|weeks?|months?|"
     r"years?|minutes?|mins?|of|dozen|past|after|times)\b)(?P<to>\s(?:to|day|an?)\b)?")
+
+
+# "two hours after 19h30", "90 minutes before 0730": after a duration and after/before, a time.
+_AFTER_DURATION = re.compile(r"(?:hours?|hrs?|\dh|minutes?|mins?|\dm)\s(?:after|before|from)\s$")
+
+
+def _after_duration(text: str, start: int) -> bool:
+    return _AFTER_DURATION.search(text, max(0, start - 16), start) is not None
 
 
 def _word_before(text: str, start: int) -> str:
@@ -73,7 +82,8 @@ def _h_forms(scan: Scan, found: Found) -> None:
     for match in list(_H_FORM.finditer(scan.text)):
         start, end = match.span()
         text = scan.text
-        if BLANK in text[start:end] or _word_before(text, start) in _DURATION_LEADS or \
+        if BLANK in text[start:end] or (_word_before(text, start) in _DURATION_LEADS and not
+                                        _after_duration(text, start)) or \
                 (_DURATION_TAILS.match(text, end) and not _leads_time(text, start)):
             continue  # "1h30 later" is a duration, "at 20h30 28 december" a time
         hour, minute = int(match.group("h")), int(match.group("m") or 0)
@@ -92,7 +102,8 @@ def _military(scan: Scan, found: Found) -> None:
     for match in list(_MILITARY.finditer(scan.text)):
         start, end = match.span()
         text = scan.text
-        if BLANK in text[start:end] or _word_before(text, start) not in _MILITARY_LEADS:
+        if BLANK in text[start:end] or (_word_before(text, start) not in _MILITARY_LEADS and
+                                        not _after_duration(text, start)):
             continue
         digits = match.group("hm")
         hour, minute = int(digits[:-2]), int(digits[-2:])
@@ -147,7 +158,7 @@ def find_clock_forms(scan: Scan, found: Found) -> None:
     if scan.has_digit:
         if "h" in scan.words or "h" in scan.text:
             _h_forms(scan, found)
-        if scan.longest_number >= 3 and not scan.words.isdisjoint(_MILITARY_LEADS):
+        if scan.longest_number >= 3 and not scan.words.isdisjoint(_MILITARY_LEADS | _WAYS):
             _military(scan, found)
     if "half" in scan.words:
         _half_hours(scan, found)

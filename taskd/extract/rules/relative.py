@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import re
 
+from dateutil.relativedelta import relativedelta
+
 from taskd.extract.rules import amounts
 from taskd.extract.rules.amounts import DURATION
 from taskd.extract.rules.lexicon import DURATION_WORDS
-from taskd.extract.rules.scan import BLANK, Found, Scan
+from taskd.extract.rules.scan import BLANK, DateHit, Found, Scan
 
 # Each construction is a small rule over the one DURATION of `amounts`, so every way of writing a
 # duration works in each of them. Each preposition's \b is a lookbehind after it, so that the
 # pattern opens with plain letters and `re` skips to where they are.
-_IN = re.compile(r"(?:in(?<!\win)|within(?<!\wwithin)|after(?<!\wafter))\s(?:another\s|about\s|"
+# (not "after" right after a duration: "two hours after 19h30" counts from a clock time)
+_IN = re.compile(r"(?:in(?<!\win)|within(?<!\wwithin)|after(?<!\wafter)(?<!hours\safter)(?<!hour\safter)"
+                 r"(?<!hrs\safter)(?<!\dh\safter)(?<!minutes\safter)(?<!mins\safter)(?<!min\safter)"
+                 r"(?<!\dm\safter))\s(?:another\s|about\s|"
                  r"around\s|roughly\s|approximately\s|just\s|~\s?|only\s)*"
                  rf"(?P<d>{DURATION})(?:'s?)?(?:\s(?:time|from\snow|from\stoday))?(?![\w])")
 _FROM_NOW_WORDS = (r"(?:from\snow|from\stoday|later|hence|after\stoday|after\snow|after\sthat|"
@@ -76,12 +81,24 @@ def find_offsets(scan: Scan, found: Found) -> None:
 
 def find_offset_from_time(scan: Scan, found: Found) -> None:
     """"15 minutes from 1pm", "2 hours before 9pm": runs once the clock times are consumed."""
-    if found.times and found.offset is None and BLANK in scan.text and \
-            not scan.words.isdisjoint(_TIME_WAYS) and (way := _before_time(scan, found)) and \
-            _take_offset(scan, found, _FROM_TIME):
-        found.offset_from_time = True
-        if way == "before" and found.offset:
-            found.offset = {unit: -amount for unit, amount in found.offset.items()}
+    if not found.times or BLANK not in scan.text or scan.words.isdisjoint(_TIME_WAYS):
+        return
+    calendar = found.offset
+    if calendar is not None and (any(calendar.get(u) for u in ("hours", "minutes", "seconds"))
+                                 or found.dates):
+        return
+    way = _before_time(scan, found)
+    if way is None:
+        return
+    found.offset = None
+    if not _take_offset(scan, found, _FROM_TIME):
+        found.offset = calendar
+        return
+    found.offset_from_time = True
+    if calendar:  # "30 minutes before 8.30pm in three days": the day, and the time moved
+        found.dates.append(DateHit(found.today + relativedelta(**calendar), 0, "relative"))
+    if way == "before" and found.offset:
+        found.offset = {unit: -amount for unit, amount in found.offset.items()}
 
 
 def _before_time(scan: Scan, found: Found) -> str | None:

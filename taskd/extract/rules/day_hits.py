@@ -191,6 +191,17 @@ def _count_of_the_task(text: str, anchor: re.Match[str]) -> bool:
         q != "1" and _WORD_BEFORE.search(text, max(0, anchor.start() - 2), anchor.start()) is not None
 
 
+def anchored(scan: Scan, start: int, day: date) -> tuple[date, int] | None:
+    """"2 weeks after <day at start>": the day moved, and where the amount begins; or None."""
+    text = scan.text
+    if not text.endswith(_ANCHOR_ENDS, 0, start):
+        return None
+    anchor = _search(_ANCHOR, text[:start], scan.words & _QTY_FIRSTS, scan.has_digit)
+    if anchor is None or _count_of_the_task(text, anchor) or not scan.free(anchor.start(), start):
+        return None
+    return _shift(day, anchor), anchor.start()
+
+
 def _shift(day: date, anchor: re.Match[str]) -> date:
     """`day` moved by the anchor's amounts, as relativedelta would move it (months first, a month
     end clipped: "a month after January 31" is the end of February), by hand: this is cheaper."""

@@ -24,7 +24,7 @@ from taskd.extract.rules.scan import BLANK, DateHit, Found, Scan
 # (not "after" right after a duration: "two hours after 19h30" counts from a clock time)
 _IN = re.compile(r"(?:in(?<!\win)|within(?<!\wwithin)|after(?<!\wafter)(?<!hours\safter)(?<!hour\safter)"
                  r"(?<!hrs\safter)(?<!\dh\safter)(?<!minutes\safter)(?<!mins\safter)(?<!min\safter)"
-                 r"(?<!\dm\safter))\s(?:another\s|about\s|"
+                 r"(?<!\dm\safter))\s(?:another\s|about\s|the\snext\s|the\scoming\s|next\s|"
                  r"around\s|roughly\s|approximately\s|just\s|~\s?|only\s)*"
                  rf"(?P<d>{DURATION})(?:'s?)?(?:\s(?:time|from\snow|from\stoday))?(?![\w])")
 _FROM_NOW_WORDS = (r"(?:from\snow|from\stoday|later|hence|after\stoday|after\snow|after\sthat|"
@@ -42,6 +42,12 @@ _FROM_TIME = re.compile(rf"(?<![\w])(?P<d>{DURATION})\s(?:(?:from|after|past|bef
 _TIME_WAYS = ("from", "after", "past", "before")
 _NEXT_UNIT = re.compile(r"(?<![\w])(?<!in\s)(?<!within\s)(?<!in\sthe\s)(?<!within\sthe\s)"
                         r"(?:the\s)?next\s(?P<u>hour|minute|day)\b(?!\s(?:after|of)\b)")
+# "within the hour", "in the next hour", "within the next minute": by the end of one unit, as
+# "within 2 hours" is two hours from now.
+# ("within the day", "within the week" end with the day or week: not read here)
+_WITHIN_UNIT = re.compile(r"\bwithin\sthe\s(?P<u>hour|minute)\b|"
+                          r"\b(?:in|within)\sthe\s(?:next|coming)\s(?P<u2>hour|minute|day|week|month|year)\b")
+_WITHIN_UNITS = frozenset({"hour", "minute", "day", "week", "month", "year"})
 _NOW = re.compile(r"\b(?:right\snow|right\saway|straight\saway|immediately|asap|now|"
                   r"at\sthe\s(?:present\s)?moment|at\spresent|at\sthe\spresent\stime|"
                   r"at\sthis\stime|at\sthe\sminute)\b")
@@ -59,6 +65,12 @@ _NOW_WORDS = frozenset({"now", "away", "immediately", "asap", "moment", "present
 
 def find_offsets(scan: Scan, found: Found) -> None:
     text = scan.text
+    if not scan.words.isdisjoint(_WITHIN_UNITS) and ("within" in scan.words or "in" in scan.words):
+        match = _WITHIN_UNIT.search(text)
+        if match is not None and scan.free(*match.span()):
+            found.offset = {(match.group("u") or match.group("u2")) + "s": 1}
+            scan.consume(*match.span())
+            return
     if "next" in scan.words and ("hour" in scan.words or "minute" in scan.words or
                                  "day" in scan.words):
         match = _NEXT_UNIT.search(text)

@@ -69,7 +69,8 @@ CASES = [
     ("within the next 2 hours call bob", "2026-12-02T12:00", None, "call bob"),
     ("hey, sat in the morning call bob", None, None, None),
     ("call bob friday except weekends", None, None, None),
-    ("sit in the sun at 3pm", None, None, None),
+    ("sit in the sun at 3pm", "2026-12-02T15:00", None, "sit in the sun"),
+    ("at midnight on 12th august call bob", None, None, None),
 ]
 
 

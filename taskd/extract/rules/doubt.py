@@ -41,8 +41,10 @@ _TRAIL = re.compile(r"\s(?:before|after|from|later|earlier|ago|since)\b")
 # ... or an alternative amount after it: "in an hour or two".
 # ... or "sat"/"sun" after a time ("at 9 sat"): a day, unless it is a word of the task, which the
 # day recognizers (they read "Sat" and "on Sat" before a time) cannot tell.
-_UNIT_AFTER_GAP = re.compile(rf"\x1f\s?(?P<u>{_UNIT}|or\s(?:{_AMOUNT})(?:\s{_UNIT})?|(?:on\s)?(?:sat|sun))\b")
-_DAY_BEFORE_GAP = re.compile(r"\b(?P<u>sat|sun)\s\x1f")  # "sat in the morning": a day, or "I sat"
+_UNIT_AFTER_GAP = re.compile(
+    rf"\x1f\s?(?P<u>{_UNIT}|or\s(?:{_AMOUNT})(?:\s{_UNIT})?|(?:on\s)?(?:sat|sun))\b")
+# "sat in the morning": a day, or "I sat" ("the sun in the morning" is no day)
+_DAY_BEFORE_GAP = re.compile(r"\b(?<!the\s)(?P<u>sat|sun)\s\x1f")
 _LEAD = re.compile(r"\b(?:at|in|on|by|from|until|till|for|every|each|after|before)\s$")
 
 

@@ -216,6 +216,7 @@ class Found:
     dayparts: list[str] = field(default_factory=list)
     daypart_shift: int = 0  # minutes from the daypart's time: "mid-morning", "late evening"
     midnight: bool = False
+    midnight_word: bool = False  # "midnight" itself (not "24:00", which is the day's end)
     offset: dict[str, int] | None = None
     now_word: bool = False
     rule: dict[str, str] | None = None

@@ -173,7 +173,7 @@ def _read_spoken(match: re.Match[str], found: Found) -> TimeHit | None:
 
 def _read_named(match: re.Match[str], found: Found) -> TimeHit:
     if match.group(2):
-        found.midnight = True
+        found.midnight = found.midnight_word = True
         return TimeHit(0, 0)
     return TimeHit(12, 0)
 

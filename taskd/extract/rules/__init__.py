@@ -59,7 +59,7 @@ _DOUBT_WORDS = frozenset({"second", "seconds", "sec", "secs", "minute", "minutes
                           "hour", "hours", "hr", "hrs", "day", "days", "week", "weeks", "wk", "wks",
                           "month", "months", "year", "years", "yr", "yrs", "fortnight", "fortnights",
                           "until", "till", "untill", "yesterday", "tomorrow", "tonight", "clock",
-                          "pm", "ago"})
+                          "pm", "ago", "sat", "sun"})
 
 
 class RulesExtractor:
@@ -103,6 +103,7 @@ class RulesExtractor:
             relative.find_offset_from_time(scan, found)
             relative.find_now(scan, found)
             relative.find_bare_duration(scan, found)
+            recurring.apply_exceptions(found)
             schedule = assemble.build_schedule(found, prefs) if found.question is None else None
             words = wording.plain_words(scan.text)
             kind = wording.kind_of(words, scan.original, scan.words)

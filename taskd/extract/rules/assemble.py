@@ -51,6 +51,8 @@ def _settle_times(found: Found, daypart: str | None) -> list[Clock]:
             if daypart in _PM_DAYPARTS:
                 if hour < 12 and not (daypart in ("tonight", "night") and hour <= 4):
                     hour += 12
+            elif hour == 12 and hit.minute and daypart == "morning":
+                hour = 0  # "12:30 in the morning", "ten to one in the morning": after midnight
             elif daypart is None and hit.bare_hour and 1 <= hour <= 5:
                 hour += 12
                 found.assumptions.append(f"\"{hit.hour}\" = {hour}:00 (afternoon)")
@@ -297,6 +299,8 @@ def build_schedule(found: Found, prefs: Mapping[str, TimePref] | None) -> dict[s
             day = found.today + relativedelta(**offset)  # type: ignore[arg-type]
         elif day is None or not calendar_only:
             return {"offset": dict(offset), "time_source": "explicit"}
+        elif found.offset_from_time:  # "an hour after 23:30 tomorrow": past midnight of that day
+            day += relativedelta(**offset)  # type: ignore[arg-type]
     if times and daypart == "end_of_day":
         daypart = None
     if day is not None:
@@ -305,13 +309,21 @@ def build_schedule(found: Found, prefs: Mapping[str, TimePref] | None) -> dict[s
             # With no time, the daypart's or the usual time decides: "Friday" said on Friday at
             # 14:00 is next week.
             fire = time(*times[0]) if times else _pref_time(daypart or "default_time", prefs)
-            if fire <= found.now.time():
+            if fire <= found.now.time() and not (found.midnight and fire == time(0)):
                 # "Friday at 9" on a Friday at 10, "on the 15th at 9" on the 15th: the next one.
                 day = day + timedelta(days=7) if on_hits[0].kind == "weekday" else \
                     cal.next_day_of_month(day + timedelta(days=1), day.day, f"the {day.day}th")
         if times and daypart in ("tonight", "night") and times[0][0] < 5 and day != found.today:
             day += timedelta(days=1)
         if found.midnight and times and times[0][0] == 0 and times[0][1] == 0:
+            if found.midnight_word and day != found.today and daypart not in ("tonight", "night"):
+                # "at midnight on 12th August": the night before the 12th or the one after it
+                # (24 hours apart, and both said): ask rather than pick one
+                found.question = (f"“midnight” on {cal.short_date(day)} could be the start of "
+                                  f"that day or its end (the night into "
+                                  f"{cal.short_date(day + timedelta(days=1))}): which one? "
+                                  "(Say 00:00 or 23:59.)")
+                return None
             day += timedelta(days=1)
     elif found.midnight and times:
         day = found.today + timedelta(days=1)

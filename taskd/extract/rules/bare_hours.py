@@ -31,6 +31,13 @@ _HOUR_BEFORE_TONIGHT = re.compile(r"(\d(?<![\w$:.,/]\d)\d?),?\s(?=tonight\b)")  
 
 
 _PREP_OR_DAYPART = PREP_LEADS | DAYPART_SET
+# "to" and "from" also follow verbs ("reply to", "hear from"): the number after them is an hour
+# only when no plain word follows it ("from 9 to 5", "move it to 4", "to 4 on friday").
+_VERB_PREPS = ("to ", "from ")
+_COUNTED_NOUN = re.compile(
+    r"\s(?!(?:am|pm|a|p|o'clock|and|or|to|till|until|through|on|at|in|by|every|each|today|"
+    r"tomorrow|tonight|this|next|the|sharp|(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)"
+    r"(?:day|s|nesday|rsday|urday|sday)?s?)\b)[a-z]")
 
 
 def find_bare_times(scan: Scan, found: Found) -> None:
@@ -70,6 +77,8 @@ def _after_prepositions(scan: Scan, found: Found) -> None:
         if not (after in _HOUR_INITIALS or after.isdecimal()):  # BARE opens with an hour
             continue
         match = BARE.match(current, end)
+        if match and current.startswith(_VERB_PREPS, at) and _COUNTED_NOUN.match(current, match.end()):
+            continue  # "reply to 4 emails", "quotes from 3 suppliers": a count, not a time
         if match:
             hit = read_bare(*match.groups())
             if hit is not None:

@@ -12,7 +12,8 @@ from datetime import date, timedelta
 
 from taskd.errors import BadInput, PastTime
 from taskd.extract.rules.amounts import DURATION, parse
-from taskd.extract.rules.scan import Found, Scan
+from taskd.extract.rules.day_hits import anchored
+from taskd.extract.rules.scan import DateHit, Found, Scan
 
 _UNTIL_YEAR = re.compile(r"\b(?:until|till|through|to)\s(?:the\s)?(?:end\sof\s)?(?P<y>\d{4})\b"
                          r"(?![\w/.:-])")
@@ -42,13 +43,20 @@ def find_past_day(scan: Scan, found: Found) -> None:
         return
     for pattern in (_YESTERDAY, _AGO):
         match = pattern.search(scan.text)
-        if match is None or not scan.free(*match.span()) or \
-                scan.text[:match.start()].endswith(("after ", "from ", "since ")):
-            continue  # "2 weeks after yesterday" counts from it: doubted, not refused
+        if match is None or not scan.free(*match.span()):
+            continue
         if pattern is _YESTERDAY:
             days = 2 if match.group(0).endswith("before yesterday") else 1
             day = found.today - timedelta(days=days)
-        else:
+            moved = anchored(scan, match.start(), day)
+            if moved is not None and moved[0] >= found.today:
+                # "2 weeks after yesterday": a day ahead, counted from one that has passed
+                found.dates.append(DateHit(moved[0], moved[1], "anchored"))
+                scan.consume(moved[1], match.end())
+                return
+        if scan.text[:match.start()].endswith(("after ", "from ", "since ")):
+            continue  # "the day after yesterday", "since yesterday": doubted, not refused
+        if pattern is _AGO:
             offset = parse(match.group("d"))
             if offset is None:
                 continue

@@ -15,7 +15,7 @@ import re
 from datetime import date, time
 
 from taskd.errors import BadInput
-from taskd.extract.rules.lexicon import NUM_WORD, cardinal
+from taskd.extract.rules.lexicon import NOUN_AFTER, NUM_WORD, cardinal
 from taskd.extract.rules.scan import BLANK, Found, Scan, TimeHit
 
 # Words after which a number with h is a duration, never a clock time ("in 1h30", "for 19h").
@@ -28,16 +28,25 @@ _TIME_LEADS = frozenset({"at", "around", "by", "from", "until", "till", "before"
                          "approximately", "approx", "@"})
 _H_FORM = re.compile(r"(?<![\w.:,/])(?P<h>\d{1,2})h(?P<m>\d\d)?(?![\w:])")
 _MILITARY = re.compile(
-    r"(?<![\w.:,/$])(?P<hm>\d{3,4})(?:\s?(?:hrs|hours|h)\b)?(?![\w:/%.,\-]|\s?(?:am|pm)\b|"
+    r"(?<![\w.:,/$])(?P<hm>\d{3,4})(?:\s?(?:hrs|hours|h)\b)?(?![\w:/%\-]|[.,]\w|\s?(?:am|pm)\b|"
     r"\s(?:minutes?|mins?|days?|weeks?|months?|years?|times|people|dollars|euros)\b)")
 _MILITARY_LEADS = frozenset({"at", "around", "circa", "approximately", "approx"})
+_WAYS = frozenset({"after", "before", "from"})
 # A clock time glued to a numeric date: "05/31/2024.14:15", "2024-05-31t14:15", "5/31/2024-2:15pm".
 _GLUED_CLOCK = re.compile(r"(?<=\d)[.:\-t](?P<h>\d{1,2}):(?P<m>\d\d)(?::(?P<s>\d\d))?(?![\d:])"
                           r"(?:\s?(?P<ap>am|pm)\b)?")
 _DATE_BEFORE = re.compile(r"(?<![\d/.\-])(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2})$")
 _HALF_HOUR = re.compile(
-    rf"\bhalf\s(?P<h>\d{{1,2}}|{NUM_WORD})(?![\w:.])(?!\s(?:hours?|hrs?|days?|weeks?|months?|"
-    r"years?|minutes?|mins?|of|an?|dozen|past|after|to|times)\b)")
+    rf"\bhalf\s(?P<h>\d{{1,2}}|{NUM_WORD})(?![\w:]|\.\w)(?!\s(?:hours?|hrs?|weeks?|months?|"
+    r"years?|minutes?|mins?|of|dozen|past|after|times)\b)(?P<to>\s(?:to|day|an?)\b)?")
+
+
+# "two hours after 19h30", "90 minutes before 0730": after a duration and after/before, a time.
+_AFTER_DURATION = re.compile(r"(?:hours?|hrs?|\dh|minutes?|mins?|\dm)\s(?:after|before|from)\s$")
+
+
+def _after_duration(text: str, start: int) -> bool:
+    return _AFTER_DURATION.search(text, max(0, start - 16), start) is not None
 
 
 def _word_before(text: str, start: int) -> str:
@@ -59,6 +68,8 @@ def no_such_time(text: str, start: int, shown: str, explicit: bool) -> None:
 
 def _take(scan: Scan, found: Found, start: int, end: int, hit: TimeHit) -> None:
     text = scan.text
+    if text.endswith((" the ", " a ", " an ", " my ", " our "), 0, start) and NOUN_AFTER.match(text, end):
+        return  # "catch the 13h30 train": the task's words
     word = _word_before(text, start)
     if word in _TIME_LEADS and text[:start].rstrip(" ").endswith(word):
         start = text.rfind(word, 0, start)
@@ -71,9 +82,10 @@ def _h_forms(scan: Scan, found: Found) -> None:
     for match in list(_H_FORM.finditer(scan.text)):
         start, end = match.span()
         text = scan.text
-        if BLANK in text[start:end] or _word_before(text, start) in _DURATION_LEADS or \
-                _DURATION_TAILS.match(text, end):
-            continue
+        if BLANK in text[start:end] or (_word_before(text, start) in _DURATION_LEADS and not
+                                        _after_duration(text, start)) or \
+                (_DURATION_TAILS.match(text, end) and not _leads_time(text, start)):
+            continue  # "1h30 later" is a duration, "at 20h30 28 december" a time
         hour, minute = int(match.group("h")), int(match.group("m") or 0)
         if match.group("m") is None and not ((_leads_time(text, start) and hour < 24) or 13 <= hour <= 23):
             continue  # "3h", "24h" with nothing saying it is a time are more likely amounts of hours
@@ -90,7 +102,8 @@ def _military(scan: Scan, found: Found) -> None:
     for match in list(_MILITARY.finditer(scan.text)):
         start, end = match.span()
         text = scan.text
-        if BLANK in text[start:end] or _word_before(text, start) not in _MILITARY_LEADS:
+        if BLANK in text[start:end] or (_word_before(text, start) not in _MILITARY_LEADS and
+                                        not _after_duration(text, start)):
             continue
         digits = match.group("hm")
         hour, minute = int(digits[:-2]), int(digits[-2:])
@@ -107,6 +120,11 @@ def _half_hours(scan: Scan, found: Found) -> None:
         hour = cardinal(match.group("h"))
         if hour is None or not 1 <= hour <= 12:
             continue
+        if match.group("to"):  # "half 8 to 9" is no time; "at half eight to review it" is 8:30,
+            # and "at half seven day after tomorrow", "at half one a week from today" 1:30
+            if not _leads_time(scan.text, start):
+                continue
+            end = match.start("to")
         hit = TimeHit(hour % 12, 30, 0, True)
         hit.nearest = True
         _take(scan, found, start, end, hit)
@@ -140,7 +158,7 @@ def find_clock_forms(scan: Scan, found: Found) -> None:
     if scan.has_digit:
         if "h" in scan.words or "h" in scan.text:
             _h_forms(scan, found)
-        if scan.longest_number >= 3 and not scan.words.isdisjoint(_MILITARY_LEADS):
+        if scan.longest_number >= 3 and not scan.words.isdisjoint(_MILITARY_LEADS | _WAYS):
             _military(scan, found)
     if "half" in scan.words:
         _half_hours(scan, found)

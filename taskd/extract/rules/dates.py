@@ -31,6 +31,7 @@ from taskd.extract.rules.lexicon import (
     MONTH,
     MONTH_NAMES,
     MONTH_WORDS,
+    NOUN_AFTER,
     NUMBER_WORDS,
     ORD,
     ORDINAL_TEENS,
@@ -65,15 +66,17 @@ _THE_NTH = re.compile(
     r"\s(?P<w2>this|next)\smonth)?(?![\w])(?!\s(?:of|week|time|floor|century|row|place|grade|"
     r"anniversary|birthday|edition|attempt)\b)")
 _RELATIVE = re.compile(
-    r"\b(?:(?:the\s)?(?<!\d\s)day\safter\stomorrow|overmorrow|tomorrow|today|otd|on\sthis\sday|"
+    r"\b(?:(?:the\s)?(?<![\s\x1f]\d\s)(?<!^\d\s)(?<![\s\x1f]\d\d\s)(?<!^\d\d\s)day\safter\stomorrow|overmorrow|tomorrow|today|otd|on\sthis\sday|"
     r"(?:the\s)?(?<!\d\s)day\safter(?!\s\w+\s(?:from|after)))\b")
 _WEAK_TODAY = re.compile(r"\b(?:(?:for|of)\sthe\sday|my\sday)\b")
 _WEEKDAY_ONLY = re.compile(
     r"(?<![\w])(?P<mod>(?:this\s(?:coming\s|upcoming\s)?|next\s|coming\s|upcoming\s|"
     r"(?:the\s)?following\s|last\s|past\s|previous\s)?)(?P<wd>monday|tuesday|wednesday|thursday|"
-    r"friday|saturday|sunday|mon|tues?|weds?|thu|thurs?|fri|(?:sat|sun)(?=\.|\s(?:at\s|\d|\x1f))|"
-    r"(?<=next\s|this\s)(?:sat|sun)|^(?:sat|sun)(?=\s)|(?P<cap>(?<=\bon\s)(?:sat|sun)|(?:sat|sun)"
-    r"(?=[.!?]?$)))\.?"
+    r"friday|saturday|sunday|mon|tues?|weds?|thu|thurs?|fri|(?<!the\s)(?:sat|sun)(?=\.|\s(?:at\s|around\s|by\s|\d|\x1f))|"
+    r"(?<=next\s|this\s)(?:sat|sun)|^(?:sat|sun)(?=\s)|(?<=\x1f\s)(?:sat|sun)|(?<=\x1f\son\s)(?:sat|sun)|"
+    r"(?<=\bon\s)(?:sat|sun)(?=\s(?:in\sthe\s)?(?:morning|afternoon|evening|night)\b)|"
+    r"(?P<cap>(?<=\bon\s)(?:sat|sun)|(?:sat|sun)"
+    r"(?=[.!?]?$|\s(?:in\sthe\s)?(?:morning|afternoon|evening|night)\b)))\.?"
     r"(?P<post>,?\s(?:of\s)?(?:next|the\sfollowing|following|this|the\scoming)\sweek)?"
     rf"(?:\sof(?=\s?{BLANK}))?(?![\w'])")
 _HOLIDAY = re.compile(
@@ -177,10 +180,33 @@ def _weekday_day_if_digits(scan: Scan, found: Found, words: frozenset[str]) -> N
         _weekday_day(scan, found, words)
 
 
+# "finish the 1st draft", "read the 3rd chapter": "the Nth" between two words of the task is an
+# ordinal of the noun after it. A day would open the phrase ("the 3rd call bob") or end it ("pay
+# rent the 3rd"), or go on with words of time ("the 3rd at 9", "the 3rd of each month").
+_TASK_WORD_BEFORE = re.compile(r"[a-z']+\s$")
+
+
+def text_before_is_the(text: str, start: int) -> bool:
+    """Whether "the" stands right before `start`, after a word of the task ("plan the ..."), not
+    after a preposition of time ("on the Monday")."""
+    if not text.endswith(" the ", 0, start):
+        return False
+    word = text[:start - 5].rsplit(" ", 1)[-1]
+    return word.isalpha() and word not in ("on", "by", "for", "until", "till", "from", "before",
+                                           "after")
+
+
+def _ordinal_of_a_noun(text: str, start: int, end: int) -> bool:
+    return text.startswith("the ", start) and _TASK_WORD_BEFORE.search(text, max(0, start - 20), start) \
+        is not None and NOUN_AFTER.match(text, end) is not None
+
+
 def _nth_of_month(scan: Scan, found: Found, words: frozenset[str]) -> None:
     today = found.today
     for match in _matches(_THE_NTH, scan.text, words & _THE_NTH_FIRSTS):
         start, end = match.span()
+        if _ordinal_of_a_noun(scan.text, start, end):
+            continue
         d, which, which2 = match.group("d", "w", "w2")
         day = _ordinal_value(d)
         if day is None or not 1 <= day <= 31:
@@ -232,8 +258,10 @@ def _weekdays(scan: Scan, found: Found, words: frozenset[str]) -> None:
     for match in _matches(_WEEKDAY_ONLY, scan.text, firsts):
         start, end = match.span()
         mod, name, cap, post = match.groups()
-        if cap and cap.capitalize() not in scan.raw_words:
+        if cap and cap.capitalize() not in scan.raw_words and cap.upper() not in scan.raw_words:
             continue  # "on sun cream", "sit in the sun": only "on Sat", "... Sun" are days
+        if not mod and text_before_is_the(scan.text, start) and NOUN_AFTER.match(scan.text, end):
+            continue  # "plan the monday meeting": the meeting's name, not a day
         meaning = _WEEKDAY_MODS[mod.strip()]
         if meaning is None:
             continue

@@ -26,7 +26,8 @@ from taskd.extract.rules.scan import BLANK, DateHit, Found, Scan, lead_start
 _NOT_AFTER_DAY = (r"(?![\w:]|\s?(?:am|pm|a\.m|p\.m)\b|\s(?:minutes?|mins?|hours?|hrs?|days?|"
                   r"weeks?|months?|years?|times|people|percent)\b|[./-]\d)")
 _ANCHOR = re.compile(
-    rf"(?<![\w.])(?P<q>{QTY})\s(?P<u>{UNIT})(?:\s(?:and\s)?(?P<q2>{QTY})\s(?P<u2>{UNIT}))?"
+    # (not after "at"/"around": "at 7 day after tomorrow" is a clock time and a day)
+    rf"(?<![\w.$])(?<!\bat\s)(?<!\baround\s)(?P<q>{QTY})\s(?P<u>{UNIT})(?:\s(?:and\s)?(?P<q2>{QTY})\s(?P<u2>{UNIT}))?"
     rf"(?:\s(?:and\s)?(?P<q3>{QTY})\s(?P<u3>{UNIT}))?\s(?P<dir>from|after|before)\s(?:the\s)?$")
 _ROLE_START = re.compile(r"\b(?:starting|start|beginning|begin|from|as\sof|effective|commencing)"
                          r"(?:\s(?:on|from|at))?\s$")
@@ -165,6 +166,8 @@ def _add(scan: Scan, found: Found, start: int, end: int, day: date, kind: str) -
             # "2 weeks from ...": only worth the (slow, end-anchored) search when the word is there.
             if role == "on" and text.endswith(_ANCHOR_ENDS, 0, start):
                 anchor = _search(_ANCHOR, text[:start], scan.words & _QTY_FIRSTS, scan.has_digit)
+                if anchor and _count_of_the_task(text, anchor):
+                    anchor = None
                 if anchor:
                     day = _shift(day, anchor)
                     start = anchor.start()
@@ -175,6 +178,28 @@ def _add(scan: Scan, found: Found, start: int, end: int, day: date, kind: str) -
     found.dates.append(hit)
     scan.consume(start, end)
     return hit
+
+
+_WORD_BEFORE = re.compile(r"[a-z]\s$")
+
+
+def _count_of_the_task(text: str, anchor: re.Match[str]) -> bool:
+    """"read chapter 7 day after tomorrow", "room 101 day after": a number after a word of the
+    task, with a singular unit, counts the task's noun, not days ("2 day after tomorrow" is read)."""
+    unit, q = anchor.group("u"), anchor.group("q")
+    return not unit.endswith("s") and anchor.group("q2") is None and q[0].isdecimal() and \
+        q != "1" and _WORD_BEFORE.search(text, max(0, anchor.start() - 2), anchor.start()) is not None
+
+
+def anchored(scan: Scan, start: int, day: date) -> tuple[date, int] | None:
+    """"2 weeks after <day at start>": the day moved, and where the amount begins; or None."""
+    text = scan.text
+    if not text.endswith(_ANCHOR_ENDS, 0, start):
+        return None
+    anchor = _search(_ANCHOR, text[:start], scan.words & _QTY_FIRSTS, scan.has_digit)
+    if anchor is None or _count_of_the_task(text, anchor) or not scan.free(anchor.start(), start):
+        return None
+    return _shift(day, anchor), anchor.start()
 
 
 def _shift(day: date, anchor: re.Match[str]) -> date:

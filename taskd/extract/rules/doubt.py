@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from taskd.extract.rules.lexicon import NUM_WORD
+from taskd.extract.rules.lexicon import DETERMINERS, NOUN_AFTER, NUM_WORD
 
 _UNIT = (r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?|"
          r"fortnights?)")
@@ -39,8 +39,24 @@ _DURATION_OF_TASK = re.compile(rf"\bfor\s(?:about\s|around\s)?(?:{_AMOUNT}\s)?{_
 _TRAIL = re.compile(r"\s(?:before|after|from|later|earlier|ago|since)\b")
 # A unit right after what a recognizer consumed: "1/2 sec" read as a date, "sec" left over.
 # ... or an alternative amount after it: "in an hour or two".
-_UNIT_AFTER_GAP = re.compile(rf"\x1f\s?(?P<u>{_UNIT}|or\s(?:{_AMOUNT})(?:\s{_UNIT})?)\b")
+# ... or "sat"/"sun" after a time ("at 9 sat"): a day, unless it is a word of the task, which the
+# day recognizers (they read "Sat" and "on Sat" before a time) cannot tell.
+_UNIT_AFTER_GAP = re.compile(
+    rf"\x1f\s?(?P<u>{_UNIT}|or\s(?:{_AMOUNT})(?:\s{_UNIT})?|(?:on\s)?(?:sat|sun))\b")
+# "sat in the morning": a day, or "I sat" ("the sun in the morning" is no day)
+_DAY_BEFORE_GAP = re.compile(r"\b(?<!the\s)(?P<u>sat|sun)\s\x1f")
 _LEAD = re.compile(r"\b(?:at|in|on|by|from|until|till|for|every|each|after|before)\s$")
+
+
+def _describes_a_noun(title: str, start: int, end: int) -> bool:
+    """"the 8am meeting notes", "the 5 minute summary", "a 1 year pass": after a determiner and
+    before a noun, time words name the task, not when it is."""
+    if title[start - 1:start] == " " and title[start - 2:start - 1].isdecimal():  # "the 7 o'clock table"
+        start = title.rfind(" ", 0, start - 1) + 1
+    return title.endswith(_DETERMINERS, 0, start) and NOUN_AFTER.match(title, end) is not None
+
+
+_DETERMINERS = tuple(" " + d for d in DETERMINERS) + DETERMINERS
 
 
 def unread(title: str) -> str | None:
@@ -50,7 +66,8 @@ def unread(title: str) -> str | None:
     if not spans:
         return None
     kept = [(a, b) for a, b in spans
-            if not any(m.start() <= a and b <= m.end() for m in _DURATION_OF_TASK.finditer(title))]
+            if not any(m.start() <= a and b <= m.end() for m in _DURATION_OF_TASK.finditer(title))
+            and not _describes_a_noun(title, a, b)]
     if not kept:
         return None
     start = kept[0][0]
@@ -66,7 +83,9 @@ def unread(title: str) -> str | None:
 
 def unit_after_gap(scan_text: str) -> str | None:
     """A unit word standing right after consumed text: its amount was read as something else."""
-    match = _UNIT_AFTER_GAP.search(scan_text) if "\x1f" in scan_text else None
+    if "\x1f" not in scan_text:
+        return None
+    match = _UNIT_AFTER_GAP.search(scan_text) or _DAY_BEFORE_GAP.search(scan_text)
     return match.group("u") if match is not None else None
 
 

@@ -168,3 +168,16 @@ DURATION_WORDS = frozenset(UNITS) | frozenset(w + "s" for w in UNITS) | \
     frozenset({"quarter", "quarters", "half"})
 WEEKDAY_WORDS = frozenset(WEEKDAY_NAMES) | frozenset(w + "s" for w in WEEKDAYS)
 MONTH_WORDS = frozenset(MONTH_NAMES)
+
+
+# "the 8am meeting", "the monday call", "the 1st draft": after a determiner, a time or day word
+# followed by a noun describes the noun. NOUN_AFTER matches at the end of the time or day word
+# when a word follows that cannot go on with a time phrase (it says nothing of nouns: any other
+# word is taken for one).
+DETERMINERS = ("the ", "a ", "an ", "my ", "our ", "your ", "his ", "her ", "their ")
+NOUN_AFTER = re.compile(
+    r"\s(?!(?:at|in|of|on|by|and|or|to|from|for|every|each|before|after|until|till|next|this|"
+    r"please|pls|morning|afternoon|evening|night|noon|midnight|around|about|then|so|if|when|"
+    r"today|tomorrow|tonight|sharp|am|pm|a|p|o'clock|daily|weekly|monthly|week|month|year|"
+    r"mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday|hrs|hours|h)\b)[a-z]")

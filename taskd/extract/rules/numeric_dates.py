@@ -22,6 +22,8 @@ _NUMERIC = re.compile(
 _TRIPLE = re.compile(r"(?<![\w/-])(?P<p1>[a-z]+\.?|\d{1,4})(?P<sep>[/-])(?P<p2>[a-z]+|\d{1,4})"
                      r"(?P=sep)(?P<p3>[a-z]+|\d{1,4})(?![\w/])")
 
+# After these, a dotted pair without a year is a clock time ("at 7.30"), not 30 July.
+_CLOCK_LEADS = ("at ", "around ", "circa ", "approx ", "approximately ")
 
 
 def _iso(scan: Scan, found: Found) -> None:
@@ -67,8 +69,9 @@ def _numeric(scan: Scan, found: Found, day_first: bool) -> None:
             month, day = day, month
         if not 1 <= month <= 12 or not 1 <= day <= 31:
             continue
-        if sep == "." and y is None and scan.text[end:end + 1].isalnum():
-            continue
+        if sep == "." and y is None and (scan.text[end:end + 1].isalnum() or (
+                len(match.group("b")) == 2 and scan.text.endswith(_CLOCK_LEADS, 0, start))):
+            continue  # "at 7.30", "@ 10.30": a clock time, which bare_hours reads
         year = None
         if y:
             year = int(y)

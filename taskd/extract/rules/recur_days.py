@@ -43,9 +43,13 @@ _EVERY_DATE = re.compile(
     rf"\b(?:every|each)\s(?:year\s)?(?:on\s)?(?:the\s)?(?:(?P<m1>{MONTH})\s(?P<d1>{ORD}|\d{{1,2}})"
     rf"|(?P<d2>{ORD}|\d{{1,2}})\s(?:of\s)?(?P<m2>{MONTH}))(?![\w:])")
 _EXCEPT = re.compile(
-    rf",?\s(?:except|but\snot|excluding|other\sthan|apart\sfrom)\s(?:on\s)?(?:for\s)?"
-    rf"(?P<list>{_WEEKDAY_LIST})\b")
+    rf",?\s(?:except|but\snot|excluding|other\sthan|apart\sfrom)\s(?:on\s)?(?:for\s)?(?:the\s)?"
+    rf"(?P<list>{_WEEKDAY_LIST}|weekends?|weekdays)\b")
+_EXCEPT_GROUPS = {"weekend": ["SA", "SU"], "weekends": ["SA", "SU"], "weekdays": WORKDAYS.split(",")}
 
+_RANGE = re.compile(rf"\b(?:(?:every|each|on|from)\s)?(?P<a>{WEEKDAY})s?\.?(?:\s?-\s?|\s(?:to|through|till|"
+                    rf"until)\s)(?P<b>{WEEKDAY})s?\b(?![\w'])")
+_RANGE_WORDS = frozenset({"to", "through", "till", "until"})
 _DAY_SPLIT = re.compile(r",\s?|\s?,?\s(?:and|or)\s")
 _ORDINAL_SPLIT = re.compile(r",\s?|\s(?:and|&|or)\s")
 _SECOND_TO_LAST = re.compile(r"second[\s-]to[\s-]last")
@@ -104,7 +108,22 @@ def _ordinals(text: str) -> list[int]:
     return values
 
 
+def _day_range(scan: Scan, found: Found) -> None:
+    """"Monday to Friday", "mon-fri", "from Tuesday through Thursday": each day of the range, every
+    week (as "weekdays" is); a range that wraps ("Friday to Monday") goes over the weekend."""
+    for match in _RANGE.finditer(scan.text):
+        start, end = match.span()
+        first, last = weekday_number(match.group("a")), weekday_number(match.group("b"))
+        if first is None or last is None or first == last or not scan.free(start, end):
+            continue
+        span = range(first, (last if last > first else last + 7) + 1)
+        merge(found, "WEEKLY", 1, {"BYDAY": ",".join(RRULE_DAYS[d % 7] for d in span)})
+        scan.consume(start, end)
+
+
 def weekdays(scan: Scan, found: Found, leads: Iterable[str]) -> None:
+    if "-" in scan.text or not scan.words.isdisjoint(_RANGE_WORDS):
+        _day_range(scan, found)
     for match in matches_at(_WEEKDAYS, scan.text, leads):
         start, end = match.span()
         if not scan.free(start, end):
@@ -219,16 +238,29 @@ def every_date(scan: Scan, found: Found) -> None:
         scan.consume(start, end)
 
 
-def except_days(scan: Scan, found: Found, rule: dict[str, str]) -> None:
+def take_exceptions(scan: Scan) -> tuple[set[str], str] | None:
+    """The days after "except" ("every day except weekends", "... but not Friday"), consumed
+    before the day recognizers run: they would read "saturday and sunday" as the days it recurs on.
+    Returns the days and the words, or None."""
+    drop: set[str] = set()
+    shown = []
     for match in _EXCEPT.finditer(scan.text):
         start, end = match.span()
         if not scan.free(start, end):
             continue
-        drop = set(weekday_list(match.group(1))[0])
-        current = rule.get("BYDAY", ",".join(RRULE_DAYS)).split(",")
-        kept = [d for d in current if d not in drop]
-        if kept:
-            rule["BYDAY"] = ",".join(kept)
-            if rule["FREQ"] == "DAILY":
-                rule["FREQ"] = "WEEKLY"
-            scan.consume(start, end)
+        listed = match.group("list")
+        drop.update(_EXCEPT_GROUPS.get(listed) or weekday_list(listed)[0])
+        shown.append(match.group(0).strip(" ,"))
+        scan.consume(start, end)
+    return (drop, " ".join(shown)) if drop else None
+
+
+def except_days(found: Found, rule: dict[str, str], drop: set[str], shown: str) -> None:
+    current = rule.get("BYDAY", ",".join(RRULE_DAYS)).split(",")
+    kept = [d for d in current if d not in drop]
+    if kept and rule["FREQ"] in ("DAILY", "WEEKLY") and "INTERVAL" not in rule:
+        rule["BYDAY"] = ",".join(kept)
+        if rule["FREQ"] == "DAILY":
+            rule["FREQ"] = "WEEKLY"
+    else:  # nothing left, or a rule that skipping days would change the count of
+        found.question = f"I did not understand “{shown}” here: which days should it be?"

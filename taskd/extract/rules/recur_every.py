@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from taskd.errors import BadInput
 from taskd.extract.rules.amounts import DURATION, amount_value
 from taskd.extract.rules.amounts import parse as parse_duration
-from taskd.extract.rules.lexicon import NUM, QTY, WORKDAYS, cardinal
+from taskd.extract.rules.lexicon import NUM, ORD, QTY, WORKDAYS, cardinal, ordinal
 from taskd.extract.rules.recur_common import EVERY, matches_at, merge
 from taskd.extract.rules.scan import Found, Scan
 
@@ -37,7 +37,7 @@ WORDS: dict[str, tuple[str, int, dict[str, str]]] = {
 
 _EVERY_UNIT = re.compile(
     rf"(?<!\bof\s)\b{EVERY}\s(?:single\s)?(?:(?P<other>other|second|alternate)\s|(?P<half>half\s(?:an\s)?)|"
-    rf"(?P<n>{QTY})\s)?(?P<unit>minute|min|"
+    rf"(?P<n>{QTY})\s|(?P<nth>{ORD})\s)?(?P<unit>minute|min|"
     r"hour|hr|day|night|week|fortnight|month|year|quarter|weekday|business\sday|working\sday|"
     r"work\sday|workday|weekend)s?\b(?!\s(?:of|before|after)\b)")
 _FREQ_WORD = re.compile(
@@ -45,7 +45,9 @@ _FREQ_WORD = re.compile(
     r"semiannually|semiannual|biannually|yearly|annually|annual|hourly|(?:on\s|every\s)?"
     r"week\s?days|(?:on\s|every\s)?weekends)\b|\b(?:each|every)\squarter\b")
 _PER = re.compile(
-    rf"\b(?P<n>once|one|twice|thrice|{NUM}\stimes)\s(?:(?:a|per|each|every)\s"
+    # (not the hour of "half past one daily", "at half one a week from today")
+    rf"\b(?P<n>once|(?<!\bpast\s)(?<!\bhalf\s)(?<!\bto\s)(?<!\bafter\s)(?<!\bbefore\s)one|twice|thrice|"
+    rf"{NUM}\stimes)\s(?:(?:a|per|each|every)\s"
     r"(?P<unit>day|week|month|year|hour)\b|(?P<ly>daily|weekly|monthly|yearly|hourly)\b)")
 _ADJECTIVE = re.compile(r"\b(?:a|an|the|my|our|your|his|her|their|this|that)\s$")
 # "every 2h", "every 90m", "every 1h30", "each 3 wks": any duration of `amounts`.
@@ -87,7 +89,7 @@ def every_unit(scan: Scan, found: Found, leads: Iterable[str]) -> None:
         start, end = match.span()
         if not scan.free(start, end):
             continue
-        other, half, n, unit = match.groups()
+        other, half, n, nth, unit = match.groups()
         # Scan.text has single spaces, so a unit matched by "business\sday" is written as the key.
         freq, interval, by = _UNIT_RULES[unit]
         if half:
@@ -96,6 +98,11 @@ def every_unit(scan: Scan, found: Found, leads: Iterable[str]) -> None:
             freq, interval = "MINUTELY", 30
         elif other:
             interval *= 2
+        elif nth:  # "every 2nd day", "every third week": every N days, weeks
+            step = ordinal(nth)
+            if not step:
+                continue
+            interval *= step
         elif n:
             amount = amount_value(n)
             if amount is None:

@@ -109,6 +109,7 @@ def find_recurrence(scan: Scan, found: Found) -> None:
     words = scan.words & _ASKED
     if words.isdisjoint(_TRIGGERS):
         return
+    skipped = recur_days.take_exceptions(scan) if not words.isdisjoint(_EXCEPT_WORDS) else None
     every_words = words & _EVERY_WORDS
     if every_words:
         if not words.isdisjoint(MONTH_WORDS):
@@ -136,11 +137,20 @@ def find_recurrence(scan: Scan, found: Found) -> None:
         # opens at a word boundary, and nothing consumed so far started or ended inside a word.
         recur_every.freq_words(scan, found, words & _FREQ_LEADS)
     rule = found.rule
-    if rule is not None:
-        if not words.isdisjoint(_EXCEPT_WORDS):
-            recur_days.except_days(scan, found, rule)
-        if rule["FREQ"] in ("HOURLY", "MINUTELY") and not words.isdisjoint(_BETWEEN_WORDS):
-            _between(scan, found, rule)
+    found.skipped = skipped  # applied once every recognizer ran ("every morning" is a daypart's)
+    if rule is not None and rule["FREQ"] in ("HOURLY", "MINUTELY") and \
+            not words.isdisjoint(_BETWEEN_WORDS):
+        _between(scan, found, rule)
+
+
+def apply_exceptions(found: Found) -> None:
+    """"except weekends", "but not Friday": the days taken out of the rule, or a question."""
+    if found.skipped is None:
+        return
+    if found.rule is None:
+        found.question = f"I did not understand “{found.skipped[1]}”: when should it be?"
+    else:
+        recur_days.except_days(found, found.rule, *found.skipped)
 
 
 def find_bounds(scan: Scan, found: Found) -> None:

@@ -11,20 +11,25 @@ from __future__ import annotations
 
 import re
 
+from dateutil.relativedelta import relativedelta
+
 from taskd.extract.rules import amounts
 from taskd.extract.rules.amounts import DURATION
 from taskd.extract.rules.lexicon import DURATION_WORDS
-from taskd.extract.rules.scan import BLANK, Found, Scan
+from taskd.extract.rules.scan import BLANK, DateHit, Found, Scan
 
 # Each construction is a small rule over the one DURATION of `amounts`, so every way of writing a
 # duration works in each of them. Each preposition's \b is a lookbehind after it, so that the
 # pattern opens with plain letters and `re` skips to where they are.
-_IN = re.compile(r"(?:in(?<!\win)|within(?<!\wwithin)|after(?<!\wafter))\s(?:another\s|about\s|"
+# (not "after" right after a duration: "two hours after 19h30" counts from a clock time)
+_IN = re.compile(r"(?:in(?<!\win)|within(?<!\wwithin)|after(?<!\wafter)(?<!hours\safter)(?<!hour\safter)"
+                 r"(?<!hrs\safter)(?<!\dh\safter)(?<!minutes\safter)(?<!mins\safter)(?<!min\safter)"
+                 r"(?<!\dm\safter))\s(?:another\s|about\s|the\snext\s|the\scoming\s|next\s|"
                  r"around\s|roughly\s|approximately\s|just\s|~\s?|only\s)*"
                  rf"(?P<d>{DURATION})(?:'s?)?(?:\s(?:time|from\snow|from\stoday))?(?![\w])")
 _FROM_NOW_WORDS = (r"(?:from\snow|from\stoday|later|hence|after\stoday|after\snow|after\sthat|"
                    r"out)(?![\w])")
-_FROM_NOW = re.compile(rf"(?<![\w])(?P<d>{DURATION})\s{_FROM_NOW_WORDS}")
+_FROM_NOW = re.compile(rf"(?<![\w])(?<!\bat\s)(?P<d>{DURATION})\s{_FROM_NOW_WORDS}")
 # _FROM_NOW's closing words alone: a quick search (it opens with letters) that rules most text out.
 _FROM_NOW_END = re.compile(_FROM_NOW_WORDS)
 # "+15min", "now + 40 minutes", "another 10 minutes", "set a timer for 5 minutes", "give it 2 months"
@@ -33,9 +38,16 @@ _OTHER = re.compile(rf"(?:(?<![\w+])(?:now\s?)?\+\s?|\b(?:another|(?:set\s)?(?:a
 # "15 minutes from 1pm", "2 hours after 9am": the clock time itself is a time recognizer's; what
 # it consumed is blank, so the offset is what stands right before the gap.
 # The time recognizer may have taken "from" with the time, as it takes "at".
-_FROM_TIME = re.compile(rf"(?<![\w])(?P<d>{DURATION})\s(?:(?:from|after|past)\s)?(?=\x1f)")
+_FROM_TIME = re.compile(rf"(?<![\w])(?P<d>{DURATION})\s(?:(?:from|after|past|before)\s)?(?=\x1f)")
+_TIME_WAYS = ("from", "after", "past", "before")
 _NEXT_UNIT = re.compile(r"(?<![\w])(?<!in\s)(?<!within\s)(?<!in\sthe\s)(?<!within\sthe\s)"
                         r"(?:the\s)?next\s(?P<u>hour|minute|day)\b(?!\s(?:after|of)\b)")
+# "within the hour", "in the next hour", "within the next minute": by the end of one unit, as
+# "within 2 hours" is two hours from now.
+# ("within the day", "within the week" end with the day or week: not read here)
+_WITHIN_UNIT = re.compile(r"\bwithin\sthe\s(?P<u>hour|minute)\b|"
+                          r"\b(?:in|within)\sthe\s(?:next|coming)\s(?P<u2>hour|minute|day|week|month|year)\b")
+_WITHIN_UNITS = frozenset({"hour", "minute", "day", "week", "month", "year"})
 _NOW = re.compile(r"\b(?:right\snow|right\saway|straight\saway|immediately|asap|now|"
                   r"at\sthe\s(?:present\s)?moment|at\spresent|at\sthe\spresent\stime|"
                   r"at\sthis\stime|at\sthe\sminute)\b")
@@ -53,6 +65,12 @@ _NOW_WORDS = frozenset({"now", "away", "immediately", "asap", "moment", "present
 
 def find_offsets(scan: Scan, found: Found) -> None:
     text = scan.text
+    if not scan.words.isdisjoint(_WITHIN_UNITS) and ("within" in scan.words or "in" in scan.words):
+        match = _WITHIN_UNIT.search(text)
+        if match is not None and scan.free(*match.span()):
+            found.offset = {(match.group("u") or match.group("u2")) + "s": 1}
+            scan.consume(*match.span())
+            return
     if "next" in scan.words and ("hour" in scan.words or "minute" in scan.words or
                                  "day" in scan.words):
         match = _NEXT_UNIT.search(text)
@@ -74,19 +92,35 @@ def find_offsets(scan: Scan, found: Found) -> None:
 
 
 def find_offset_from_time(scan: Scan, found: Found) -> None:
-    """"15 minutes from 1pm": runs once the clock times are consumed."""
-    if found.times and found.offset is None and BLANK in scan.text and (
-            "from" in scan.words or "after" in scan.words or "past" in scan.words) and \
-            _before_time(scan, found) and _take_offset(scan, found, _FROM_TIME):
-        found.offset_from_time = True
+    """"15 minutes from 1pm", "2 hours before 9pm": runs once the clock times are consumed."""
+    if not found.times or BLANK not in scan.text or scan.words.isdisjoint(_TIME_WAYS):
+        return
+    calendar = found.offset
+    if calendar is not None and (any(calendar.get(u) for u in ("hours", "minutes", "seconds"))
+                                 or found.dates):
+        return
+    way = _before_time(scan, found)
+    if way is None:
+        return
+    found.offset = None
+    if not _take_offset(scan, found, _FROM_TIME):
+        found.offset = calendar
+        return
+    found.offset_from_time = True
+    if calendar:  # "30 minutes before 8.30pm in three days": the day, and the time moved
+        found.dates.append(DateHit(found.today + relativedelta(**calendar), 0, "relative"))
+    if way == "before" and found.offset:
+        found.offset = {unit: -amount for unit, amount in found.offset.items()}
 
 
-def _before_time(scan: Scan, found: Found) -> bool:
-    """Whether "from"/"after"/"past" stands right before the clock time (or was taken with it)."""
+def _before_time(scan: Scan, found: Found) -> str | None:
+    """The word of _TIME_WAYS that stands right before the clock time (or was taken with it)."""
     start = found.times[0].start
-    head = scan.original[:start]
-    return head.rstrip().endswith(("from", "after", "past")) or any(
-        scan.original.startswith(word, start) for word in ("from ", "after ", "past "))
+    head = scan.original[:start].rstrip()
+    for word in _TIME_WAYS:
+        if head.endswith(word) or scan.original.startswith(word + " ", start):
+            return word
+    return None
 
 
 def _take_offset(scan: Scan, found: Found, pattern: re.Pattern[str]) -> bool:
@@ -106,7 +140,7 @@ def _take_offset(scan: Scan, found: Found, pattern: re.Pattern[str]) -> bool:
 
 # A duration alone: "1 hour", "tea 10 minutes". Not after "for" ("meditate for 10 minutes" says
 # how long), and only when nothing else in the text says when.
-_BARE = re.compile(rf"(?<![\w])(?<!for\s)(?<!every\s)(?<!each\s)(?P<d>{DURATION})(?![\w])"
+_BARE = re.compile(rf"(?<![\w])(?<!\bat\s)(?<!for\s)(?<!every\s)(?<!each\s)(?P<d>{DURATION})(?![\w])"
                    r"(?!\s(?:after|before|from|ago|since)\b)")
 
 

@@ -52,17 +52,24 @@ _SUBSTITUTIONS: list[tuple[re.Pattern[str], str, frozenset[str], str] |
      "."),
     (re.compile(rf"(\d|\b{NUM_WORD})\s+([ap])\s?m\b\.?"), r"\1 \2m", frozenset({"am", "pm", "m"}),
      "", _meridiem_may_change),
-    (re.compile(r"\b(?:tmrw|tmr|tmrow|tmw|tomorow|tommorow|tommorrow|2morrow|tomm)\b"),
+    (re.compile(r"\b(?:tmrw|tmr|tmrow|tmw|tomorow|tommorow|tommorrow|2morrow|2moro|2morow|2mrw|"
+                r"tomm)\b"),
      "tomorrow", frozenset({"tmrw", "tmr", "tmrow", "tmw", "tomorow", "tommorow", "tommorrow",
-                            "morrow", "tomm"}), ""),
+                            "morrow", "moro", "morow", "mrw", "tomm"}), ""),
     (re.compile(r"\b(?:tonite|2nite|tonigh)\b"), "tonight", frozenset({"tonite", "nite", "tonigh"}),
      ""),
     (re.compile(r"\bmid[ -]night\b"), "midnight", frozenset({"mid"}), ""),
     (re.compile(r"\bmid[ -]day\b"), "midday", frozenset({"mid"}), ""),
     (re.compile(r"\beveryday\b"), "every day", frozenset({"everyday"}), ""),
     (re.compile(r"\bo'?\s?clock\b"), "o'clock", frozenset({"clock", "oclock"}), ""),
-    (re.compile(r"\b(\d{1,2}(?::\d\d)?(?:\s?[ap]m)?)ish\b"), r"around \1",
-     frozenset({"ish", "amish", "pmish"}), ""),
+    # "sharp" and "on the dot" say a time is exact, which every time here is
+    (re.compile(r"\b(\d{1,2}(?:[:.]\d\d)?(?:\s?[ap]m)?|noon|midnight|o'clock)\s(?:sharp|on the dot)\b"),
+     r"\1", frozenset({"sharp", "dot"}), ""),
+    # "at 8:00 hrs", "at 14:30 hours": a 24-hour clock time, said the military way
+    (re.compile(r"(?<=\bat\s)(\d{1,2}:\d\d)\s?(?:hrs|hours)\b"), r"\1", frozenset({"hrs", "hours"}), ":"),
+    # "7ish", "at 7ish", "around 7ish": around 7 (one preposition, as the hour readers expect)
+    (re.compile(r"(?:\b(?:at|around|about)\s)?\b(\d{1,2}(?::\d\d)?(?:\s?[ap]m)?)ish\b"),
+     r"around \1", frozenset({"ish", "amish", "pmish"}), ""),
     (re.compile(r"\bnoonish\b"), "around noon", frozenset({"noonish"}), ""),
     (re.compile(r"(\d)\.([ap]m)\b\.?"), r"\1\2", frozenset({"am", "pm"}), "."),
     (re.compile(r"\b(?:week-?ends)\b"), "weekends", frozenset({"week"}), _DASHES),
@@ -209,6 +216,7 @@ class Found:
     dayparts: list[str] = field(default_factory=list)
     daypart_shift: int = 0  # minutes from the daypart's time: "mid-morning", "late evening"
     midnight: bool = False
+    midnight_word: bool = False  # "midnight" itself (not "24:00", which is the day's end)
     offset: dict[str, int] | None = None
     now_word: bool = False
     rule: dict[str, str] | None = None
@@ -216,6 +224,7 @@ class Found:
     until: date | None = None
     span: tuple[str, int, bool] | None = None  # "for 4 weeks", "for the next 30 days"
     weak_rule: dict[str, str] | None = None  # "a quarterly meeting": used if nothing else is
+    skipped: tuple[set[str], str] | None = None  # "except weekends": the days and the words
     weak_today: bool = False  # "for the day": today, if nothing else is
     per_day: int | None = None  # "twice a day"
     window_start: tuple[int, int] | None = None  # "every hour between 9 and 5" starts at 9

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from taskd.extract.rules.clock_forms import find_clock_forms, find_glued_clock, no_such_time
 from taskd.extract.rules.lexicon import (
+    NOUN_AFTER,
     NUM_WORD,
     NUMBER_WORDS,
     QTY,
@@ -35,8 +36,8 @@ _WORD_MIN = r"(?:o'?\s?(?:one|two|three|four|five|six|seven|eight|nine)|" + NUM_
 # the digits of the text instead of trying the lookbehind at every position.
 _WORDS = re.compile(  # mins, dir, h, ap, ap1
     rf"(?P<mins>(?:a\s)?quarter|three\squarters|half|{QTY})(?:\s(?:minutes?|mins?))?\s"
-    rf"(?P<dir>past|after|to|before|till)\s(?P<h>\d{{1,2}}|{NUM_WORD}|noon|midday|midnight)"
-    rf"(?![\d:])(?:\so'clock)?{_AP}?")
+    rf"(?P<dir>past|after|to|before|till)\s(?P<h>12\snoon|\d{{1,2}}|{NUM_WORD}|noon|midday|midnight)"
+    rf"(?![\d:]|\.\d|\s(?:thirty|fifteen|forty|twenty|o'\s?[a-z]+)\b)(?:\so'clock)?{_AP}?")
 _CLOCK = re.compile(  # h, m, s, ap, ap1
     rf"(?P<h>\d(?<![\d:/.\-]\d)\d?):(?P<m>\d{{2}})(?::(?P<s>\d{{2}}))?(?![\d:]){_AP}?")
 _MERIDIEM_ATOM = re.compile(rf"(?P<h>\d(?<![\d:/.\-]\d)\d?)(?:\.(?P<m>\d{{2}}))?{_AP}")  # h, m, ap, ap1
@@ -49,7 +50,7 @@ _NAMED = re.compile(r"\b(?:12\s)?(?P<noon>noon|midday)\b|\b(?P<midnight>midnight
 _NAMED_WORD = re.compile(r"noon|midday|midnight")
 BARE = re.compile(
     rf"(?P<h>\d{{1,2}}|{NUM_WORD})(?:[.:](?P<m>\d{{2}})|\s(?P<wm>thirty|fifteen|forty[ -]five|"
-    rf"forty|twenty|ten|five|o'?\s?five))?(?:\so'clock)?(?![\w:/%.\-]|\s?(?:st|nd|rd|th)\b|"
+    rf"forty|twenty|ten|five|o'?\s?five))?(?:\so'clock)?(?![\w:/%\-]|\.\w|\s?(?:st|nd|rd|th)\b|"
     r"\s(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|times|people|of)\b)")
 PREP_RE = re.compile(PREP)
 PREP_LEADS = frozenset({"at", "around", "about", "by", "circa", "from", "before", "after",
@@ -57,7 +58,9 @@ PREP_LEADS = frozenset({"at", "around", "about", "by", "circa", "from", "before"
 _SEPARATOR = re.compile(r"\s?(?:,\s?and|,|and|&|or)\s")
 
 
-_NAMED_HOURS = {"noon": 12, "midday": 12, "midnight": 0}
+_RANGE_OPENERS = ("from ", "between ")
+_THE = (" the ", " a ", " an ", " my ", " our ", " your ")
+_NAMED_HOURS = {"12 noon": 12, "noon": 12, "midday": 12, "midnight": 0}
 _MINUTE_WORDS = {"quarter": 15, "a quarter": 15, "half": 30, "three quarters": 45}
 
 
@@ -90,6 +93,8 @@ def _meridiem(hour: int, ap: str | None) -> int | None:
 
 def _read_words(match: re.Match[str], found: Found) -> TimeHit | None:
     mins_text, direction, h, ap, ap1 = match.groups()
+    if mins_text[0].isdecimal() and match.string.endswith(_RANGE_OPENERS, 0, match.start()):
+        return None  # "from 9 to 5", "between 2 and 3": a range of hours, not 4:51
     ap = ap or ap1
     named = _NAMED_HOURS.get(h)
     hour = named if named is not None else _hour_value(h)
@@ -168,7 +173,7 @@ def _read_spoken(match: re.Match[str], found: Found) -> TimeHit | None:
 
 def _read_named(match: re.Match[str], found: Found) -> TimeHit:
     if match.group(2):
-        found.midnight = True
+        found.midnight = found.midnight_word = True
         return TimeHit(0, 0)
     return TimeHit(12, 0)
 
@@ -214,6 +219,8 @@ def atom_at(scan: Scan, found: Found, pos: int) -> tuple[TimeHit, int] | None:
 def take(scan: Scan, found: Found, start: int, end: int, hit: TimeHit) -> None:
     """Record `hit` read at start-end with the preposition before it, and any list after it."""
     text = scan.text
+    if text.endswith(_THE, 0, start) and NOUN_AFTER.match(text, end):
+        return  # "review the 8am meeting notes", "the 10:30 appointment": the task's words
     if start > 1 and text[start - 1] == " ":
         # lead_start(text, start, PREP_LEADS, repeat=False), without its letter-by-letter walk
         # back when the word before is a plain run of letters (nearly always)

@@ -83,6 +83,7 @@ class Engine:
         self.last_tick: datetime | None = None
         self.last_error: str | None = None
         self.totals = {"delivered": 0, "failed": 0, "missed": 0, "skipped": 0}
+        self._resume_pending = False
         self.reload(settings)
 
     @property
@@ -151,12 +152,11 @@ class Engine:
                             "(sleep or clock change): catching up", report.clock_jump)
                 with session(self.url, write=True) as db:
                     repo.record(db, "service.clock_jump", moment, seconds=report.clock_jump)
-            with session(self.url, write=True) as db:
-                report.resumed = claims.auto_resume(db, moment)
             if crash.armed("before_claim"):
                 with session(self.url) as db:
                     if claims.has_due(db, moment):
                         crash.point("before_claim")
+            self._resume_pending = True  # paused tasks due to resume: in the first claim's write
             self._drain(moment, report)
             self.last_tick = moment
             self.totals["missed"] += report.missed
@@ -165,8 +165,13 @@ class Engine:
 
     def _claim(self, moment: datetime, report: TickReport) -> list[Claimed]:
         with session(self.url, write=True) as db:
+            # One write transaction per wake-up, not two: a lone reminder's latency is mostly
+            # transactions, and resuming first keeps a resumed task's due run claimable here.
+            if self._resume_pending:
+                self._resume_pending = False
+                report.resumed = claims.auto_resume(db, moment)
             batch, stats = claims.claim_due(db, moment, self.defaults, self.batch,
-                                                 self._owner())
+                                            self._owner())
         report.missed += stats.missed
         report.skipped += stats.skipped
         report.cancelled += stats.cancelled

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from taskd.fire.run import FireResult
 from taskd.resolve import recurrence
 from taskd.resolve.zones import get_zone
+from taskd.schedule import planning
 from taskd.schedule.policy import Defaults, Policy, for_row
 from taskd.store import repo
 from taskd.store.delivery_tables import Delivery, TaskPolicy
@@ -57,12 +58,6 @@ _TAKE = {False: _take_statement(False), True: _take_statement(True)}
 _RUNS_BY_ID = select(Run).where(col(Run.id).in_(_IDS)).order_by(col(Run.scheduled_for),
                                                                  col(Run.id))
 _TASKS_BY_ID = select(Task).where(col(Task.id).in_(_IDS))
-_PENDING_FIRST = (select(_RUNS.c.task_id, func.min(_RUNS.c.scheduled_for))
-                  .where(_RUNS.c.task_id.in_(_IDS), _RUNS.c.state == "pending")
-                  .group_by(_RUNS.c.task_id))
-_FINISHED = (update(_TASKS).where(_TASKS.c.id.in_(_IDS))
-             .values(next_fire_at=None, updated_at=case((_TASKS.c.updated_at < _NOW, _NOW),
-                                                        else_=_TASKS.c.updated_at)))
 _RESUMABLE = select(Task).where(Task.status == "paused", col(Task.paused_until).is_not(None),
                                 col(Task.paused_until) <= _NOW)
 _WAKE_RUNS = (select(_RUNS.c.scheduled_for).where(_RUNS.c.state == "pending").distinct()
@@ -286,7 +281,7 @@ def claim_due(db: Session, now: datetime, defaults: Defaults, limit: int,
     db.flush()
     # Plan each task's next run now, in the claim transaction: a crash while sending cannot
     # leave a recurring task with nothing planned.
-    _plan_after(db, [t for t in touched.values() if t.status in repo.LIVE], now)
+    planning.plan_after(db, [t for t in touched.values() if t.status in repo.LIVE], now)
     db.flush()
     # Only a run claimed before (attempt > 1 now) can have deliveries: a first claim skips the query.
     ok = _delivered_channels(db, [r.id for r in chosen if r.id is not None and r.attempt > 1])
@@ -294,50 +289,6 @@ def claim_due(db: Session, now: datetime, defaults: Defaults, limit: int,
     # expire_on_commit is off, so these rows stay readable after the session closes.
     claimed = [Claimed(r, tasks[r.task_id], ok.get(r.id or 0, frozenset())) for r in chosen]
     return claimed, stats
-
-
-def _plan_after(db: Session, tasks: list[Task], now: datetime) -> None:
-    """repo.plan_next for each task, with the common cases answered in bulk: a task with a
-    pending run points at it; a one-time task without one has nothing left to plan."""
-    if not tasks:
-        return
-    ids = [t.id for t in tasks]
-    pending: dict[int, datetime] = dict(db.execute(_PENDING_FIRST, {"ids": ids}).all())  # type: ignore[arg-type]
-    finished: list[int] = []
-    for task in tasks:
-        assert task.id is not None
-        if task.id in pending:
-            task.next_fire_at = pending[task.id]
-        elif task.rrule is None and task.first_at <= now:
-            finished.append(task.id)  # written below in one statement, not one per task
-            continue
-        else:
-            plan_next_tolerant(db, task, now)
-        task.updated_at = max(task.updated_at, now)
-        db.add(task)
-    if finished:
-        # Core, so no session sync: these tasks' objects are not written again in this session.
-        db.connection().execute(_FINISHED, {"ids": finished, "now": now})
-
-
-def plan_next_tolerant(db: Session, task: Task, now: datetime) -> None:
-    """repo.plan_next where another service may plan the same run at the same moment.
-
-    On PostgreSQL the loser's insert meets the unique index (ux_runs_task_instant_live): its
-    savepoint rolls back and the winner's row, committed by then, is the one planned. SQLite
-    has one writer at a time, so the second planner simply finds the first one's row.
-    """
-    if db.get_bind().dialect.name == "sqlite":
-        repo.plan_next(db, task, now)
-        return
-    from sqlalchemy.exc import IntegrityError
-
-    try:
-        with db.begin_nested():
-            repo.plan_next(db, task, now)
-            db.flush()
-    except IntegrityError:
-        repo.plan_next(db, task, now)
 
 
 def _delivered_channels(db: Session, run_ids: list[int]) -> dict[int, frozenset[str]]:

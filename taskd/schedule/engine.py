@@ -33,10 +33,8 @@ log = logging.getLogger("taskd.service")
 DRIFT_THRESHOLD = 5.0
 # A burst's outcomes are recorded in batches of half a claim batch, or after this long.
 RECORD_SECONDS = 0.25
-# Runs claimed per transaction (TASKD_BATCH overrides, for tuning). SQLite: large, since each
-# transaction of a burst rewrites most table pages whatever its size. PostgreSQL writes rows,
-# not pages, and smaller batches let the services sharing it split a burst evenly.
-BATCH = {"sqlite": 2000, "postgresql": 500}
+# Runs claimed per transaction (TASKD_BATCH overrides, for tuning).
+BATCH = 2000
 
 
 @dataclass
@@ -80,8 +78,7 @@ class Engine:
                  node_id: str | None = None) -> None:
         self.clock = clock or SystemClock()
         self.stop = stop or threading.Event()
-        self._batch = batch or (int(os.environ["TASKD_BATCH"]) if os.environ.get("TASKD_BATCH")
-                                else None)
+        self.batch = batch or int(os.environ.get("TASKD_BATCH") or BATCH)
         self._workers = workers or (int(os.environ["TASKD_WORKERS"])
                                     if os.environ.get("TASKD_WORKERS") else None)
         self.node_id = node_id or nodes.new_id()
@@ -108,8 +105,6 @@ class Engine:
         self.timing = nodes.timing(settings)
         self.channels: Mapping[str, Channel] = self._fixed_channels or build(settings)
         self.workers = self._workers or pool_size(self.channels)
-        dialect = "sqlite" if settings.database_url.startswith("sqlite") else "postgresql"
-        self.batch = self._batch or BATCH[dialect]
 
     def recover(self) -> int:
         """Join the database as a node and take back claims that no live service holds.

@@ -19,7 +19,7 @@ from sqlmodel import col, select
 from taskd import settings as settings_mod
 from taskd.clock import FakeClock
 from taskd.fire.run import FireResult
-from taskd.schedule import claims, nodes
+from taskd.schedule import claims, nodes, planning
 from taskd.schedule.claims import Owner
 from taskd.schedule.engine import Engine, TickReport
 from taskd.schedule.policy import Defaults
@@ -162,7 +162,8 @@ def test_only_live_rows_hold_their_instant(url: str) -> None:
         db.add(Run(task_id=task, scheduled_for=at, state="delivered"))
 
 
-def test_losing_the_planning_race_keeps_the_winners_row(url: str) -> None:
+@pytest.mark.parametrize("planner", ["one by one", "in bulk"])
+def test_losing_the_planning_race_keeps_the_winners_row(url: str, planner: str) -> None:
     if not url.startswith("postgresql"):
         pytest.skip("SQLite has one writer at a time: there is no race to lose")
     task = add_task(url, START, rrule="FREQ=HOURLY", dtstart=START.replace(tzinfo=None))
@@ -181,8 +182,12 @@ def test_losing_the_planning_race_keeps_the_winners_row(url: str) -> None:
     def loser() -> None:
         try:
             with session(url, write=True) as db:
-                claims.plan_next_tolerant(db, db.get(Task, task),  # type: ignore[arg-type]
-                                          START + timedelta(hours=1))  # type: ignore[arg-type]
+                row = db.get(Task, task)
+                assert row is not None
+                if planner == "in bulk":  # what a claim batch does for its recurring tasks
+                    planning.plan_after(db, [row], START + timedelta(hours=1))
+                else:
+                    planning.plan_next_tolerant(db, row, START + timedelta(hours=1))
         except BaseException as exc:
             errors.append(exc)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, case, func, insert, update
 from sqlmodel import Session, col, select
@@ -22,15 +23,56 @@ from sqlmodel import Session, col, select
 from taskd.fire.run import FireResult
 from taskd.resolve import recurrence
 from taskd.resolve.zones import get_zone
+from taskd.schedule import planning
 from taskd.schedule.policy import Defaults, Policy, for_row
 from taskd.store import repo
 from taskd.store.delivery_tables import Delivery, TaskPolicy
 from taskd.store.tables import Run, Task
+from taskd.store.types import UTCDateTime
 
 # Rows that no longer hold their instant (see tables.LIVE_INSTANT).
 _DEAD = ("cancelled", "superseded")
 # A minutely task down for a year would otherwise write half a million `missed` rows.
 MAX_MISSED_ROWS = 1000
+
+# The wake-up path's statements, built once: building and cache-keying a statement costs more
+# than SQLite takes to run it, and a lone reminder's latency is mostly this path.
+_RUNS = Run.__table__  # type: ignore[attr-defined]
+_TASKS = Task.__table__  # type: ignore[attr-defined]
+_NOW = bindparam("now", type_=UTCDateTime())
+_IDS = bindparam("ids", expanding=True)
+
+
+def _take_statement(skip_locked: bool) -> Any:
+    due = (select(_RUNS.c.id).where(_RUNS.c.state == "pending", _RUNS.c.scheduled_for <= _NOW)
+           .order_by(_RUNS.c.scheduled_for, _RUNS.c.id).limit(bindparam("limit")))
+    if skip_locked:
+        due = due.with_for_update(skip_locked=True)
+    return (update(_RUNS).where(_RUNS.c.id.in_(due.scalar_subquery()), _RUNS.c.state == "pending")
+            .values(state="claimed", attempt=_RUNS.c.attempt + 1, claimed_at=_NOW,
+                    owner=bindparam("node"), lease_until=bindparam("until", type_=UTCDateTime()))
+            .returning(_RUNS.c.id))
+
+
+_TAKE = {False: _take_statement(False), True: _take_statement(True)}
+_RUNS_BY_ID = select(Run).where(col(Run.id).in_(_IDS)).order_by(col(Run.scheduled_for),
+                                                                 col(Run.id))
+_TASKS_BY_ID = select(Task).where(col(Task.id).in_(_IDS))
+_RESUMABLE = select(Task).where(Task.status == "paused", col(Task.paused_until).is_not(None),
+                                col(Task.paused_until) <= _NOW)
+_WAKE_RUNS = (select(_RUNS.c.scheduled_for).where(_RUNS.c.state == "pending").distinct()
+              .order_by(_RUNS.c.scheduled_for).limit(bindparam("limit")))
+# SET expressions see the row as it was (claimed): whether it worked comes as a parameter.
+_RECORD = (update(_RUNS).where(_RUNS.c.id == bindparam("rid"), _RUNS.c.state == "claimed",
+                               _RUNS.c.owner == bindparam("holder"))
+           .values(state=bindparam("new_state"), fired_at=bindparam("fired", type_=UTCDateTime()),
+                   finished_at=_NOW, output=bindparam("out"), error=bindparam("err"),
+                   lease_until=None,
+                   outcome=case((bindparam("ok_flag") == "y",
+                                 case((_RUNS.c.late, "delivered late"), else_="delivered")),
+                                else_="failed")))
+_ADD_DELIVERIES = insert(Delivery.__table__)  # type: ignore[attr-defined]
+_WAKE_ENDS = select(func.min(_TASKS.c.paused_until)).where(_TASKS.c.status == "paused")
 
 
 @dataclass
@@ -62,8 +104,7 @@ class ClaimStats:
 
 def auto_resume(db: Session, now: datetime) -> int:
     """Paused tasks whose `paused_until` has come resume by themselves."""
-    tasks = db.exec(select(Task).where(Task.status == "paused", col(Task.paused_until).is_not(None),
-                                       col(Task.paused_until) <= now)).all()
+    tasks = db.execute(_RESUMABLE, {"now": now}).scalars().all()
     for task in tasks:
         repo.resume(db, task, now)
         db.add(task)
@@ -77,9 +118,9 @@ def has_due(db: Session, now: datetime) -> bool:
 
 def next_wakes(db: Session, limit: int) -> list[datetime]:
     """The next distinct instants at which something is due: pending runs and pause ends."""
-    runs = db.exec(select(Run.scheduled_for).where(Run.state == "pending").distinct()
-                   .order_by(col(Run.scheduled_for)).limit(limit)).all()
-    ends = db.exec(select(func.min(Task.paused_until)).where(Task.status == "paused")).first()
+    conn = db.connection()  # Core: plain values, no ORM round
+    runs = conn.execute(_WAKE_RUNS, {"limit": limit}).scalars().all()
+    ends = conn.execute(_WAKE_ENDS).scalar()
     wakes = sorted({*runs, *([ends] if ends else [])})
     return wakes[:limit]
 
@@ -120,19 +161,13 @@ def _take(db: Session, now: datetime, limit: int, owner: Owner) -> list[Run]:
     The rows are decided afterwards in the same transaction (fire, miss, skip, cancel): a row
     this statement did not return is someone else's or not pending, and is never touched.
     """
-    due = (select(Run.id).where(Run.state == "pending", Run.scheduled_for <= now)
-           .order_by(col(Run.scheduled_for), col(Run.id)).limit(limit))
-    if db.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    taken = db.execute(
-        update(Run).where(col(Run.id).in_(due.scalar_subquery()), col(Run.state) == "pending")
-        .values(state="claimed", attempt=Run.attempt + 1, claimed_at=now, owner=owner.node,
-                lease_until=owner.until)
-        .returning(Run.id)).scalars().all()
+    conn = db.connection()  # Core: the session holds nothing yet that the UPDATE could stale
+    statement = _TAKE[conn.dialect.name == "postgresql"]
+    taken = conn.execute(statement, {"now": now, "limit": limit, "node": owner.node,
+                                     "until": owner.until}).scalars().all()
     if not taken:
         return []
-    return list(db.exec(select(Run).where(col(Run.id).in_(taken))
-                        .order_by(col(Run.scheduled_for), col(Run.id))).all())
+    return list(db.execute(_RUNS_BY_ID, {"ids": list(taken)}).scalars().all())
 
 
 def _miss(db: Session, run: Run, now: datetime, why: str) -> None:
@@ -192,7 +227,8 @@ def claim_due(db: Session, now: datetime, defaults: Defaults, limit: int,
     due = _take(db, now, limit, owner)
     if not due:
         return [], stats
-    tasks = {t.id: t for t in db.exec(select(Task).where(col(Task.id).in_({r.task_id for r in due})))}
+    tasks = {t.id: t for t in db.execute(_TASKS_BY_ID,
+                                         {"ids": list({r.task_id for r in due})}).scalars()}
     # The common case needs no second write: an active task's run on time (or a manual one) is
     # claimed exactly as the UPDATE left it. Everything else is decided row by row below.
     chosen = [r for r in due if tasks[r.task_id].status == "active"
@@ -202,7 +238,7 @@ def claim_due(db: Session, now: datetime, defaults: Defaults, limit: int,
     for run in due:  # ours now; decided below as if still pending, and written back once
         run.state, run.attempt = "pending", run.attempt - 1
         run.claimed_at, run.owner, run.lease_until = None, None, None
-    policies = _policies(db, tasks, defaults)
+    policies = _policies(db, {r.task_id for r in due}, defaults) if due else {}
     touched: dict[int, Task] = {r.task_id: tasks[r.task_id] for r in chosen}
     for run in due:
         if run.state != "pending":  # already decided by an earlier run's catch-up
@@ -245,61 +281,14 @@ def claim_due(db: Session, now: datetime, defaults: Defaults, limit: int,
     db.flush()
     # Plan each task's next run now, in the claim transaction: a crash while sending cannot
     # leave a recurring task with nothing planned.
-    _plan_after(db, [t for t in touched.values() if t.status in repo.LIVE], now)
+    planning.plan_after(db, [t for t in touched.values() if t.status in repo.LIVE], now)
     db.flush()
-    ok = _delivered_channels(db, [r.id for r in chosen if r.id is not None])
+    # Only a run claimed before (attempt > 1 now) can have deliveries: a first claim skips the query.
+    ok = _delivered_channels(db, [r.id for r in chosen if r.id is not None and r.attempt > 1])
     stats.claimed = len(chosen)
     # expire_on_commit is off, so these rows stay readable after the session closes.
     claimed = [Claimed(r, tasks[r.task_id], ok.get(r.id or 0, frozenset())) for r in chosen]
     return claimed, stats
-
-
-def _plan_after(db: Session, tasks: list[Task], now: datetime) -> None:
-    """repo.plan_next for each task, with the common cases answered in bulk: a task with a
-    pending run points at it; a one-time task without one has nothing left to plan."""
-    if not tasks:
-        return
-    ids = [t.id for t in tasks]
-    pending = dict(db.exec(select(Run.task_id, func.min(Run.scheduled_for))
-                           .where(col(Run.task_id).in_(ids), Run.state == "pending")
-                           .group_by(col(Run.task_id))).all())
-    finished: list[int] = []
-    for task in tasks:
-        assert task.id is not None
-        if task.id in pending:
-            task.next_fire_at = pending[task.id]
-        elif task.rrule is None and task.first_at <= now:
-            finished.append(task.id)  # written below in one statement, not one per task
-            continue
-        else:
-            plan_next_tolerant(db, task, now)
-        task.updated_at = max(task.updated_at, now)
-        db.add(task)
-    if finished:
-        db.execute(update(Task).where(col(Task.id).in_(finished))
-                   .values(next_fire_at=None, updated_at=case(
-                       (col(Task.updated_at) < now, now), else_=col(Task.updated_at)))
-                   .execution_options(synchronize_session=False))
-
-
-def plan_next_tolerant(db: Session, task: Task, now: datetime) -> None:
-    """repo.plan_next where another service may plan the same run at the same moment.
-
-    On PostgreSQL the loser's insert meets the unique index (ux_runs_task_instant_live): its
-    savepoint rolls back and the winner's row, committed by then, is the one planned. SQLite
-    has one writer at a time, so the second planner simply finds the first one's row.
-    """
-    if db.get_bind().dialect.name == "sqlite":
-        repo.plan_next(db, task, now)
-        return
-    from sqlalchemy.exc import IntegrityError
-
-    try:
-        with db.begin_nested():
-            repo.plan_next(db, task, now)
-            db.flush()
-    except IntegrityError:
-        repo.plan_next(db, task, now)
 
 
 def _delivered_channels(db: Session, run_ids: list[int]) -> dict[int, frozenset[str]]:
@@ -337,24 +326,15 @@ def finish(db: Session, results: Iterable[FireResult], now: datetime, owner: str
     results = list(results)
     attempts = [{"run_id": r.run_id, "channel": a.channel, "attempt": a.attempt, "at": a.at,
                  "ok": a.ok, "detail": a.detail[:2000]} for r in results for a in r.attempts]
+    conn = db.connection()  # Core executemany: nothing here needs ORM objects back
     if attempts:
-        db.execute(insert(Delivery), attempts)
+        conn.execute(_ADD_DELIVERIES, attempts)
     done = [r for r in results if not (r.interrupted and not r.ok)]
     if done:
-        table = Run.__table__  # type: ignore[attr-defined]
-        # SET expressions see the row as it was (claimed): whether it worked comes as a parameter.
-        ok = bindparam("ok_flag") == "y"
-        db.execute(
-            update(table).where(table.c.id == bindparam("rid"), table.c.state == "claimed",
-                                table.c.owner == owner)
-            .values(state=bindparam("new_state"), fired_at=bindparam("fired"), finished_at=now,
-                    output=bindparam("out"), error=bindparam("err"), lease_until=None,
-                    outcome=case((ok, case((table.c.late, "delivered late"), else_="delivered")),
-                                 else_="failed")),
-            [{"rid": r.run_id, "new_state": "delivered" if r.ok else "failed",
-              "fired": r.fired_at, "out": r.output, "err": None if r.ok else r.error,
-              "ok_flag": "y" if r.ok else "n"}
-             for r in done])
+        conn.execute(_RECORD, [{"rid": r.run_id, "new_state": "delivered" if r.ok else "failed",
+                                "fired": r.fired_at, "out": r.output,
+                                "err": None if r.ok else r.error, "ok_flag": "y" if r.ok else "n",
+                                "now": now, "holder": owner} for r in done])
     released = [r for r in results if r.interrupted and not r.ok]
     if not released:
         return

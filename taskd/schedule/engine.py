@@ -7,10 +7,12 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from queue import Empty, SimpleQueue
 
 from taskd.clock import Clock, SystemClock
 from taskd.deliver.base import Channel
@@ -30,6 +32,10 @@ log = logging.getLogger("taskd.service")
 # A step of the wall clock against the monotonic clock larger than this is a sleep or a clock
 # change, not scheduling jitter.
 DRIFT_THRESHOLD = 5.0
+# A burst's outcomes are recorded in batches of half a claim batch, or after this long.
+RECORD_SECONDS = 0.25
+# Runs claimed per transaction (TASKD_BATCH overrides, for tuning).
+BATCH = 2000
 
 
 @dataclass
@@ -69,11 +75,11 @@ class DriftWatch:
 class Engine:
     def __init__(self, settings: Settings, clock: Clock | None = None,
                  channels: Mapping[str, Channel] | None = None, *, workers: int | None = None,
-                 batch: int = 500, stop: threading.Event | None = None,
+                 batch: int | None = None, stop: threading.Event | None = None,
                  node_id: str | None = None) -> None:
         self.clock = clock or SystemClock()
         self.stop = stop or threading.Event()
-        self.batch = batch
+        self.batch = batch or int(os.environ.get("TASKD_BATCH") or BATCH)
         self._workers = workers or (int(os.environ["TASKD_WORKERS"])
                                     if os.environ.get("TASKD_WORKERS") else None)
         self.node_id = node_id or nodes.new_id()
@@ -85,6 +91,7 @@ class Engine:
         self.last_error: str | None = None
         self.totals = {"delivered": 0, "failed": 0, "missed": 0, "skipped": 0}
         self.prefs = acting.NOTHING  # quiet hours and channel in force, loaded at each claim
+        self._resume_pending = False
         self.reload(settings)
 
     @property
@@ -153,12 +160,11 @@ class Engine:
                             "(sleep or clock change): catching up", report.clock_jump)
                 with session(self.url, write=True) as db:
                     repo.record(db, "service.clock_jump", moment, seconds=report.clock_jump)
-            with session(self.url, write=True) as db:
-                report.resumed = claims.auto_resume(db, moment)
             if crash.armed("before_claim"):
                 with session(self.url) as db:
                     if claims.has_due(db, moment):
                         crash.point("before_claim")
+            self._resume_pending = True  # paused tasks due to resume: in the first claim's write
             self._drain(moment, report)
             self.last_tick = moment
             self.totals["missed"] += report.missed
@@ -167,6 +173,11 @@ class Engine:
 
     def _claim(self, moment: datetime, report: TickReport) -> list[Claimed]:
         with session(self.url, write=True) as db:
+            # One write transaction per wake-up, not two: a lone reminder's latency is mostly
+            # transactions, and resuming first keeps a resumed task's due run claimable here.
+            if self._resume_pending:
+                self._resume_pending = False
+                report.resumed = claims.auto_resume(db, moment)
             batch, stats = claims.claim_due(db, moment, self.defaults, self.batch,
                                                  self._owner())
             if batch:  # preferences that act: quiet hours hold, the channel routes
@@ -184,7 +195,12 @@ class Engine:
     def _drain(self, moment: datetime, report: TickReport) -> None:
         """Claim, send and record everything due, as a pipeline: each batch is claimed (and
         committed) before any of it is sent, sends run on the pool, and outcomes are recorded
-        in batches while the next claims are made, so the database and the network overlap."""
+        in batches while the next claims are made, so the database and the network overlap.
+
+        Few, large transactions: a burst's rows are spread over the whole run and task tables,
+        so every transaction rewrites most of their pages whatever its size (SQLite's WAL).
+        Outcomes wait at most RECORD_SECONDS to be recorded; a crash before that re-sends
+        them under the same run id (receivers dedup), as it always could."""
         if self.workers <= 1:
             while not self.stop.is_set():
                 batch = self._claim(moment, report)
@@ -194,31 +210,63 @@ class Engine:
             return
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="taskd-fire")
-        inflight: set[Future[FireResult]] = set()
+        # Each send reports on this queue: collecting is O(1) per send, where wait() on a set
+        # of futures walks the whole set every time one finishes.
+        finished: SimpleQueue[Future[list[FireResult]]] = SimpleQueue()
+        inflight = jobs = 0  # runs sent and not yet back; pool jobs not yet back
+        results: list[FireResult] = []
+        oldest = 0.0
         more = True
         try:
             while more or inflight:
-                if more and len(inflight) <= self.batch // 2 and not self.stop.is_set():
+                if more and inflight <= self.batch // 2 and not self.stop.is_set():
                     batch = self._claim(moment, report)
                     more = len(batch) >= self.batch
                     if len(batch) == 1 and not inflight and not more:  # a lone reminder: no handoff
                         self._finish([self._fire_one(batch[0])], report)
                         return
-                    inflight.update(self._pool.submit(self._fire_one, item) for item in batch)
+                    # A few runs per pool job in a big batch: a Future per run costs more than
+                    # a local webhook takes to answer. Small batches still go one run per thread.
+                    step = max(1, min(8, len(batch) // (4 * self.workers)))
+                    for at in range(0, len(batch), step):
+                        self._pool.submit(self._fire_some, batch[at:at + step]) \
+                            .add_done_callback(finished.put)
+                        jobs += 1
+                    inflight += len(batch)
                     if not inflight:
                         return
                 elif self.stop.is_set():
                     more = False
-                done, inflight = wait(inflight, timeout=0.05 if more else None,
-                                      return_when=FIRST_COMPLETED)
-                # Let a few more finish before writing: fewer, larger outcome transactions.
-                extra, inflight = wait(inflight, timeout=0.02, return_when="ALL_COMPLETED") \
-                    if inflight and len(done) < 64 else (set(), inflight)
-                if done or extra:
-                    self._finish([f.result() for f in (*done, *extra)], report)
+                try:
+                    done: Future[list[FireResult]] | None = finished.get(
+                        timeout=0.05 if more else RECORD_SECONDS)
+                except Empty:
+                    done = None
+                while done is not None:
+                    if not results:
+                        oldest = time.monotonic()
+                    jobs -= 1
+                    fired = done.result()
+                    inflight -= len(fired)
+                    results.extend(fired)
+                    try:
+                        done = finished.get_nowait()
+                    except Empty:
+                        done = None
+                if results and (not inflight or len(results) >= self.batch // 2
+                                or time.monotonic() - oldest >= RECORD_SECONDS):
+                    batch_results, results = results, []
+                    self._finish(batch_results, report)
         finally:
-            if inflight:  # an error in recording: still record what was sent
-                self._finish([f.result() for f in inflight], report)
+            # An error in claiming or recording: still record what was sent.
+            while jobs:
+                jobs -= 1
+                results.extend(finished.get().result())
+            if results:
+                self._finish(results, report)
+
+    def _fire_some(self, items: list[Claimed]) -> list[FireResult]:
+        return [self._fire_one(item) for item in items]
 
     def _fire_one(self, item: Claimed) -> FireResult:
         assert item.run.id is not None

@@ -14,6 +14,7 @@ wake-ups from turning into a burst of parallel ticks.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -98,6 +99,7 @@ class Service:
                      "in %.2fs)", __version__, redact(self.settings.database_url),
                      self.engine.node_id, os.getpid(), poll,
                      self.engine.timing.lease.total_seconds(), time.monotonic() - begun)
+            gc.freeze()  # what start-up built lives as long as the process: no collection rescans it
             sdnotify.notify(f"READY=1\nSTATUS=serving\nMAINPID={os.getpid()}")
             self._loop(poll)
         finally:

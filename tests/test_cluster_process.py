@@ -88,7 +88,7 @@ def _services(tmp_path: Path, url: str, hook: str, count: int) -> list[Serve]:
     for index in range(count):
         home = tmp_path / f"node{index}"
         write_config(home, hook)
-        started.append(Serve(home, TASKD_DB=url, TASKD_LEASE_SECONDS=str(LEASE),
+        started.append(Serve(home, TASKD_DB=url, TASKD_LEASE_SECONDS=str(LEASE), TASKD_BATCH="50",
                              TASKD_HEARTBEAT_SECONDS=str(BEAT)))
     for svc in started:
         svc.wait_ready(60)

@@ -5,6 +5,7 @@ one held, with the same key, after its lease ran out; a clean restart re-sends n
 from __future__ import annotations
 
 import json
+import signal
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -111,15 +112,32 @@ def _node_of(url: str, pid: int) -> str:
 @pytest.mark.parametrize("nodes", [2, 3])
 def test_sigkill_of_one_service_loses_nothing_and_resends_only_its_claims(
         tmp_path: Path, db_url: str, nodes: int) -> None:
-    receiver = SlowReceiver(delay=0.15)
+    # A slow receiver keeps each claim open 0.3 s: at 25 runs a second shared by the nodes, every
+    # node holds a few at any moment, however the due runs happen to split between them.
+    receiver = SlowReceiver(delay=0.3)
     services = _services(tmp_path, db_url, receiver.url, nodes)
+    poll = create_engine(db_url)
     try:
         tasks = _add_due(db_url, 300, start=2, spread=12)
         victim = services[0]
         victim_node = _node_of(db_url, victim.proc.pid)
         # Kill it while it holds claims: the worst moment, runs sent or half sent, not recorded.
         held_sql = ("SELECT id, lease_until FROM runs WHERE state = 'claimed' AND owner = :o")
-        assert wait_for(lambda: len(_query(db_url, held_sql, o=victim_node)) >= 3, 30, step=0.01)
+
+        def victim_holds(at_least: int) -> bool:
+            with poll.connect() as conn:
+                return len(list(conn.execute(text(held_sql), {"o": victim_node}))) >= at_least
+
+        def frozen_holding() -> bool:
+            # Freeze it, then look: what it holds cannot finish between the look and the kill.
+            victim.proc.send_signal(signal.SIGSTOP)
+            if victim_holds(1):
+                return True
+            victim.proc.send_signal(signal.SIGCONT)
+            return False
+
+        wait_for(lambda: victim_holds(3), 6, step=0.005)  # several if it can: a harder take-over
+        assert wait_for(frozen_holding, 30, step=0.005), "the victim never held a claim"
         victim.kill()
         killed_at = time.time()
         held = {row[0]: row[1].replace(tzinfo=UTC).timestamp()
@@ -148,6 +166,7 @@ def test_sigkill_of_one_service_loses_nothing_and_resends_only_its_claims(
               f"{len(held)} held by the killed node, {len(resent)} re-sent with the same key, "
               f"taken over within {took_over:.1f} s of the kill (lease {LEASE:g} s)")
     finally:
+        poll.dispose()
         for svc in services:
             svc.kill()
         receiver.close()

@@ -2,9 +2,10 @@
 
 Every `render_*` function is a pure function of the plain data a `Core` method returns (the
 object `--json` prints, after a JSON round trip) plus settings such as the zone, so the thin
-client prints exactly what the in-process CLI prints. They return lines: a `str` is rich
-markup, a `Plain` is echoed as it is, anything else is a rich renderable (a table); `emit`
-prints them. Imports: the standard library, and rich inside functions.
+client prints exactly what the in-process CLI prints. They return lines: a `str` is markup
+(rich's syntax, printed by taskd.cli.markup), a `Plain` is echoed as it is, anything else is a
+rich renderable (a table); `emit` prints them. Imports: the standard library, and rich inside
+the functions that make tables.
 """
 
 from __future__ import annotations
@@ -40,16 +41,24 @@ def console() -> Console:
 
 
 def emit(lines: list[Any]) -> None:
-    """Print what a renderer returned, on stdout."""
-    import click
+    """Print what a renderer returned, on stdout: markup lines without rich (taskd.cli.markup),
+    rich only for a table."""
+    import sys
+
+    from taskd.cli.markup import render, styled
 
     out: Console | None = None
+    ansi, colour = styled(sys.stdout)
     for line in lines:
         if isinstance(line, Plain):
-            click.echo(str(line))
+            sys.stdout.write(f"{line}\n")
+        elif isinstance(line, str):
+            sys.stdout.write(render(shown(line, block=True), ansi=ansi, colour=colour) + "\n")
         else:
+            sys.stdout.flush()
             out = out or console()
             out.print(line)
+    sys.stdout.flush()
 
 
 def at(iso: str | None) -> datetime | None:
@@ -75,7 +84,7 @@ def added_line(title: str, words: str, first: datetime | None, zone: str,
 def _escape(text: str, *, block: bool = False) -> str:
     """Stored text as it may be printed: no terminal escapes, no line breaks unless `block`, and
     no rich markup (a title "[red]x" is shown as typed)."""
-    from rich.markup import escape
+    from taskd.cli.markup import escape
 
     return escape(shown(text, block=block))
 

@@ -44,6 +44,9 @@ def migrate(conn: Connection) -> list[str]:
         # Several services starting at once on one database: one migrates, the others wait for
         # its commit and then find nothing left to do. (SQLite: BEGIN IMMEDIATE does this.)
         conn.execute(text("SELECT pg_advisory_xact_lock(7325001)"))
+        from taskd.store.tables import postgres_options
+
+        postgres_options()
     done = applied(conn)
     ran: list[str] = []
     for fn in MIGRATIONS:

@@ -57,13 +57,22 @@ class Task(SQLModel, table=True):
 LIVE_INSTANT = "state NOT IN ('cancelled', 'superseded')"
 
 
+def postgres_options() -> None:
+    """Give the partial unique index its WHERE on PostgreSQL too (before any DDL there)."""
+    for index in Run.__table__.indexes:  # type: ignore[attr-defined]
+        if index.name == "ux_runs_task_instant_live":
+            index.dialect_options["postgresql"]["where"] = text(LIVE_INSTANT)
+
+
 class Run(SQLModel, table=True):
     """One planned or past firing of a task; at most one live row per (task_id, scheduled_for)."""
 
     __tablename__ = "runs"
     __table_args__ = (
+        # PostgreSQL's `where` is added by postgres_options(): naming it here would import
+        # SQLAlchemy's PostgreSQL dialect on every CLI start, SQLite or not.
         Index("ux_runs_task_instant_live", "task_id", "scheduled_for", unique=True,
-              sqlite_where=text(LIVE_INSTANT), postgresql_where=text(LIVE_INSTANT)),
+              sqlite_where=text(LIVE_INSTANT)),
         Index("ix_runs_state_due", "state", "scheduled_for"),
     )
 

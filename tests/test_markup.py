@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
@@ -51,7 +52,7 @@ def test_bracketed_words_that_are_not_styles_print_as_written() -> None:
     assert render("a [/red] b", ansi=False) == "a [/red] b"  # a close with nothing open
 
 
-def test_a_terminal_gets_codes_a_pipe_does_not(monkeypatch) -> None:  # noqa: ANN001
+def test_a_terminal_gets_codes_a_pipe_does_not(monkeypatch: pytest.MonkeyPatch) -> None:
     class Tty(io.StringIO):
         def isatty(self) -> bool:
             return True

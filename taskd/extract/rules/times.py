@@ -200,9 +200,10 @@ _ATOMS: tuple[tuple[re.Pattern[str], _Reader], ...] = (
     (_COMPACT, _read_compact), (_OCLOCK, _read_oclock), (_SPOKEN, _read_spoken), (_NAMED, _read_named))
 
 
-def atom_at(scan: Scan, found: Found, pos: int) -> tuple[TimeHit, int] | None:
+def atom_at(scan: Scan, found: Found, pos: int, words: bool = True) -> tuple[TimeHit, int] | None:
+    """The time written at `pos`; `words=False` skips "ten to five" ("from 10 to 5" is a range)."""
     text = scan.text
-    for pattern, read in _ATOMS:
+    for pattern, read in _ATOMS if words else _ATOMS[1:]:
         match = pattern.match(text, pos)
         if match:
             hit = read(match, found)

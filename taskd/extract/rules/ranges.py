@@ -47,7 +47,8 @@ _SUB_DAILY = ("HOURLY", "MINUTELY")
 _TRIGGERS = frozenset({"to", "till", "until", "through", "between"})
 _GLUED = frozenset("-/.:$")  # before a number that goes on from another one
 _DATE_GOES_ON = re.compile(r"[-/.]\d")
-_MINUTE_IDIOMS = frozenset({"quarter", "half", "three"})  # "quarter to 5" is 4:45, never a range
+# "quarter to 5" is 4:45, never a range
+_MINUTE_IDIOMS = frozenset({"quarter", "a quarter", "half", "three quarters"})
 
 
 def find_clock_ranges(scan: Scan, found: Found) -> None:
@@ -58,7 +59,7 @@ def find_clock_ranges(scan: Scan, found: Found) -> None:
         return
     for start in _START.finditer(text):
         if start.group("op") is None and (text[start.start() - 1:start.start()] in _GLUED or
-                                          _word_before(scan.text, start.start()) in _SINGLE_TIME):
+                                          _word_before(text, start.start()) in _SINGLE_TIME):
             continue  # "2027-08-07" holds no range, "at 10 to 5" is 16:50
         got = _range_at(scan, found, start.end(), start.group("op"))
         if got is None or not scan.free(start.start(), got[2]):
@@ -100,22 +101,23 @@ def _falls_on(a: int, b: int, weekday: int, today: date) -> bool:
 def _range_at(scan: Scan, found: Found, pos: int,
               opener: str | None) -> tuple[TimeHit, TimeHit, int, bool] | None:
     """(start, end, where the range ends, whether it may be a numeric date: "9-5")."""
-    first = _end_at(scan, found, pos, opener)
+    first = _end_at(scan, found, pos, opener is not None)
     if first is None:
         return None
     sep = _SEP.match(scan.text, first[1])
     if sep is None or (sep.group("w") == "and" and opener != "between"):
         return None
-    second = _end_at(scan, found, sep.end(), opener or "-", sep.group("w") is None)
+    second = _end_at(scan, found, sep.end(), True, sep.group("w") is None)
     if second is None or _DATE_GOES_ON.match(scan.text, second[1]):
         return None  # "9-5-2027", "9-5/6": a date
     date_like = opener is None and sep.group("w") is None and not (first[2] or second[2])
     return first[0], second[0], second[1], date_like
 
 
-def _end_at(scan: Scan, found: Found, pos: int, opener: str | None,
+def _end_at(scan: Scan, found: Found, pos: int, led: bool,
             after_dash: bool = False) -> tuple[TimeHit, int, bool] | None:
-    """One end: (its time, where it ends, whether it is more than a bare hour)."""
+    """One end: (its time, where it ends, whether it is more than a bare hour). `led`: a range
+    word or the first end comes before it."""
     text = scan.text
     if BLANK in text[pos:pos + 2]:
         return None
@@ -123,10 +125,10 @@ def _end_at(scan: Scan, found: Found, pos: int, opener: str | None,
     if after_dash and text[pos - 1] == "-":  # the atoms refuse a digit after a dash (dates)
         view = copy.copy(scan)
         view.text = text = text[:pos - 1] + " " + text[pos:]
-    spoken = times._WORDS.match(text, pos)
-    # "ten to five" is 4:50 unless a range word leads it; "10 to 5" after one is a range
+    spoken = times.MINUTES_PAST_OR_TO.match(text, pos)
+    # "ten to five" is 4:50 unless a range word leads it; "10 to 5" is a range either way
     words = spoken is None or spoken.group("mins") in _MINUTE_IDIOMS or spoken.group("dir") not in (
-        "to", "till") or (opener is None and not spoken.group("mins")[0].isdecimal())
+        "to", "till") or (not led and not spoken.group("mins")[0].isdecimal())
     midnight = found.midnight, found.midnight_word  # an end at midnight is no day change
     got = times.atom_at(view, found, pos, words)
     found.midnight, found.midnight_word = midnight

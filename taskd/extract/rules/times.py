@@ -38,6 +38,7 @@ _WORDS = re.compile(  # mins, dir, h, ap, ap1
     rf"(?P<mins>(?:a\s)?quarter|three\squarters|half|{QTY})(?:\s(?:minutes?|mins?))?\s"
     rf"(?P<dir>past|after|to|before|till)\s(?P<h>12\snoon|\d{{1,2}}|{NUM_WORD}|noon|midday|midnight)"
     rf"(?![\d:]|\.\d|\s(?:thirty|fifteen|forty|twenty|o'\s?[a-z]+)\b)(?:\so'clock)?{_AP}?")
+MINUTES_PAST_OR_TO = _WORDS  # "ten to five", which ranges.py tells from "from 10 to 5"
 _CLOCK = re.compile(  # h, m, s, ap, ap1
     rf"(?P<h>\d(?<![\d:/.\-]\d)\d?):(?P<m>\d{{2}})(?::(?P<s>\d{{2}}))?(?![\d:]){_AP}?")
 _MERIDIEM_ATOM = re.compile(rf"(?P<h>\d(?<![\d:/.\-]\d)\d?)(?:\.(?P<m>\d{{2}}))?{_AP}")  # h, m, ap, ap1

@@ -34,7 +34,8 @@ CONTEXTS: list[tuple[str, int | None]] = [
     ("tomorrow", None), ("on WEEKDAY", None), ("every day", None), ("every weekday", None),
     ("every WEEKDAY", None), ("", None), ("daily", None), ("every hour", 60), ("hourly", 60),
     ("every 30 minutes", 30), ("every 2 hours", 120), ("every 15 minutes", 15),
-    ("each hour", 60), ("every 20 minutes", 20)]
+    ("each hour", 60), ("every 20 minutes", 20), ("every hour on weekdays", 60),
+    ("every 30 minutes on weekdays", 30)]
 
 
 def end_forms(hour: int, minute: int, dash: bool) -> list[tuple[str, frozenset[HM]]]:
@@ -72,11 +73,14 @@ def _windows(starts: frozenset[HM], ends: frozenset[HM]) -> set[tuple[int, int]]
     return out
 
 
-def _fires(now: datetime, start: int, end: int, step: int, inclusive: bool,
+def _fires(now: datetime, start: int, end: int, step: int, inclusive: bool, weekdays_only: bool,
            n: int = 6) -> tuple[datetime, ...]:
     out: list[datetime] = []
     day = now.date()
     while len(out) < n:
+        if weekdays_only and day.weekday() >= 5:
+            day += timedelta(days=1)
+            continue
         t = start
         while t < end or (inclusive and t == end):
             when = datetime.combine(day, datetime.min.time()) + timedelta(minutes=t)
@@ -134,7 +138,7 @@ def range_probes(seed: int = 7, count: int = 1500) -> list[Probe]:
         if step is None:
             out.append(Probe("range", text, now, frozenset(), task))
             continue
-        accept = frozenset(_fires(now, s, e, step, inclusive) for s, e in windows
-                           for inclusive in (True, False))
+        accept = frozenset(_fires(now, s, e, step, inclusive, "weekdays" in context)
+                           for s, e in windows for inclusive in (True, False))
         out.append(Probe("range×interval", text, now, accept, task))
     return out

@@ -289,7 +289,10 @@ def check_case(c: dict, errs: list[str], generated: bool = False) -> None:
             err("clarify case must not carry a schedule")
         if cat != "clarify":
             err("clarify:true outside the clarify category")
-        if re.search(r"\b\d{1,2}(:\d{2})?\s*(am|pm)\b|\b(tomorrow|tonight|today|every|daily|weekly)\b", low):
+        # A case that names a day and times on purpose says why it is still a question
+        # (meta.ambiguous: "between 2 and 4pm tomorrow" names a range, not a time).
+        if re.search(r"\b\d{1,2}(:\d{2})?\s*(am|pm)\b|\b(tomorrow|tonight|today|every|daily|weekly)\b",
+                     low) and not meta.get("ambiguous"):
             err("clarify text contains schedulable words")
         return
     if cat == "clarify":

@@ -54,7 +54,8 @@ class Probe:
     family: str
     text: str
     now: datetime  # naive local wall clock in TZ
-    accept: Accept  # acceptable tuples of the first fire times (length = how many are compared)
+    accept: Accept  # acceptable tuples of the first fire times (length = how many are compared);
+    # empty: only a question is right
     title: str
 
 
@@ -100,6 +101,8 @@ def outcome(probe: Probe) -> tuple[str, str]:
         return "asked", f"refused: {exc}"
     if parsed.resolved is None:
         return "asked", f"asked: {parsed.question}"
+    if not probe.accept:  # only a question is right: any schedule is a guess
+        return "wrong", f"{parsed.draft.schedule} {parsed.draft.title!r}"
     count = len(next(iter(probe.accept)))
     fires = tuple(t.astimezone(ZONE).replace(tzinfo=None) for t in parsed.resolved.upcoming[:count])
     if len(fires) < count:  # fewer fire times than asked for: compute more
@@ -588,8 +591,11 @@ def offset_probes(seed: int = 6, count: int = 400) -> list[Probe]:
 
 
 def all_probes(seed: int = 0) -> list[Probe]:
+    from tests.grammar_probes_ranges import range_probes  # it builds on this module's pieces
+
     return duration_probes(1 + seed) + clock_day_probes(2 + seed) + daypart_probes(3 + seed) + \
-        recurrence_probes(4 + seed) + title_probes(5 + seed) + offset_probes(6 + seed)
+        recurrence_probes(4 + seed) + title_probes(5 + seed) + offset_probes(6 + seed) + \
+        range_probes(7 + seed)
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ from taskd.extract.rules import (
     daypart_words,
     days,
     doubt,
+    ranges,
     recurring,
     relative,
     times,
@@ -89,6 +90,8 @@ class RulesExtractor:
                 found.now = datetime.combine(today, aware.time())
             days.find_weekday_days(scan, found)
             recurring.find_recurrence(scan, found)
+            # Before times, dates and bare hours, which would read its ends one by one.
+            ranges.find_clock_ranges(scan, found)
             # Before times and dates: "in 1.5 hours" is no date 1.5, "in 1h30" no clock time.
             relative.find_offsets(scan, found)
             times.find_explicit_times(scan, found)
@@ -104,7 +107,8 @@ class RulesExtractor:
             relative.find_now(scan, found)
             relative.find_bare_duration(scan, found)
             recurring.apply_exceptions(found)
-            schedule = assemble.build_schedule(found, prefs) if found.question is None else None
+            schedule = assemble.build_schedule(found, prefs) if found.question is None and \
+                found.clock_range is None else None
             words = wording.plain_words(scan.text)
             kind = wording.kind_of(words, scan.original, scan.words)
             message = wording.capitalize(wording.recase(words, text))[:4000] if words else None
@@ -116,6 +120,8 @@ class RulesExtractor:
                 scan.has_digit or not scan.words.isdisjoint(_DOUBT_WORDS)) else None
             if unread is not None:
                 schedule = None
+            if found.clock_range is not None and found.question is None:
+                found.question = wording.range_question(found.clock_range, title, kind)
             two = assemble.two_times(found) if schedule is not None else None
             if two is not None:
                 # One line, two times, one task: never drop one of them without a word.

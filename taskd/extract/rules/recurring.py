@@ -13,7 +13,7 @@
 - "every year on June 14", "every Dec 25" (YEARLY;BYMONTH=6;BYMONTHDAY=14).
 - "once a day", "twice a day" (09:00 and 21:00 unless times are given), "three times a day"
   (08:00, 14:00, 20:00), "twice a week" (Monday and Thursday), "three times a week" (Mon/Wed/Fri).
-- "every hour between 9 and 5": BYHOUR=9..17.
+- "every hour between 9 and 5": the window is ranges.py's.
 Bounds: "for 5 times"/", 3 times" -> COUNT; "for 4 weeks" -> COUNT when the unit is the rule's
 own, else UNTIL; "for the next 30 days" -> UNTIL; "until <date>" -> UNTIL (see `assemble`).
 """
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from taskd.extract.rules import recur_days, recur_every, times
+from taskd.extract.rules import recur_days, recur_every
 from taskd.extract.rules.amounts import DURATION
 from taskd.extract.rules.amounts import parse as parse_duration
 from taskd.extract.rules.lexicon import (
@@ -36,35 +36,9 @@ from taskd.extract.rules.lexicon import (
 )
 from taskd.extract.rules.scan import Found, Scan
 
-_BETWEEN = re.compile(r"\b(?:between|from)\s(?=\S)")
 _COUNT = re.compile(rf"(?:,\s?|\b)(?:for\s)?(?P<n>{NUM})\s(?:times|occurrences|sessions)\b(?!\s(?:a|per)\s)")
 _FOR_SPAN = re.compile(
     rf"\bfor\s(?:the\s)?(?P<next>next\s|following\s)?(?P<d>{DURATION})(?![\w])")
-_RANGE_SEP = re.compile(r"\s?(?:and|to|-|until|till)\s?")
-
-
-def _between(scan: Scan, found: Found, rule: dict[str, str]) -> None:
-    for match in _BETWEEN.finditer(scan.text):
-        first = times.atom_at(scan, found, match.end())
-        if first is None:
-            continue
-        sep = _RANGE_SEP.match(scan.text, first[1])
-        if sep is None:
-            continue
-        second = times.atom_at(scan, found, sep.end())
-        if second is None:
-            continue
-        low, high = first[0], second[0]
-        start, end = low.hour, high.hour
-        if high.ambiguous and end <= start and end + 12 <= 23:
-            end += 12
-        if end < start:
-            continue
-        rule["BYHOUR"] = ",".join(map(str, range(start, end + 1)))
-        rule.setdefault("BYMINUTE", str(low.minute))
-        found.window_start = (start, low.minute)
-        scan.consume(match.start(), second[1])
-        return
 
 
 _EVERY_WORDS = frozenset({"every", "each", "any", "all"})
@@ -92,7 +66,6 @@ _NTH_WHAT = WEEKDAY_WORDS | {"weekday", "day"}  # what _NTH counts: a weekday, a
 _ORDINALS = ORDINAL_TOKENS | {"last"}
 _PLURAL_DAYPARTS = frozenset({"mornings", "afternoons", "evenings", "nights"})
 _EXCEPT_WORDS = frozenset({"except", "but", "excluding", "other", "apart"})  # one opens every _EXCEPT
-_BETWEEN_WORDS = frozenset({"between", "from"})
 
 
 _PLURAL_WEEKDAYS = frozenset(f"{name}s" for name in WEEKDAYS)
@@ -101,7 +74,7 @@ _TRIGGERS = _EVERY_WORDS | _ORDINALS | WEEKDAY_WORDS | _PER_WORDS | _FREQ_WORDS 
 # Every word the checks below ask about: the sentence's words are narrowed to these once, so that
 # each check looks through a few words instead of the whole sentence.
 _ASKED = _TRIGGERS | MONTH_WORDS | _UNIT_TRIGGERS | _NTH_WORDS | _NTH_WHAT | _PLURAL_DAYPARTS | \
-    _PER_UNIT_WORDS | _EXCEPT_WORDS | _WEEKDAYS_LEADS | _FREQ_LEADS | _BETWEEN_WORDS | \
+    _PER_UNIT_WORDS | _EXCEPT_WORDS | _WEEKDAYS_LEADS | _FREQ_LEADS | \
     {"month", "days", "ends", "quarter"}
 
 
@@ -136,11 +109,7 @@ def find_recurrence(scan: Scan, found: Found) -> None:
         # Scan.words (which `words` narrows) holds every word a match can open with: the pattern
         # opens at a word boundary, and nothing consumed so far started or ended inside a word.
         recur_every.freq_words(scan, found, words & _FREQ_LEADS)
-    rule = found.rule
     found.skipped = skipped  # applied once every recognizer ran ("every morning" is a daypart's)
-    if rule is not None and rule["FREQ"] in ("HOURLY", "MINUTELY") and \
-            not words.isdisjoint(_BETWEEN_WORDS):
-        _between(scan, found, rule)
 
 
 def apply_exceptions(found: Found) -> None:

@@ -228,6 +228,7 @@ class Found:
     weak_today: bool = False  # "for the day": today, if nothing else is
     per_day: int | None = None  # "twice a day"
     window_start: tuple[int, int] | None = None  # "every hour between 9 and 5" starts at 9
+    clock_range: str | None = None  # "between 14:00 and 16:00" with no interval in it: ask
     week_shift: int | None = None  # "next week" -> 1
     quarterly: bool = False  # "every quarter on the 1st": calendar quarters, not 3 months from now
     tz: str | None = None

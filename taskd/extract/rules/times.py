@@ -38,6 +38,7 @@ _WORDS = re.compile(  # mins, dir, h, ap, ap1
     rf"(?P<mins>(?:a\s)?quarter|three\squarters|half|{QTY})(?:\s(?:minutes?|mins?))?\s"
     rf"(?P<dir>past|after|to|before|till)\s(?P<h>12\snoon|\d{{1,2}}|{NUM_WORD}|noon|midday|midnight)"
     rf"(?![\d:]|\.\d|\s(?:thirty|fifteen|forty|twenty|o'\s?[a-z]+)\b)(?:\so'clock)?{_AP}?")
+MINUTES_PAST_OR_TO = _WORDS  # "ten to five", which ranges.py tells from "from 10 to 5"
 _CLOCK = re.compile(  # h, m, s, ap, ap1
     rf"(?P<h>\d(?<![\d:/.\-]\d)\d?):(?P<m>\d{{2}})(?::(?P<s>\d{{2}}))?(?![\d:]){_AP}?")
 _MERIDIEM_ATOM = re.compile(rf"(?P<h>\d(?<![\d:/.\-]\d)\d?)(?:\.(?P<m>\d{{2}}))?{_AP}")  # h, m, ap, ap1
@@ -200,9 +201,10 @@ _ATOMS: tuple[tuple[re.Pattern[str], _Reader], ...] = (
     (_COMPACT, _read_compact), (_OCLOCK, _read_oclock), (_SPOKEN, _read_spoken), (_NAMED, _read_named))
 
 
-def atom_at(scan: Scan, found: Found, pos: int) -> tuple[TimeHit, int] | None:
+def atom_at(scan: Scan, found: Found, pos: int, words: bool = True) -> tuple[TimeHit, int] | None:
+    """The time written at `pos`; `words=False` skips "ten to five" ("from 10 to 5" is a range)."""
     text = scan.text
-    for pattern, read in _ATOMS:
+    for pattern, read in _ATOMS if words else _ATOMS[1:]:
         match = pattern.match(text, pos)
         if match:
             hit = read(match, found)

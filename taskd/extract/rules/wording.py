@@ -227,3 +227,12 @@ def question_for(title: str | None, kind: str, unread: str | None = None) -> str
     if kind == "agent":
         return f"When should I do this: {title[:1].lower() + title[1:]}?"
     return f"When should I remind you to {title[:1].lower() + title[1:]}?"
+
+
+def range_question(words: str, title: str | None, kind: str) -> str:
+    """A clock range with no interval in it: one reminder could be at its start, at its end or
+    throughout it, and a guess is a reminder at a wrong time."""
+    what = f" to {title[:1].lower() + title[1:]}" if title and kind != "agent" else \
+        f" ({title[:1].lower() + title[1:]})" if title else ""
+    return (f"{words[:1].upper() + words[1:]} is a range: at what time should I remind you{what}? "
+            f"(Say one time, or “every hour {words}” for reminders throughout.)")

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from taskd.extract.rules import recur_days, recur_every, times
+from taskd.extract.rules import minute_anchors, minute_steps, recur_days, recur_every, times
 from taskd.extract.rules.amounts import DURATION
 from taskd.extract.rules.amounts import parse as parse_duration
 from taskd.extract.rules.lexicon import (
@@ -60,9 +60,7 @@ def _between(scan: Scan, found: Found, rule: dict[str, str]) -> None:
             end += 12
         if end < start:
             continue
-        rule["BYHOUR"] = ",".join(map(str, range(start, end + 1)))
-        rule.setdefault("BYMINUTE", str(low.minute))
-        found.window_start = (start, low.minute)
+        minute_steps.set_window(found, rule, (start, low.minute), (end, high.minute))
         scan.consume(match.start(), second[1])
         return
 
@@ -138,6 +136,9 @@ def find_recurrence(scan: Scan, found: Found) -> None:
         recur_every.freq_words(scan, found, words & _FREQ_LEADS)
     rule = found.rule
     found.skipped = skipped  # applied once every recognizer ran ("every morning" is a daypart's)
+    if rule["FREQ"] == "HOURLY" if rule is not None else "hour" in words:
+        minute_anchors.find_anchor(scan, found)  # before the window, which starts there
+        rule = found.rule
     if rule is not None and rule["FREQ"] in ("HOURLY", "MINUTELY") and \
             not words.isdisjoint(_BETWEEN_WORDS):
         _between(scan, found, rule)

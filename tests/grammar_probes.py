@@ -588,8 +588,11 @@ def offset_probes(seed: int = 6, count: int = 400) -> list[Probe]:
 
 
 def all_probes(seed: int = 0) -> list[Probe]:
+    from tests.grammar_probes_subdaily import anchor_probes, window_probes  # they import this module
+
     return duration_probes(1 + seed) + clock_day_probes(2 + seed) + daypart_probes(3 + seed) + \
-        recurrence_probes(4 + seed) + title_probes(5 + seed) + offset_probes(6 + seed)
+        recurrence_probes(4 + seed) + title_probes(5 + seed) + offset_probes(6 + seed) + \
+        anchor_probes(7 + seed) + window_probes(8 + seed)
 
 
 def main() -> None:

@@ -461,7 +461,18 @@ def check_case(c: dict, errs: list[str], generated: bool = False) -> None:
                             if re.match(r"[+-]?\d", d)})
             if want_n != got_n:
                 err(f"ordinals {want_n} in text != BYDAY {parts['BYDAY']}")
-        if "BYSETPOS" in parts:
+        window = re.search(r"\bevery ([a-z0-9.-]+) (minutes?|min|hours?)\b.*\b(?:between|from)\b", low)
+        if "BYSETPOS" in parts and freq == "DAILY" and "BYHOUR" in parts and window:
+            # A sub-daily window as one daily rule: the picked times must be the text's step apart.
+            grid = [int(h) * 60 + int(mi) for h in sorted(parts["BYHOUR"].split(","), key=int)
+                    for mi in sorted(parts["BYMINUTE"].split(","), key=int)]
+            picked = sorted(grid[int(n) - 1 if int(n) > 0 else len(grid) + int(n)]
+                            for n in parts["BYSETPOS"].split(","))
+            amount = float(window.group(1)) if window.group(1)[0].isdigit() else words_to_int(window.group(1))
+            step = round((amount or 0) * (60 if window.group(2).startswith("hour") else 1))
+            if {b - a for a, b in itertools.pairwise(picked)} != {step}:
+                err(f"BYSETPOS={parts['BYSETPOS']} does not pick times {step} minutes apart")
+        elif "BYSETPOS" in parts:
             m = re.search(r"\b(first|last) (business|working|week) ?day\b|\b(first|last) weekday\b", low)
             pos = {"first": "1", "last": "-1"}.get((m.group(1) or m.group(3)) if m else "")
             if pos != parts["BYSETPOS"]:

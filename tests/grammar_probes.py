@@ -591,11 +591,13 @@ def offset_probes(seed: int = 6, count: int = 400) -> list[Probe]:
 
 
 def all_probes(seed: int = 0) -> list[Probe]:
-    from tests.grammar_probes_ranges import range_probes  # it builds on this module's pieces
+    # they build on this module's pieces
+    from tests.grammar_probes_ranges import range_probes
+    from tests.grammar_probes_subdaily import anchor_probes, window_probes
 
     return duration_probes(1 + seed) + clock_day_probes(2 + seed) + daypart_probes(3 + seed) + \
         recurrence_probes(4 + seed) + title_probes(5 + seed) + offset_probes(6 + seed) + \
-        range_probes(7 + seed)
+        range_probes(7 + seed) + anchor_probes(8 + seed) + window_probes(9 + seed)
 
 
 def main() -> None:

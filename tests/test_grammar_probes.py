@@ -16,7 +16,8 @@ RESULTS = {seed: tally(all_probes(seed)) for seed in (0, 50)}
 
 
 @pytest.mark.parametrize("seed", sorted(RESULTS))
-@pytest.mark.parametrize("family", ["duration", "clock×day", "clock", "daypart×day", "recurrence×time"])
+@pytest.mark.parametrize("family", ["duration", "clock×day", "clock", "daypart×day", "recurrence×time",
+                                    "minute anchor", "minute window"])
 def test_no_family_gives_a_wrong_time(seed: int, family: str) -> None:
     result = RESULTS[seed][family]
     assert result.total > 200
@@ -30,7 +31,9 @@ def test_the_generator_covers_the_families() -> None:
                    "2moro", "tmr", "thurs", "the day after tomorrow", "a week from tomorrow",
                    "week at", "@", "sharp", "ish", "o'clock", "half past", "quarter to", "0730",
                    "h30", "except weekends", "mon-fri", "every other", "of every month",
-                   "room 101", "$20", "chapter 7", "don't forget to", "pls"):
+                   "room 101", "$20", "chapter 7", "don't forget to", "pls", "on the half hour",
+                   "minutes past the hour", "at xx:", "every other hour", "every 90 minutes",
+                   "between 9", "till"):
         assert family in texts, family
 
 

@@ -67,9 +67,10 @@ def test_one_reminder_at_a_range_asks_naming_it(text: str, words: str, title: st
      "FREQ=HOURLY;BYHOUR=9,10,11,12,13,14,15,16,17;BYMINUTE=0", "2026-12-02T11:00"),
     ("every hour 9-5 stretch", "FREQ=HOURLY;BYHOUR=9,10,11,12,13,14,15,16,17;BYMINUTE=0",
      "2026-12-02T11:00"),
-    # every 30 minutes: both steps of each hour, the last before 17:00 (not hourly at :00)
+    # every 30 minutes: both steps of each hour, up to 17:00 itself (not hourly at :00)
     ("every 30 minutes from 9 to 5 drink water",
-     "FREQ=DAILY;BYHOUR=9,10,11,12,13,14,15,16;BYMINUTE=0,30", "2026-12-02T10:30"),
+     "FREQ=DAILY;BYHOUR=9,10,11,12,13,14,15,16,17;BYMINUTE=0,30;"
+     "BYSETPOS=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17", "2026-12-02T10:30"),
     # every 2 hours from 9:30: the steps themselves, never 17:30 past the end
     ("every 2 hours from 9:30 to 5 drink", "FREQ=DAILY;BYHOUR=9,11,13,15;BYMINUTE=30",
      "2026-12-02T11:30"),

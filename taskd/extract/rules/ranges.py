@@ -22,7 +22,7 @@ import copy
 import re
 from datetime import date
 
-from taskd.extract.rules import times
+from taskd.extract.rules import minute_steps, times
 from taskd.extract.rules.lexicon import MONTH_WORDS, NUM_WORD, WEEKDAY_NAMES, WEEKDAY_WORDS, cardinal
 from taskd.extract.rules.scan import BLANK, Found, Scan, TimeHit
 
@@ -182,28 +182,6 @@ def _settle(found: Found, low: TimeHit, high: TimeHit, opener: str) -> None:
     if rule is None or rule["FREQ"] not in _SUB_DAILY or not 0 < end - start <= 24 * 60:
         found.clock_range = words
         return
-    step = int(rule.get("INTERVAL", "1")) * (60 if rule["FREQ"] == "HOURLY" else 1)
-    fires = range(start, end + 1, step)
-    hours = sorted({t // 60 for t in fires if t < 24 * 60})
-    minutes = sorted({t % 60 for t in fires})
-    if not hours:
-        found.clock_range = words
-        return
-    if len(minutes) > 1 and (60 % step or start % 60 >= step):
-        # Hours × minutes would fire before the start or after the end: one rule cannot say it.
-        found.clock_range = words
-        return
-    if len(minutes) > 1 and end % 60 < minutes[-1]:
-        if end % 60:  # hours × minutes would fire past the end, or miss steps before it
-            found.clock_range = words
-            return
-        hours = [h for h in hours if h < end // 60]  # "until 17:00" fires last at 16:30
-    rule["BYHOUR"] = ",".join(map(str, hours))
-    rule["BYMINUTE"] = ",".join(map(str, minutes))
-    if step != 60 or len(minutes) > 1:
-        # The steps themselves, each day, as "at 9 and 21" is: an interval counted on from the
-        # start would drift off the window on the next day ("every 5 hours") and fire at night.
-        rule["FREQ"] = "DAILY"
-        rule.pop("INTERVAL", None)
-    else:
-        found.window_start = (start // 60, start % 60)
+    # The steps from start to end each day, in the one rule that says exactly those fires
+    # (taskd.extract.rules.minute_steps), or a question when none can.
+    minute_steps.set_window(found, rule, (start // 60, start % 60), (end // 60, end % 60))

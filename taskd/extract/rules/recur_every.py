@@ -39,7 +39,8 @@ _EVERY_UNIT = re.compile(
     rf"(?<!\bof\s)\b{EVERY}\s(?:single\s)?(?:(?P<other>other|second|alternate)\s|(?P<half>half\s(?:an\s)?)|"
     rf"(?P<n>{QTY})\s|(?P<nth>{ORD})\s)?(?P<unit>minute|min|"
     r"hour|hr|day|night|week|fortnight|month|year|quarter|weekday|business\sday|working\sday|"
-    r"work\sday|workday|weekend)s?\b(?!\s(?:of|before|after)\b)")
+    r"work\sday|workday|weekend)s?\b(?!\s(?:of|before|after)\b)"
+    r"(?!\s(?:past|to|till)\s(?:the|each|every)\shour\b)")
 _FREQ_WORD = re.compile(
     r"\b(?:on\s)?(?P<w>daily|nightly|weekly|bi-?weekly|fortnightly|monthly|bimonthly|quarterly|"
     r"semiannually|semiannual|biannually|yearly|annually|annual|hourly|(?:on\s|every\s)?"
@@ -51,7 +52,9 @@ _PER = re.compile(
     r"(?P<unit>day|week|month|year|hour)\b|(?P<ly>daily|weekly|monthly|yearly|hourly)\b)")
 _ADJECTIVE = re.compile(r"\b(?:a|an|the|my|our|your|his|her|their|this|that)\s$")
 # "every 2h", "every 90m", "every 1h30", "each 3 wks": any duration of `amounts`.
-_EVERY_DURATION = re.compile(rf"\b(?:every|each)\s(?P<d>{DURATION})(?![\w])(?!\s(?:of|before|after)\b)")
+# Not "every 2 hours 5 minutes past the hour": that is every 2 hours at :05 (minute_anchors).
+_EVERY_DURATION = re.compile(rf"\b(?:every|each)\s(?P<d>{DURATION})(?![\w])(?!\s(?:of|before|after)\b)"
+                             r"(?!\s(?:past|to|till)\s(?:the|each|every)\shour\b)")
 _DURATION_FREQ = {"seconds": "SECONDLY", "minutes": "MINUTELY", "hours": "HOURLY", "days": "DAILY",
                   "weeks": "WEEKLY", "months": "MONTHLY", "years": "YEARLY"}
 _SECONDS_IN = {"minutes": 60, "hours": 3600, "days": 86400}

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from taskd.extract.rules import recur_days, recur_every
+from taskd.extract.rules import minute_anchors, recur_days, recur_every
 from taskd.extract.rules.amounts import DURATION
 from taskd.extract.rules.amounts import parse as parse_duration
 from taskd.extract.rules.lexicon import (
@@ -110,6 +110,9 @@ def find_recurrence(scan: Scan, found: Found) -> None:
         # opens at a word boundary, and nothing consumed so far started or ended inside a word.
         recur_every.freq_words(scan, found, words & _FREQ_LEADS)
     found.skipped = skipped  # applied once every recognizer ran ("every morning" is a daypart's)
+    rule = found.rule
+    if rule["FREQ"] == "HOURLY" if rule is not None else "hour" in words:
+        minute_anchors.find_anchor(scan, found)  # before the window (taskd.extract.rules.ranges)
 
 
 def apply_exceptions(found: Found) -> None:

@@ -3,6 +3,7 @@ the `code` string (and HTTP status) the API answers with (CONTRACT.md §3, §6).
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
 
@@ -75,3 +76,21 @@ class ExtractionFailed(TaskdError):
         super().__init__(message)
         self.attempts = attempts
         self.last_raw = last_raw
+
+
+# Faults of the machine, not of taskd, wherever they strike (the lock file, a log, the socket):
+# what to fix. The CLI exits 1 on them (4 is for what cannot be reached); MCP answers "fault".
+FAULTS = {
+    errno.ENOSPC: "the disk is full; free some space and try again",
+    errno.EDQUOT: "the disk quota is used up; free some space and try again",
+    errno.EROFS: "taskd cannot write here: the file system is read-only",
+    errno.EACCES: "permission denied; check the owner and mode of the file",
+}
+
+
+def fault_line(exc: BaseException) -> str | None:
+    """The words for an OSError in FAULTS, with the file it struck; None for anything else."""
+    if not isinstance(exc, OSError) or exc.errno not in FAULTS:
+        return None
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"{FAULTS[exc.errno]}{where}"

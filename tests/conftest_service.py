@@ -15,12 +15,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from taskd.fire.message import Message
 from taskd.resolve import Resolved, upcoming
 from taskd.store import repo
 from taskd.store.db import session
+
+if TYPE_CHECKING:
+    from taskd.clock import Clock
+    from taskd.schedule.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 TASKD = [sys.executable, "-m", "taskd"]
@@ -67,6 +71,17 @@ class RecordingChannel:
 
     def keys(self) -> list[str]:
         return [m.idempotency_key for m in self.sent]
+
+
+def make_engine(home: Path, clock: Clock, channel: RecordingChannel, config: str = "") -> Engine:
+    """The engine the engine tests tick by hand: a real SQLite file under `home`, one worker, and
+    `channel` as its only channel (config.toml names it the default; `config` adds lines)."""
+    from taskd import settings as settings_mod
+    from taskd.schedule.engine import Engine  # here: thin-start tests import this module
+
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(f'default_channels = ["{channel.name}"]\n' + config)
+    return Engine(settings_mod.load(), clock, {channel.name: channel}, workers=1)
 
 
 class Receiver:

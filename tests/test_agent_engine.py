@@ -12,13 +12,12 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from taskd import settings as settings_mod
 from taskd.clock import FakeClock
 from taskd.schedule.engine import Engine
 from taskd.store.db import session
 from taskd.store.tables import Event, Run
 from tests.conftest import local
-from tests.conftest_service import RecordingChannel, add_task
+from tests.conftest_service import RecordingChannel, add_task, make_engine
 from tests.test_model_wire import FakeServer, Step, completion, fake_model_env
 
 START = local("2026-03-02T07:59:00")  # a Monday
@@ -35,19 +34,8 @@ def fake() -> FakeClock:
 
 
 @pytest.fixture
-def rec() -> RecordingChannel:
-    return RecordingChannel()
-
-
-@pytest.fixture
 def model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
     yield from fake_model_env(monkeypatch)
-
-
-def make_engine(home: Path, fake: FakeClock, rec: RecordingChannel, agent: str = "") -> Engine:
-    home.mkdir(parents=True, exist_ok=True)
-    (home / "config.toml").write_text('default_channels = ["rec"]\n' + agent)
-    return Engine(settings_mod.load(), fake, {"rec": rec}, workers=1)
 
 
 def runs(engine: Engine, task_id: int) -> list[Run]:

@@ -19,8 +19,8 @@ from taskd.clock import FakeClock
 from taskd.store.db import session
 from taskd.store.receipt_tables import Receipt, ToolCallRow
 from taskd.store.tables import Event
-from tests.conftest_service import RecordingChannel, add_task
-from tests.test_agent_engine import START, answer, fire_at_8, make_engine, next_day, runs
+from tests.conftest_service import RecordingChannel, add_task, make_engine
+from tests.test_agent_engine import START, answer, fire_at_8, next_day, runs
 from tests.test_model_wire import FakeServer, Step, completion, fake_model_env
 
 FIXTURE = Path(__file__).with_name("mcp_fixture_server.py")
@@ -44,11 +44,6 @@ def mcp_table(log: Path, *, weather: str = "Berlin=rain", tools: str = '["weathe
 @pytest.fixture
 def fake() -> FakeClock:
     return FakeClock(START)
-
-
-@pytest.fixture
-def rec() -> RecordingChannel:
-    return RecordingChannel()
 
 
 @pytest.fixture

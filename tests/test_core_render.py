@@ -105,8 +105,8 @@ def test_agent_history_with_tool_calls_renders_from_its_json(
     and answer: all from the JSON rows."""
     from datetime import timedelta
 
-    from tests.conftest_service import RecordingChannel, add_task
-    from tests.test_agent_engine import START, answer, fire_at_8, make_engine
+    from tests.conftest_service import RecordingChannel, add_task, make_engine
+    from tests.test_agent_engine import START, answer, fire_at_8
     from tests.test_agent_tools import _check
     from tests.test_model_wire import fake_model_env
 

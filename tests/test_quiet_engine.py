@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from taskd import settings as settings_mod
 from taskd.clock import FakeClock
 from taskd.resolve import Resolved, upcoming
 from taskd.schedule.engine import Engine
@@ -25,20 +24,8 @@ EVENING = local("2026-11-20T19:30:00")
 
 
 @pytest.fixture
-def fake() -> FakeClock:
+def fake() -> FakeClock:  # the `engine` and `rec` fixtures (tests/conftest.py) build on it
     return FakeClock(EVENING)
-
-
-@pytest.fixture
-def rec() -> RecordingChannel:
-    return RecordingChannel()
-
-
-@pytest.fixture
-def engine(taskd_home: Path, fake: FakeClock, rec: RecordingChannel) -> Engine:
-    taskd_home.mkdir(parents=True, exist_ok=True)
-    (taskd_home / "config.toml").write_text('default_channels = ["rec"]\n')
-    return Engine(settings_mod.load(), fake, {"rec": rec}, workers=1)
 
 
 def add(engine: Engine, now: datetime, *, time_source: str, first: datetime | None = None,

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
 
-from taskd import settings as settings_mod
 from taskd.clock import FakeClock
 from taskd.schedule.engine import Engine
 from taskd.store import repo
@@ -23,20 +21,8 @@ HOURLY = "FREQ=HOURLY"
 
 
 @pytest.fixture
-def fake() -> FakeClock:
+def fake() -> FakeClock:  # the `engine` and `rec` fixtures (tests/conftest.py) build on it
     return FakeClock(START)
-
-
-@pytest.fixture
-def rec() -> RecordingChannel:
-    return RecordingChannel()
-
-
-@pytest.fixture
-def engine(taskd_home: Path, fake: FakeClock, rec: RecordingChannel) -> Engine:
-    taskd_home.mkdir(parents=True, exist_ok=True)
-    (taskd_home / "config.toml").write_text('default_channels = ["rec"]\n')
-    return Engine(settings_mod.load(), fake, {"rec": rec}, workers=1)
 
 
 def runs(engine: Engine, task_id: int) -> list[Run]:

@@ -5,7 +5,6 @@ Heavy modules (sqlalchemy, openai, dateparser) are imported inside the commands 
 
 from __future__ import annotations
 
-import errno
 import os
 import sys
 from typing import NoReturn
@@ -13,7 +12,7 @@ from typing import NoReturn
 import click
 
 from taskd import __version__
-from taskd.errors import TaskdError
+from taskd.errors import TaskdError, fault_line
 
 # Every command, in the order a user meets them (not alphabetical): its module under taskd.cli
 # and the first paragraph of its help. `taskd --help` prints from this table alone, and a command's
@@ -129,25 +128,14 @@ def main(args: list[str] | None = None, obj: dict[str, object] | None = None) ->
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
-    except OSError as exc:
-        if exc.errno not in _FAULTS:
+    except OSError as exc:  # the machine's fault (taskd.errors.FAULTS): what to fix, exit 1
+        if (line := fault_line(exc)) is None:
             _internal(exc)
-        where = f" ({exc.filename})" if exc.filename else ""
-        _error_line(f"{_FAULTS[exc.errno]}{where}")
+        _error_line(line)
         sys.exit(1)
     except Exception as exc:  # a bug: still one line, the traceback only on request
         _internal(exc)
     sys.exit(0)
-
-
-# Faults of the machine, not of taskd, wherever they strike (the lock file, a log, the socket):
-# what to fix, exit 1 (4 is for what cannot be reached).
-_FAULTS = {
-    errno.ENOSPC: "the disk is full; free some space and try again",
-    errno.EDQUOT: "the disk quota is used up; free some space and try again",
-    errno.EROFS: "taskd cannot write here: the file system is read-only",
-    errno.EACCES: "permission denied; check the owner and mode of the file",
-}
 
 
 def _internal(exc: Exception) -> NoReturn:

@@ -77,19 +77,10 @@ def status(as_json: bool) -> None:
 
 
 def _fire(settings: Settings, task_id: int) -> int:
-    """Through the service when it is up (it owns the engine), else in this process."""
-    from taskd.core.service import fire_here
-    from taskd.schedule.control import request
+    """Through the service when it is up, else in this process on this command's clock."""
+    from taskd.core.service import fire_anywhere  # here: `run` through a thin client never needs it
 
-    try:
-        answer = request(settings, {"cmd": "run", "task_id": task_id}, timeout=300)
-    except Unreachable:
-        return fire_here(settings, clock(), task_id)
-    if not answer.get("ok"):
-        error = TaskdError(str(answer.get("error")))
-        error.exit_code = int(answer.get("exit_code", 1))
-        raise error
-    return int(answer["run_id"])
+    return fire_anywhere(settings, clock(), task_id)
 
 
 @click.command(name="run")

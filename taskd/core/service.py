@@ -73,6 +73,28 @@ def fire_here(settings: Settings, clock: Clock, task_id: int) -> int:
         lock.release()
 
 
+def fire_anywhere(settings: Settings, clock: Clock | None, task_id: int) -> int:
+    """`run` as the CLI and MCP faces do it: through the service when it is up (it owns the
+    engine and holds the lock), else in this process on `clock` (None: the system clock). A
+    refusal from the service becomes a TaskdError with the exit code it sent."""
+    from taskd.errors import TaskdError, Unreachable
+    from taskd.schedule.control import request
+
+    try:
+        answer = request(settings, {"cmd": "run", "task_id": task_id}, timeout=300)
+    except Unreachable:
+        if clock is None:
+            from taskd.clock import SystemClock
+
+            clock = SystemClock()
+        return fire_here(settings, clock, task_id)
+    if not answer.get("ok"):
+        error = TaskdError(str(answer.get("error")))
+        error.exit_code = int(answer.get("exit_code", 1))
+        raise error
+    return int(answer["run_id"])
+
+
 def run(core: Core, task_id: int) -> dict[str, Any]:
     """Fire a task now (through `core.fire`, else in this process); the run object. A run that
     failed is returned too (its `state` and `error` say so), not raised."""

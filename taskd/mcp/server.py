@@ -72,35 +72,19 @@ def build(settings: Settings, clock: Clock | None = None, *, core: Core | None =
             def on_change() -> None:
                 notify_service(settings)
 
-        core = Core(settings, clock, on_change=on_change, fire=_fire_anywhere(settings, clock))
+        from functools import partial
+
+        from taskd.core.service import fire_anywhere
+
+        # run_task as `taskd run` does it: through the service when it is up, else here.
+        core = Core(settings, clock, on_change=on_change,
+                    fire=partial(fire_anywhere, settings, clock))
     from taskd.mcp.tools import register
 
     server = _Server("taskd", title="taskd", version=__version__, instructions=INSTRUCTIONS,
                      website_url=None, log_level="WARNING")
     register(server, core)
     return server
-
-
-def _fire_anywhere(settings: Settings, clock: Clock | None) -> Callable[[int], int]:
-    """`run_task` as `taskd run` does it: through the service when it is up (it owns the engine
-    and holds the lock), else in this process. Mirrors taskd/cli/service.py `_fire`, which reads
-    click's clock; both belong in the core."""
-
-    def fire(task_id: int) -> int:
-        from taskd.clock import SystemClock
-        from taskd.core.service import fire_here
-        from taskd.errors import TaskdError, Unreachable
-        from taskd.schedule.control import request
-
-        try:
-            answer = request(settings, {"cmd": "run", "task_id": task_id}, timeout=300)
-        except Unreachable:
-            return fire_here(settings, clock or SystemClock(), task_id)
-        if not answer.get("ok"):
-            raise TaskdError(str(answer.get("error")))
-        return int(answer["run_id"])
-
-    return fire
 
 
 def run_stdio(settings: Settings, clock: Clock | None = None) -> None:

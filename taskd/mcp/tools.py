@@ -17,7 +17,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
 
-from taskd.errors import NeedsClarification, TaskdError
+from taskd.errors import NeedsClarification, TaskdError, fault_line
 from taskd.mcp.models import Added, Preferences, Run, Runs, Task, Tasks
 
 if TYPE_CHECKING:
@@ -45,11 +45,8 @@ def error_result(message: str, code: str = "error") -> CallToolResult:
 
 def _fault(exc: Exception) -> CallToolResult:
     """Anything that is not a TaskdError: the machine's fault in words, else a bug in one line."""
-    from taskd.cli import _FAULTS  # the CLI's words for a full disk, a read-only file system...
-
-    if isinstance(exc, OSError) and exc.errno in _FAULTS:
-        where = f" ({exc.filename})" if exc.filename else ""
-        return error_result(f"{_FAULTS[exc.errno]}{where}", "fault")
+    if (line := fault_line(exc)) is not None:  # a full disk, a read-only file system: as the CLI
+        return error_result(line, "fault")
     if os.environ.get("TASKD_DEBUG"):
         import logging
 

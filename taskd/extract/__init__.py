@@ -6,12 +6,12 @@ endpoint). Each is imported only when chosen, so the CLI stays fast.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from taskd.errors import BadInput
+from taskd.extract.lazy_pattern import lazy
 from taskd.terminal import STEERING
 
 if TYPE_CHECKING:
@@ -31,10 +31,10 @@ class Extractor(Protocol):
         ...
 
 
-_CONTROL = re.compile(f"[{STEERING}]")
+_CONTROL = lazy(f"[{STEERING}]")
 # A control character, a bidi override or white space other than the space (all that str.split
 # splits at).
-_CONTROL_OR_ODD_SPACE = re.compile(
+_CONTROL_OR_ODD_SPACE = lazy(
     f"[{STEERING}\t\n\r\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
 
 

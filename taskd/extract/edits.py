@@ -12,19 +12,21 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from taskd.extract.lazy_pattern import lazy
+
 _VERBS = r"move|change|reschedule|push|postpone|shift|bump|delay|put|set"
-REQUEST = re.compile(
+REQUEST = lazy(
     rf"^(?:(?:hey|ok|okay)[,\s]+)?(?:please\s+)?(?:(?:can|could) you\s+)?(?:{_VERBS})\s+"
     r"(?P<what>.+?)\s+(?:back\s+|forward\s+)?(?:to|until|till|for)\s+(?P<when>.+?)[\s.!?]*$",
     re.IGNORECASE)
-MAKE_IT = re.compile(r"^(?:please\s+)?make\s+(?P<what>it|that|this)\s+(?P<when>.+?)[\s.!?]*$",
+MAKE_IT = lazy(r"^(?:please\s+)?make\s+(?P<what>it|that|this)\s+(?P<when>.+?)[\s.!?]*$",
                      re.IGNORECASE)
 POINTERS = frozenset({"it", "this", "that", "this one", "that one", "the time", "the reminder",
                       "the task", "this reminder", "this task", "that reminder"})
 TASK_NOUNS = frozenset({"reminder", "reminders", "task", "tasks", "alarm", "alert", "briefing"})
 NOISE = frozenset({"my", "the", "a", "an", "our", "that", "this", "reminder", "reminders", "task",
                    "tasks", "alarm", "alert", "one", "about", "for", "to"})
-WORD = re.compile(r"[a-z0-9']+")
+WORD = lazy(r"[a-z0-9']+")
 
 
 @dataclass(frozen=True)

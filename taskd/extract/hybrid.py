@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from taskd.draft import Draft, Schedule
 from taskd.errors import BadInput, PastTime, TaskdError
+from taskd.extract.lazy_pattern import lazy
 from taskd.extract.rules.lexicon import (
     DURATION_WORDS,
     MONTH_WORDS,
@@ -37,12 +38,12 @@ if TYPE_CHECKING:
     from taskd.resolve.dayparts import TimePref
 
 DEFAULT_QUESTION = "When should this happen?"
-LEAD = re.compile(r"^(?:please\s+)?(?:remind me (?:to|about|of)\s+|remember to\s+|don't forget to\s+)",
+LEAD = lazy(r"^(?:please\s+)?(?:remind me (?:to|about|of)\s+|remember to\s+|don't forget to\s+)",
                   re.IGNORECASE)
 # Words a parser may leave in a title without having missed any part of the time.
 GLUE = frozenset(["a", "an", "the", "on", "at", "in", "by", "of", "for", "to", "from", "and",
                   "this", "that", "next", "every", "each"])
-WORD = re.compile(r"[\w':.]+")
+WORD = lazy(r"[\w':.]+")
 SIMILAR = 0.8  # difflib ratio at which two words count as the same word misspelt
 # Words that name a time by themselves: one left in a title is a part of the time that was not read.
 _TIME_WORDS = (NUMBER_WORDS | ORDINAL_TOKENS | DURATION_WORDS | WEEKDAY_WORDS | MONTH_WORDS | frozenset({

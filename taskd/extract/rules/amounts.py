@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from taskd.extract.lazy_pattern import lazy
 from taskd.extract.rules.lexicon import CARDINALS, NUM_WORD, UNITS, _alt, cardinal
 
 # After an amount, "mon" is a month ("in 1 mon"): a weekday never follows a number of units.
@@ -42,12 +43,12 @@ _GLUED = r"(?:\d{1,2}h\d{1,2}(?:m|min)?(?![\w]))"
 _SEPARATOR = r"(?:,\s?and\s|,\s?|\sand\s|\s)"
 DURATION = rf"(?:(?:{_GLUED}|{_PIECE})(?:{_SEPARATOR}(?:{_GLUED}|{_PIECE}))*)"
 
-_PIECE_RE = re.compile(
+_PIECE_RE = lazy(
     rf"(?P<glued>(?P<gh>\d{{1,2}})h(?P<gm>\d{{1,2}})(?:m|min)?(?![\w]))|"
     rf"(?:(?P<amount>{_DIGIT_AMOUNT}){_MORE}\s?|(?P<words>{_WORD_AMOUNT}){_MORE}\s)(?P<unit>{UNIT})s?(?P<half>\sand\s(?:a\s)?half)?(?![\w])")
 _DOWN = {"years": ("months", 12), "months": ("days", 30), "weeks": ("days", 7),
          "days": ("hours", 24), "hours": ("minutes", 60), "minutes": ("seconds", 60)}
-_TAIL = re.compile(r"^(?P<head>.*?)(?:\s?(?P<char>[½¼¾])|\s(?P<num>\d+)/(?P<den>\d+)|"
+_TAIL = lazy(r"^(?P<head>.*?)(?:\s?(?P<char>[½¼¾])|\s(?P<num>\d+)/(?P<den>\d+)|"
                    r"\sand\s(?:a\s)?(?P<half>half)|\sand\sa\s(?P<quarter>quarter)|"
                    r"\sand\s(?P<three>three\squarters))$")
 

@@ -4,37 +4,36 @@ is a count, a day or an amount (the clock forms with am/pm or a colon are times.
 
 from __future__ import annotations
 
-import re
-
+from taskd.extract.lazy_pattern import lazy
 from taskd.extract.rules.daypart_words import DAYPART_SET
 from taskd.extract.rules.lexicon import NUM_WORD, NUMBER_WORDS, TEEN_WORDS, TENS_WORDS, UNIT_WORDS
 from taskd.extract.rules.scan import BLANK, Found, Scan, TimeHit, word_positions
 from taskd.extract.rules.times import BARE, PREP_LEADS, PREP_RE, read_bare, take
 
-_ANY_DIGIT = re.compile(r"\d")
+_ANY_DIGIT = lazy(r"\d")
 
 # What makes an hour a time when it comes right before it: "7 in the morning", "10 tonight".
 _DAYPART_AFTER = (r"in\sthe\s(?:morning|afternoon|evening|night)|at\snight|tonight|this\s(?:morning|"
                   r"afternoon|evening)|early\s(?:morning|evening)|late\s(?:morning|evening)")
-_HOUR_BEFORE_DAYPART = re.compile(
+_HOUR_BEFORE_DAYPART = lazy(
     rf"(?<![\w:.])(?P<h>\d{{1,2}}|{NUM_WORD})(?:\so'clock)?(?=,?\s(?:{_DAYPART_AFTER}))")
 # The daypart words alone: a search for them (it opens with letters, so `re` skips to where they
 # are) tells whether, and from where on, the hour pattern is worth trying at every position.
-_DAYPART_AFTER_RE = re.compile(_DAYPART_AFTER)
+_DAYPART_AFTER_RE = lazy(_DAYPART_AFTER)
 _HOUR_REACH = len("seventy-seven o'clock, ")  # the most an hour match starts before its daypart
 # How an hour in words begins, and how an hour ends (besides a digit): a number word's last
 # letter or o'clock's.
 _HOUR_INITIALS = frozenset(word[0] for word in [*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS, "zero"])
 _HOUR_ENDINGS = frozenset(word[-1] for word in [*UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS, "zero", "o'clock"])
 
-_HOUR_BEFORE_TONIGHT = re.compile(r"(\d(?<![\w$:.,/]\d)\d?),?\s(?=tonight\b)")  # \d first: see the atoms
+_HOUR_BEFORE_TONIGHT = lazy(r"(\d(?<![\w$:.,/]\d)\d?),?\s(?=tonight\b)")  # \d first: see the atoms
 
 
 _PREP_OR_DAYPART = PREP_LEADS | DAYPART_SET
 # "to" and "from" also follow verbs ("reply to", "hear from"): the number after them is an hour
 # only when no plain word follows it ("from 9 to 5", "move it to 4", "to 4 on friday").
 _VERB_PREPS = ("to ", "from ")
-_COUNTED_NOUN = re.compile(
+_COUNTED_NOUN = lazy(
     r"\s(?!(?:am|pm|a|p|o'clock|and|or|to|till|until|through|on|at|in|by|every|each|today|"
     r"tomorrow|tonight|this|next|the|sharp|(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)"
     r"(?:day|s|nesday|rsday|urday|sday)?s?)\b)[a-z]")

@@ -7,18 +7,18 @@ silently (or dropping it and repeating forever) would schedule something the use
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 from taskd.errors import BadInput, PastTime
+from taskd.extract.lazy_pattern import lazy
 from taskd.extract.rules.amounts import DURATION, parse
 from taskd.extract.rules.day_hits import anchored
 from taskd.extract.rules.scan import DateHit, Found, Scan
 
-_UNTIL_YEAR = re.compile(r"\b(?:until|till|through|to)\s(?:the\s)?(?:end\sof\s)?(?P<y>\d{4})\b"
+_UNTIL_YEAR = lazy(r"\b(?:until|till|through|to)\s(?:the\s)?(?:end\sof\s)?(?P<y>\d{4})\b"
                          r"(?![\w/.:-])")
-_YESTERDAY = re.compile(r"\b(?:(?:the\s)?day\sbefore\s)?yesterday\b")
-_AGO = re.compile(rf"(?<![\w])(?P<d>{DURATION})\sago\b")
+_YESTERDAY = lazy(r"\b(?:(?:the\s)?day\sbefore\s)?yesterday\b")
+_AGO = lazy(rf"(?<![\w])(?P<d>{DURATION})\sago\b")
 _PAST_WORDS = frozenset({"yesterday", "ago"})
 
 

@@ -11,10 +11,10 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, time
 
 from taskd.errors import BadInput
+from taskd.extract.lazy_pattern import lazy
 from taskd.extract.rules.lexicon import NOUN_AFTER, NUM_WORD, cardinal
 from taskd.extract.rules.scan import BLANK, Found, Scan, TimeHit
 
@@ -22,27 +22,27 @@ from taskd.extract.rules.scan import BLANK, Found, Scan, TimeHit
 _DURATION_LEADS = frozenset({"in", "for", "within", "every", "each", "after", "another", "than",
                              "over", "next", "takes", "take", "lasts", "last", "+", "and", "or",
                              "about", "almost", "nearly", "under", "least", "extra"})
-_DURATION_TAILS = re.compile(r"\s?(?:later|from\b|ago\b|long\b|before\b|after\b|left\b|more\b|"
+_DURATION_TAILS = lazy(r"\s?(?:later|from\b|ago\b|long\b|before\b|after\b|left\b|more\b|"
                              r"earlier\b|\d+\s?[a-z])")
 _TIME_LEADS = frozenset({"at", "around", "by", "from", "until", "till", "before", "circa", "to",
                          "approximately", "approx", "@"})
-_H_FORM = re.compile(r"(?<![\w.:,/])(?P<h>\d{1,2})h(?P<m>\d\d)?(?![\w:])")
-_MILITARY = re.compile(
+_H_FORM = lazy(r"(?<![\w.:,/])(?P<h>\d{1,2})h(?P<m>\d\d)?(?![\w:])")
+_MILITARY = lazy(
     r"(?<![\w.:,/$])(?P<hm>\d{3,4})(?:\s?(?:hrs|hours|h)\b)?(?![\w:/%\-]|[.,]\w|\s?(?:am|pm)\b|"
     r"\s(?:minutes?|mins?|days?|weeks?|months?|years?|times|people|dollars|euros)\b)")
 _MILITARY_LEADS = frozenset({"at", "around", "circa", "approximately", "approx"})
 _WAYS = frozenset({"after", "before", "from"})
 # A clock time glued to a numeric date: "05/31/2024.14:15", "2024-05-31t14:15", "5/31/2024-2:15pm".
-_GLUED_CLOCK = re.compile(r"(?<=\d)[.:\-t](?P<h>\d{1,2}):(?P<m>\d\d)(?::(?P<s>\d\d))?(?![\d:])"
+_GLUED_CLOCK = lazy(r"(?<=\d)[.:\-t](?P<h>\d{1,2}):(?P<m>\d\d)(?::(?P<s>\d\d))?(?![\d:])"
                           r"(?:\s?(?P<ap>am|pm)\b)?")
-_DATE_BEFORE = re.compile(r"(?<![\d/.\-])(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2})$")
-_HALF_HOUR = re.compile(
+_DATE_BEFORE = lazy(r"(?<![\d/.\-])(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2})$")
+_HALF_HOUR = lazy(
     rf"\bhalf\s(?P<h>\d{{1,2}}|{NUM_WORD})(?![\w:]|\.\w)(?!\s(?:hours?|hrs?|weeks?|months?|"
     r"years?|minutes?|mins?|of|dozen|past|after|times)\b)(?P<to>\s(?:to|day|an?)\b)?")
 
 
 # "two hours after 19h30", "90 minutes before 0730": after a duration and after/before, a time.
-_AFTER_DURATION = re.compile(r"(?:hours?|hrs?|\dh|minutes?|mins?|\dm)\s(?:after|before|from)\s$")
+_AFTER_DURATION = lazy(r"(?:hours?|hrs?|\dh|minutes?|mins?|\dm)\s(?:after|before|from)\s$")
 
 
 def _after_duration(text: str, start: int) -> bool:

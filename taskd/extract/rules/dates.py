@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from dateutil.relativedelta import relativedelta
 
+from taskd.extract.lazy_pattern import lazy
 from taskd.extract.rules import calendar as cal
 from taskd.extract.rules import week_dates
 from taskd.extract.rules.day_hits import (
@@ -51,25 +52,25 @@ from taskd.extract.rules.numeric_dates import _iso, _numeric, _triples
 from taskd.extract.rules.scan import BLANK, Found, Scan
 
 _YEAR_TAIL = rf"(?:(?:,\s?|\s|\s?[/.-]\s?)(?:in\s|of\s)?(?P<y>{YEAR}|[1-9]\d{{3}}(?![\d:])))?(?![\w])"
-_MONTH_DAY = re.compile(
+_MONTH_DAY = lazy(
     rf"(?<![\w])(?P<next>next\s)?(?P<m>{MONTH})(?:,?\s|\s?[/-]\s?|(?=\d))(?:the\s)?(?P<d>{DAY})"
     rf"{_NOT_AFTER_DAY}{_YEAR_TAIL}")
-_DAY_MONTH = re.compile(
+_DAY_MONTH = lazy(
     rf"(?<![\w$.,])(?<!\d:)(?<!\$\s)(?P<next>next\s)?(?:the\s)?(?P<d>{DAY})(?:\sday)?"
     rf"(?:\sof\s|\s?[/-]\s?|\.?\s|(?<=\d))"
     rf"(?P<m>{MONTH})(?![\w]){_YEAR_TAIL}")
-_WEEKDAY_DAY = re.compile(
+_WEEKDAY_DAY = lazy(
     rf"(?<![\w])(?:on\s)?(?P<wd>{WEEKDAY}),?\s(?:the\s)?(?P<d>{ORD}|\d{{1,2}}){_NOT_AFTER_DAY}")
-_THE_NTH = re.compile(
+_THE_NTH = lazy(
     rf"(?<![\w])(?:(?:on|by|for|around|before|until|till)\s(?:the\s)?|the\s)(?P<d>{ORD})"
     r"(?:\sday)?(?:\sof\s(?:the\s)?(?P<w>this|next|coming|following)\smonth|"
     r"\s(?P<w2>this|next)\smonth)?(?![\w])(?!\s(?:of|week|time|floor|century|row|place|grade|"
     r"anniversary|birthday|edition|attempt)\b)")
-_RELATIVE = re.compile(
+_RELATIVE = lazy(
     r"\b(?:(?:the\s)?(?<![\s\x1f]\d\s)(?<!^\d\s)(?<![\s\x1f]\d\d\s)(?<!^\d\d\s)day\safter\stomorrow|overmorrow|tomorrow|today|otd|on\sthis\sday|"
     r"(?:the\s)?(?<!\d\s)day\safter(?!\s\w+\s(?:from|after)))\b")
-_WEAK_TODAY = re.compile(r"\b(?:(?:for|of)\sthe\sday|my\sday)\b")
-_WEEKDAY_ONLY = re.compile(
+_WEAK_TODAY = lazy(r"\b(?:(?:for|of)\sthe\sday|my\sday)\b")
+_WEEKDAY_ONLY = lazy(
     r"(?<![\w])(?P<mod>(?:this\s(?:coming\s|upcoming\s)?|next\s|coming\s|upcoming\s|"
     r"(?:the\s)?following\s|last\s|past\s|previous\s)?)(?P<wd>monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday|mon|tues?|weds?|thu|thurs?|fri|(?<!the\s)(?:sat|sun)(?=\.|\s(?:at\s|around\s|by\s|\d|\x1f))|"
@@ -79,14 +80,14 @@ _WEEKDAY_ONLY = re.compile(
     r"(?=[.!?]?$|\s(?:in\sthe\s)?(?:morning|afternoon|evening|night)\b)))\.?"
     r"(?P<post>,?\s(?:of\s)?(?:next|the\sfollowing|following|this|the\scoming)\sweek)?"
     rf"(?:\sof(?=\s?{BLANK}))?(?![\w'])")
-_HOLIDAY = re.compile(
+_HOLIDAY = lazy(
     r"\b(?:(?:on|for|at|by)\s)?(?P<mod>(?:the\s)?(?:next|following|coming|this)\s)?"
     r"(?P<h>" + "|".join(re.escape(h) for h in sorted(cal.HOLIDAYS, key=len, reverse=True))
     + r")(?:\s(?P<y>\d{4}))?\b")
-_NTH_WEEKDAY_OF = re.compile(
+_NTH_WEEKDAY_OF = lazy(
     rf"\b(?:on\s)?(?:the\s)?(?P<n>{ORD}|last)\s(?P<wd>{WEEKDAY})\s(?:of|in)\s(?P<m>{MONTH})(?!\w)")
-_DIGIT_SEP_DIGIT = re.compile(r"\d[/.\-]\d")
-_DIGIT = re.compile(r"\d")
+_DIGIT_SEP_DIGIT = lazy(r"\d[/.\-]\d")
+_DIGIT = lazy(r"\d")
 
 # Where a match of each pattern can start, for _matches and _search: its first words, whole.
 _WEAK_TODAY_FIRSTS = frozenset({"for", "of", "my"})
@@ -109,7 +110,7 @@ _DAY_MONTH_FIRSTS = frozenset([*ORDINAL_UNITS, *ORDINAL_TEENS, *UNIT_WORDS, *TEE
                                "thirtieth", "twenty", "thirty", "next", "the"]) | \
     {tens + unit for tens in ("twenty", "thirty") for unit in ORDINAL_UNITS}
 _MONTH_OR_DOT = {**MONTH_NAMES, **{name + ".": number for name, number in MONTH_NAMES.items()}}
-_DIGIT_OR_ORD = re.compile(r"\d|" + ORD)
+_DIGIT_OR_ORD = lazy(r"\d|" + ORD)
 # -- recognizers -----------------------------------------------------------------------------
 def _named(scan: Scan, found: Found, words: frozenset[str]) -> None:
     month_words = words & MONTH_WORDS
@@ -183,7 +184,7 @@ def _weekday_day_if_digits(scan: Scan, found: Found, words: frozenset[str]) -> N
 # "finish the 1st draft", "read the 3rd chapter": "the Nth" between two words of the task is an
 # ordinal of the noun after it. A day would open the phrase ("the 3rd call bob") or end it ("pay
 # rent the 3rd"), or go on with words of time ("the 3rd at 9", "the 3rd of each month").
-_TASK_WORD_BEFORE = re.compile(r"[a-z']+\s$")
+_TASK_WORD_BEFORE = lazy(r"[a-z']+\s$")
 
 
 def text_before_is_the(text: str, start: int) -> bool:

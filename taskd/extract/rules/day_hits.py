@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from taskd.extract.lazy_pattern import lazy
 from taskd.extract.rules import calendar as cal
 from taskd.extract.rules.lexicon import (
     QTY,
@@ -25,14 +26,14 @@ from taskd.extract.rules.scan import BLANK, DateHit, Found, Scan, lead_start
 
 _NOT_AFTER_DAY = (r"(?![\w:]|\s?(?:am|pm|a\.m|p\.m)\b|\s(?:minutes?|mins?|hours?|hrs?|days?|"
                   r"weeks?|months?|years?|times|people|percent)\b|[./-]\d)")
-_ANCHOR = re.compile(
+_ANCHOR = lazy(
     # (not after "at"/"around": "at 7 day after tomorrow" is a clock time and a day)
     rf"(?<![\w.$])(?<!\bat\s)(?<!\baround\s)(?P<q>{QTY})\s(?P<u>{UNIT})(?:\s(?:and\s)?(?P<q2>{QTY})\s(?P<u2>{UNIT}))?"
     rf"(?:\s(?:and\s)?(?P<q3>{QTY})\s(?P<u3>{UNIT}))?\s(?P<dir>from|after|before)\s(?:the\s)?$")
-_ROLE_START = re.compile(r"\b(?:starting|start|beginning|begin|from|as\sof|effective|commencing)"
+_ROLE_START = lazy(r"\b(?:starting|start|beginning|begin|from|as\sof|effective|commencing)"
                          r"(?:\s(?:on|from|at))?\s$")
-_ROLE_UNTIL = re.compile(r"\b(?:until|till|through|to|ending|ends|up\sto)(?:\s(?:on|the))?\s$")
-_DIGITS = re.compile(r"\d\d*")  # not \d+: a leading \d lets the engine skip to the digits
+_ROLE_UNTIL = lazy(r"\b(?:until|till|through|to|ending|ends|up\sto)(?:\s(?:on|the))?\s$")
+_DIGITS = lazy(r"\d\d*")  # not \d+: a leading \d lets the engine skip to the digits
 
 # Where a match of each pattern can start, for _matches and _search: its first words, whole.
 _ROLE_START_FIRSTS = frozenset({"starting", "start", "beginning", "begin", "from", "as", "effective",
@@ -180,7 +181,7 @@ def _add(scan: Scan, found: Found, start: int, end: int, day: date, kind: str) -
     return hit
 
 
-_WORD_BEFORE = re.compile(r"[a-z]\s$")
+_WORD_BEFORE = lazy(r"[a-z]\s$")
 
 
 def _count_of_the_task(text: str, anchor: re.Match[str]) -> bool:

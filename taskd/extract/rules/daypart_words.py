@@ -6,28 +6,29 @@ from __future__ import annotations
 
 import re
 
+from taskd.extract.lazy_pattern import lazy
 from taskd.extract.rules.lexicon import WEEKDAY
 from taskd.extract.rules.scan import BLANK, Found, Scan
 from taskd.resolve.dayparts import daypart_shift
 
 _DAYPART_WORDS = {"morning": "morning", "afternoon": "afternoon", "evening": "evening",
                   "night": "night", "tonight": "tonight", "nite": "night"}
-_DAYPART_RE = re.compile(
+_DAYPART_RE = lazy(
     r"(?P<q>(?:(?:later\s)?this|in\sthe(?:\s(?:early|late))?|early(?:\sin\sthe)?|late(?:\sin\sthe)?|on|by|at|"
     r"during\sthe|every|each|the)\s)?(?:\b(?P<mid>mid)[- ]?|\b)(?P<dp>morning|afternoon|evening|"
     r"night|tonight)"
     r"(?P<pl>s)?\b(?!\s(?:shift|class|routine|run|person|owl|club|market|shows?|news|flight)\b)"
     r"(?P<more>(?:(?:,\s?|\s)(?:and\s)?(?:morning|afternoon|evening|night)s?\b)*)")
 # A daypart word anywhere: where _DAYPART_RE can match at the earliest, given its longest qualifier.
-_DAYPART_WORD = re.compile(r"morning|afternoon|evening|night|tonight")
+_DAYPART_WORD = lazy(r"morning|afternoon|evening|night|tonight")
 _DAYPART_QUALIFIER = len("early in the ")
-_MORE_DAYPARTS = re.compile(r"morning|afternoon|evening|night")
-_EOD_RE = re.compile(
+_MORE_DAYPARTS = lazy(r"morning|afternoon|evening|night")
+_EOD_RE = lazy(
     r"(?:(?:by|at|before|until|till|around)\s)?(?:the\s)?(?:end\sof\s(?:the\s)?(?:business\s|"
     r"work(?:ing)?\s)?day|eod|cob|close\sof\sbusiness|end\sof\sbusiness)\b")
-_EOD_CORE = re.compile(r"end\sof\s|eod|cob|close\sof\sbusiness")
+_EOD_CORE = lazy(r"end\sof\s|eod|cob|close\sof\sbusiness")
 _EOD_LEAD = len("before the ")
-_EOD_OF_DATE = re.compile(
+_EOD_OF_DATE = lazy(
     rf"(?:(?:by|at|before|until|till)\s)?(?:the\s)?end\sof\s(?:the\s|this\s)?(?={BLANK}|{WEEKDAY})")
 
 DAYPART_SET = frozenset({"morning", "afternoon", "evening", "night", "tonight", "nite"})

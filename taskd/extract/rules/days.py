@@ -15,12 +15,12 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from taskd.errors import BadInput
+from taskd.extract.lazy_pattern import lazy
 from taskd.extract.rules import calendar as cal
 from taskd.extract.rules.day_hits import _NOT_AFTER_DAY, _add
 from taskd.extract.rules.lexicon import (
@@ -39,27 +39,27 @@ from taskd.extract.rules.lexicon import (
 )
 from taskd.extract.rules.scan import BLANK, Found, Scan
 
-_COUNTED = re.compile(
+_COUNTED = lazy(
     rf"(?<![\w])(?P<n>{QTY})\s(?P<wd>{WEEKDAY})s?\s(?:from\s(?:now|today)|later|after\stoday|"
     r"ahead)\b")
-_AFTER_NEXT = re.compile(rf"(?<![\w])(?:(?:on|by|for)\s)?(?:the\s)?(?P<wd>{WEEKDAY})\safter\snext\b")
+_AFTER_NEXT = lazy(rf"(?<![\w])(?:(?:on|by|for)\s)?(?:the\s)?(?P<wd>{WEEKDAY})\safter\snext\b")
 # British "Monday week", "a week on Friday": that weekday's next occurrence, a week on.
-_WEEK_ON = re.compile(
+_WEEK_ON = lazy(
     rf"(?<![\w])(?<!next\s)(?<!this\s)(?<!last\s)(?<!every\s)(?:(?:on|by|for)\s)?"
     rf"(?:(?P<wd>{WEEKDAY})\sweek(?![\w'])(?!\s(?:of|after|from|before|day)\b)|"
     rf"a\sweek\son\s(?P<wd2>{WEEKDAY})(?![\w]))")
-_NTH_OF_MONTH = re.compile(
+_NTH_OF_MONTH = lazy(
     rf"(?<![\w])(?:(?:on|by|for)\s)?(?:the\s)?(?P<n>{ORD}|last)\s(?P<wd>{WEEKDAY})\s(?:of|in)\s"
     rf"(?:(?:the\s)?(?P<w>next|this|following|coming)\smonth|(?P<m>{MONTH})(?:,?\s(?P<y>\d{{4}}))?)"
     r"(?![\w])")
-_YEAR_FIRST = re.compile(
+_YEAR_FIRST = lazy(
     rf"(?<![\w.:/-])(?:(?:on|by|for)\s)?(?P<y>[1-9]\d{{3}}),?\s(?P<m>{MONTH}),?\s(?P<d>{DAY})"
     rf"{_NOT_AFTER_DAY}")
-_WEEKDAY_DATE = re.compile(
+_WEEKDAY_DATE = lazy(
     rf"(?<![\w])(?:(?:on|by|for)\s)?(?P<wd>{WEEKDAY}),?\s(?:the\s)?(?:(?P<m>{MONTH})\s?(?:the\s)?"
     rf"(?P<d>{DAY})|(?P<d2>{DAY})\.?\s?(?:of\s)?(?P<m2>{MONTH}))(?![\w])"
     rf"(?:(?:,\s?|\s)(?:{BLANK}+\s?)?(?P<y>[12]\d{{3}})(?![\w:]))?")
-_BARE_DAY = re.compile(
+_BARE_DAY = lazy(
     rf"(?<![\w])on\s(?:the\s)?(?P<d>\d{{1,2}}){_NOT_AFTER_DAY}"
     # only where nothing follows that the number could count ("turn on 15 lights", "the 15 bus")
     rf"(?=\s*$|\s?[,!?;]|\.(?!\d)|\s?{BLANK}|\s(?:at|by|please|and|to|for|remind|then)\b)")
@@ -222,7 +222,7 @@ def find_late_days(scan: Scan, found: Found) -> None:
         _bare_month_days(scan, found)
 
 
-_NEXT_DAY = re.compile(r"(?<![\w])(?:the\s)?next\s(?P<u>day|weekday|business\sday|working\sday|"
+_NEXT_DAY = lazy(r"(?<![\w])(?:the\s)?next\s(?P<u>day|weekday|business\sday|working\sday|"
                        r"work\sday)(?![\w])(?!\s(?:of|after|before)\b)")
 
 

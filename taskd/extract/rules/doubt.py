@@ -11,14 +11,13 @@ plain words instead. A question is not a wrong answer; a wrong time is.
 
 from __future__ import annotations
 
-import re
-
+from taskd.extract.lazy_pattern import lazy
 from taskd.extract.rules.lexicon import DETERMINERS, NOUN_AFTER, NUM_WORD
 
 _UNIT = (r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?|"
          r"fortnights?)")
 _AMOUNT = rf"(?:\d+(?:[.,/]\d+)?|{NUM_WORD}|an?|half|couple|few|several|more)"
-_EVIDENCE = re.compile(
+_EVIDENCE = lazy(
     # a number of units, or a unit after a preposition of time: "in hours", "15 minute out"
     rf"\b(?:(?:in|within|after|every|each|another)\s(?:{_AMOUNT}\s)?|{_AMOUNT}\s?){_UNIT}\b|"
     # a unit or meridiem glued to digits, a clock time: "16h00", "2hrs", "7pm", "10:30"
@@ -33,19 +32,19 @@ _EVIDENCE = re.compile(
     # nothing but a number: what was left of a phrase ("2" of "2 day after tomorrow")
     r"^\d+$")
 # "for 10 minutes" says how long the task takes, not when: not a missed time.
-_DURATION_OF_TASK = re.compile(rf"\bfor\s(?:about\s|around\s)?(?:{_AMOUNT}\s)?{_UNIT}\b")
+_DURATION_OF_TASK = lazy(rf"\bfor\s(?:about\s|around\s)?(?:{_AMOUNT}\s)?{_UNIT}\b")
 
 
-_TRAIL = re.compile(r"\s(?:before|after|from|later|earlier|ago|since)\b")
+_TRAIL = lazy(r"\s(?:before|after|from|later|earlier|ago|since)\b")
 # A unit right after what a recognizer consumed: "1/2 sec" read as a date, "sec" left over.
 # ... or an alternative amount after it: "in an hour or two".
 # ... or "sat"/"sun" after a time ("at 9 sat"): a day, unless it is a word of the task, which the
 # day recognizers (they read "Sat" and "on Sat" before a time) cannot tell.
-_UNIT_AFTER_GAP = re.compile(
+_UNIT_AFTER_GAP = lazy(
     rf"\x1f\s?(?P<u>{_UNIT}|or\s(?:{_AMOUNT})(?:\s{_UNIT})?|(?:on\s)?(?:sat|sun))\b")
 # "sat in the morning": a day, or "I sat" ("the sun in the morning" is no day)
-_DAY_BEFORE_GAP = re.compile(r"\b(?<!the\s)(?P<u>sat|sun)\s\x1f")
-_LEAD = re.compile(r"\b(?:at|in|on|by|from|until|till|for|every|each|after|before)\s$")
+_DAY_BEFORE_GAP = lazy(r"\b(?<!the\s)(?P<u>sat|sun)\s\x1f")
+_LEAD = lazy(r"\b(?:at|in|on|by|from|until|till|for|every|each|after|before)\s$")
 
 
 def _describes_a_noun(title: str, start: int, end: int) -> bool:

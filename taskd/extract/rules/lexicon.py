@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from taskd.extract.lazy_pattern import lazy
+
 UNIT_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 TEEN_WORDS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
               "seventeen", "eighteen", "nineteen"]
@@ -175,7 +177,7 @@ MONTH_WORDS = frozenset(MONTH_NAMES)
 # when a word follows that cannot go on with a time phrase (it says nothing of nouns: any other
 # word is taken for one).
 DETERMINERS = ("the ", "a ", "an ", "my ", "our ", "your ", "his ", "her ", "their ")
-NOUN_AFTER = re.compile(
+NOUN_AFTER = lazy(
     r"\s(?!(?:at|in|of|on|by|and|or|to|from|for|every|each|before|after|until|till|next|this|"
     r"please|pls|morning|afternoon|evening|night|noon|midnight|around|about|then|so|if|when|"
     r"today|tomorrow|tonight|sharp|am|pm|a|p|o'clock|daily|weekly|monthly|week|month|year|"

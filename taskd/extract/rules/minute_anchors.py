@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from taskd.extract.lazy_pattern import lazy
 from taskd.extract.rules.lexicon import NUM_WORD, cardinal
 from taskd.extract.rules.scan import BLANK, Found, Scan
 
@@ -20,7 +21,7 @@ _HOUR = r"(?:the|each|every|an|every\ssingle)\shour\b"
 _REL = r"(?P<rel>past|after|to|before|till|til)"
 # What may not follow a "past"/"to" anchor: an hour, which makes it a clock time ("half past 9").
 _NO_HOUR = rf"(?!\s(?:\d|(?:{NUM_WORD}|noon|midnight)\b))"
-_ANCHOR = re.compile(
+_ANCHOR = lazy(
     rf"\b(?:(?P<at>at|on)\s)?(?:"
     rf"(?:the\s)?(?:(?P<half>half[\s-]?)?hour|top\sof\sthe\shour)(?P<sure>)"
     rf"|(?:(?:a\s)?(?P<q>half|quarter)|(?P<n>\d{{1,2}}|{NUM_WORD})(?:\s(?:minutes?|mins?))?)"
@@ -60,7 +61,7 @@ def _minute(match: re.Match[str], text: str) -> int | None:
     return amount if rel in ("past", "after") else 60 - amount
 
 
-_OWN_HOUR = re.compile(r"\b(?:each|every)\shour\b")
+_OWN_HOUR = lazy(r"\b(?:each|every)\shour\b")
 
 
 def find_anchor(scan: Scan, found: Found) -> None:

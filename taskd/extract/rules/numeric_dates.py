@@ -4,22 +4,21 @@ always a day, and so is d.m.yyyy (1.3.2027)."""
 
 from __future__ import annotations
 
-import re
-
+from taskd.extract.lazy_pattern import lazy
 from taskd.extract.rules import calendar as cal
 from taskd.extract.rules.day_hits import _add, _matches, _month_day
 from taskd.extract.rules.lexicon import month_number
 from taskd.extract.rules.scan import Found, Scan
 
 _NO_WORDS: frozenset[str] = frozenset()
-_ISO = re.compile(r"(?<![\d.])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)|"
+_ISO = lazy(r"(?<![\d.])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)|"
                   r"(?<![\d.])(?P<y2>\d{4})/(?P<m2>\d{1,2})/(?P<d2>\d{1,2})(?!\d)")
-_COMPACT = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])"
+_COMPACT = lazy(r"(?<!\d)(?P<y>(?:19|20)\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])"
                       r"(?!\d)")
-_NUMERIC = re.compile(
+_NUMERIC = lazy(
     r"(?<![\d$/.:,])(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2}))?"
     r"(?![\d/:%]|\.\d|-\d)")
-_TRIPLE = re.compile(r"(?<![\w/-])(?P<p1>[a-z]+\.?|\d{1,4})(?P<sep>[/-])(?P<p2>[a-z]+|\d{1,4})"
+_TRIPLE = lazy(r"(?<![\w/-])(?P<p1>[a-z]+\.?|\d{1,4})(?P<sep>[/-])(?P<p2>[a-z]+|\d{1,4})"
                      r"(?P=sep)(?P<p3>[a-z]+|\d{1,4})(?![\w/])")
 
 # After these, a dotted pair without a year is a clock time ("at 7.30"), not 30 July.

@@ -19,25 +19,25 @@ recurrence is said elsewhere ("every weekday 9-5", "tomorrow 9-5") and no "on"/"
 from __future__ import annotations
 
 import copy
-import re
 from datetime import date
 
+from taskd.extract.lazy_pattern import lazy
 from taskd.extract.rules import minute_steps, times
 from taskd.extract.rules.lexicon import MONTH_WORDS, NUM_WORD, WEEKDAY_NAMES, WEEKDAY_WORDS, cardinal
 from taskd.extract.rules.scan import BLANK, Found, Scan, TimeHit
 
 # Where a range can open: a range word, or the first end itself (a digit, an hour word, noon).
-_START = re.compile(rf"\b(?:(?P<op>from|between)\s)?(?=\d|(?:noon|midday|midnight|{NUM_WORD})\b)")
+_START = lazy(rf"\b(?:(?P<op>from|between)\s)?(?=\d|(?:noon|midday|midnight|{NUM_WORD})\b)")
 # The words joining the ends; "and" only after "between" ("at 9 and 21" is a list of times).
-_SEP = re.compile(r"\s?-\s?|\s(?P<w>to|till|until|through|and)\s")
+_SEP = lazy(r"\s?-\s?|\s(?P<w>to|till|until|through|and)\s")
 # A bare hour as an end ("9" of "9-5"), which `times.BARE` refuses before a dash.
-_HOUR = re.compile(rf"(?<![\w$:./\-])(?P<h>\d{{1,2}}|{NUM_WORD})(?:[.:](?P<m>\d\d))?(?:\so'clock)?"
+_HOUR = lazy(rf"(?<![\w$:./\-])(?P<h>\d{{1,2}}|{NUM_WORD})(?:[.:](?P<m>\d\d))?(?:\so'clock)?"
                    r"(?![\w:/%]|[./]\d)")
 # After an end, what makes its number a count, a duration or a date, not an hour.
-_NOT_AN_HOUR = re.compile(
+_NOT_AN_HOUR = lazy(
     r"\s?(?:st|nd|rd|th|minutes?|mins?|hours?|hrs?|h|days?|weeks?|months?|years?|times|people|"
     r"persons|of|percent|x|" + "|".join(sorted(MONTH_WORDS)) + r")\b")
-_DAYPART = re.compile(r"\s(?:in\sthe\s(?P<am>morning)|in\sthe\s(?:afternoon|evening)|at\snight)\b")
+_DAYPART = lazy(r"\s(?:in\sthe\s(?P<am>morning)|in\sthe\s(?:afternoon|evening)|at\snight)\b")
 # Words before a single time: "at 10 to 5" is 16:50, "by 9-5" is no range.
 _SINGLE_TIME = frozenset({"at", "around", "about", "by", "before", "after", "circa", "approx",
                           "approximately", "on", "the", "of", "until", "till", "to"})
@@ -46,7 +46,7 @@ _DAY_WORDS = WEEKDAY_WORDS | {"today", "tomorrow", "tonight", "weekday", "weekda
 _SUB_DAILY = ("HOURLY", "MINUTELY")
 _TRIGGERS = frozenset({"to", "till", "until", "through", "between"})
 _GLUED = frozenset("-/.:$")  # before a number that goes on from another one
-_DATE_GOES_ON = re.compile(r"[-/.]\d")
+_DATE_GOES_ON = lazy(r"[-/.]\d")
 # "quarter to 5" is 4:45, never a range
 _MINUTE_IDIOMS = frozenset({"quarter", "a quarter", "half", "three quarters"})
 

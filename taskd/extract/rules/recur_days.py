@@ -4,10 +4,10 @@ Friday" -> the BY parts of the rule."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from taskd.errors import BadInput
+from taskd.extract.lazy_pattern import lazy
 from taskd.extract.rules.calendar import check_day, month_name
 from taskd.extract.rules.lexicon import (
     MONTH,
@@ -27,32 +27,32 @@ from taskd.extract.rules.recur_common import EVERY, matches_at, merge
 from taskd.extract.rules.scan import Found, Scan
 
 _WEEKDAY_LIST = rf"{WEEKDAY}s?(?:(?:,\s?|\s?,?\s(?:and|or)\s){WEEKDAY}s?)*"
-_WEEKDAYS = re.compile(
+_WEEKDAYS = lazy(
     rf"\b(?P<lead>{EVERY}\s(?:(?P<other>other|second|alternate)\s)?|on\s)?"
     rf"(?P<list>{_WEEKDAY_LIST})(?![\w'])(?P<dp>\s(?:morning|afternoon|evening|night)s\b)?")
-_NTH = re.compile(
+_NTH = lazy(
     rf"\b(?:(?:every|each|on)\s)?(?:the\s)?(?P<ords>(?:{ORD}|last|second[\s-]to[\s-]last)"
     rf"(?:(?:,|\sand|\s&|\sor)\s(?:the\s)?(?:{ORD}|last))*)\s(?P<what>{WEEKDAY}|weekday|"
     r"business\sday|working\sday|work\sday|day|weekend\sday)(?:\sof\s(?:(?P<each>every|each|"
     rf"the|a)\s)?(?P<period>month|quarter|{MONTH}))?\b")
-_MONTHDAYS = re.compile(
+_MONTHDAYS = lazy(
     rf"\b(?:(?:on|every|each)\s)?(?:the\s)?(?P<ords>{ORD}(?:(?:,|\sand|\s&)\s(?:the\s)?{ORD})*)"
     r"(?:\sday)?\s(?:of\s)?(?:every|each|a|per)\smonth\b|\b(?:every|each)\smonth\s(?:on\s)?"
     rf"(?:the\s)?(?P<ords2>{ORD}(?:(?:,|\sand|\s&)\s(?:the\s)?{ORD})*)\b")
-_EVERY_DATE = re.compile(
+_EVERY_DATE = lazy(
     rf"\b(?:every|each)\s(?:year\s)?(?:on\s)?(?:the\s)?(?:(?P<m1>{MONTH})\s(?P<d1>{ORD}|\d{{1,2}})"
     rf"|(?P<d2>{ORD}|\d{{1,2}})\s(?:of\s)?(?P<m2>{MONTH}))(?![\w:])")
-_EXCEPT = re.compile(
+_EXCEPT = lazy(
     rf",?\s(?:except|but\snot|excluding|other\sthan|apart\sfrom)\s(?:on\s)?(?:for\s)?(?:the\s)?"
     rf"(?P<list>{_WEEKDAY_LIST}|weekends?|weekdays)\b")
 _EXCEPT_GROUPS = {"weekend": ["SA", "SU"], "weekends": ["SA", "SU"], "weekdays": WORKDAYS.split(",")}
 
-_RANGE = re.compile(rf"\b(?:(?:every|each|on|from)\s)?(?P<a>{WEEKDAY})s?\.?(?:\s?-\s?|\s(?:to|through|till|"
+_RANGE = lazy(rf"\b(?:(?:every|each|on|from)\s)?(?P<a>{WEEKDAY})s?\.?(?:\s?-\s?|\s(?:to|through|till|"
                     rf"until)\s)(?P<b>{WEEKDAY})s?\b(?![\w'])")
 _RANGE_WORDS = frozenset({"to", "through", "till", "until"})
-_DAY_SPLIT = re.compile(r",\s?|\s?,?\s(?:and|or)\s")
-_ORDINAL_SPLIT = re.compile(r",\s?|\s(?:and|&|or)\s")
-_SECOND_TO_LAST = re.compile(r"second[\s-]to[\s-]last")
+_DAY_SPLIT = lazy(r",\s?|\s?,?\s(?:and|or)\s")
+_ORDINAL_SPLIT = lazy(r",\s?|\s(?:and|&|or)\s")
+_SECOND_TO_LAST = lazy(r"second[\s-]to[\s-]last")
 
 
 def _day_form(item: str) -> tuple[str | None, bool]:

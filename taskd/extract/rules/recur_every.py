@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 
 from taskd.errors import BadInput
+from taskd.extract.lazy_pattern import lazy
 from taskd.extract.rules.amounts import DURATION, amount_value
 from taskd.extract.rules.amounts import parse as parse_duration
 from taskd.extract.rules.lexicon import NUM, ORD, QTY, WORKDAYS, cardinal, ordinal
@@ -35,25 +36,25 @@ WORDS: dict[str, tuple[str, int, dict[str, str]]] = {
     "weekends": ("WEEKLY", 1, {"BYDAY": "SA,SU"}),
 }
 
-_EVERY_UNIT = re.compile(
+_EVERY_UNIT = lazy(
     rf"(?<!\bof\s)\b{EVERY}\s(?:single\s)?(?:(?P<other>other|second|alternate)\s|(?P<half>half\s(?:an\s)?)|"
     rf"(?P<n>{QTY})\s|(?P<nth>{ORD})\s)?(?P<unit>minute|min|"
     r"hour|hr|day|night|week|fortnight|month|year|quarter|weekday|business\sday|working\sday|"
     r"work\sday|workday|weekend)s?\b(?!\s(?:of|before|after)\b)"
     r"(?!\s(?:past|to|till)\s(?:the|each|every)\shour\b)")
-_FREQ_WORD = re.compile(
+_FREQ_WORD = lazy(
     r"\b(?:on\s)?(?P<w>daily|nightly|weekly|bi-?weekly|fortnightly|monthly|bimonthly|quarterly|"
     r"semiannually|semiannual|biannually|yearly|annually|annual|hourly|(?:on\s|every\s)?"
     r"week\s?days|(?:on\s|every\s)?weekends)\b|\b(?:each|every)\squarter\b")
-_PER = re.compile(
+_PER = lazy(
     # (not the hour of "half past one daily", "at half one a week from today")
     rf"\b(?P<n>once|(?<!\bpast\s)(?<!\bhalf\s)(?<!\bto\s)(?<!\bafter\s)(?<!\bbefore\s)one|twice|thrice|"
     rf"{NUM}\stimes)\s(?:(?:a|per|each|every)\s"
     r"(?P<unit>day|week|month|year|hour)\b|(?P<ly>daily|weekly|monthly|yearly|hourly)\b)")
-_ADJECTIVE = re.compile(r"\b(?:a|an|the|my|our|your|his|her|their|this|that)\s$")
+_ADJECTIVE = lazy(r"\b(?:a|an|the|my|our|your|his|her|their|this|that)\s$")
 # "every 2h", "every 90m", "every 1h30", "each 3 wks": any duration of `amounts`.
 # Not "every 2 hours 5 minutes past the hour": that is every 2 hours at :05 (minute_anchors).
-_EVERY_DURATION = re.compile(rf"\b(?:every|each)\s(?P<d>{DURATION})(?![\w])(?!\s(?:of|before|after)\b)"
+_EVERY_DURATION = lazy(rf"\b(?:every|each)\s(?P<d>{DURATION})(?![\w])(?!\s(?:of|before|after)\b)"
                              r"(?!\s(?:past|to|till)\s(?:the|each|every)\shour\b)")
 _DURATION_FREQ = {"seconds": "SECONDLY", "minutes": "MINUTELY", "hours": "HOURLY", "days": "DAILY",
                   "weeks": "WEEKLY", "months": "MONTHLY", "years": "YEARLY"}

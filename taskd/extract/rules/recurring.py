@@ -20,8 +20,7 @@ own, else UNTIL; "for the next 30 days" -> UNTIL; "until <date>" -> UNTIL (see `
 
 from __future__ import annotations
 
-import re
-
+from taskd.extract.lazy_pattern import lazy
 from taskd.extract.rules import minute_anchors, recur_days, recur_every
 from taskd.extract.rules.amounts import DURATION
 from taskd.extract.rules.amounts import parse as parse_duration
@@ -36,8 +35,8 @@ from taskd.extract.rules.lexicon import (
 )
 from taskd.extract.rules.scan import Found, Scan
 
-_COUNT = re.compile(rf"(?:,\s?|\b)(?:for\s)?(?P<n>{NUM})\s(?:times|occurrences|sessions)\b(?!\s(?:a|per)\s)")
-_FOR_SPAN = re.compile(
+_COUNT = lazy(rf"(?:,\s?|\b)(?:for\s)?(?P<n>{NUM})\s(?:times|occurrences|sessions)\b(?!\s(?:a|per)\s)")
+_FOR_SPAN = lazy(
     rf"\bfor\s(?:the\s)?(?P<next>next\s|following\s)?(?P<d>{DURATION})(?![\w])")
 
 

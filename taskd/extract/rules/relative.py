@@ -13,6 +13,7 @@ import re
 
 from dateutil.relativedelta import relativedelta
 
+from taskd.extract.lazy_pattern import lazy
 from taskd.extract.rules import amounts
 from taskd.extract.rules.amounts import DURATION
 from taskd.extract.rules.lexicon import DURATION_WORDS
@@ -22,33 +23,33 @@ from taskd.extract.rules.scan import BLANK, DateHit, Found, Scan
 # duration works in each of them. Each preposition's \b is a lookbehind after it, so that the
 # pattern opens with plain letters and `re` skips to where they are.
 # (not "after" right after a duration: "two hours after 19h30" counts from a clock time)
-_IN = re.compile(r"(?:in(?<!\win)|within(?<!\wwithin)|after(?<!\wafter)(?<!hours\safter)(?<!hour\safter)"
+_IN = lazy(r"(?:in(?<!\win)|within(?<!\wwithin)|after(?<!\wafter)(?<!hours\safter)(?<!hour\safter)"
                  r"(?<!hrs\safter)(?<!\dh\safter)(?<!minutes\safter)(?<!mins\safter)(?<!min\safter)"
                  r"(?<!\dm\safter))\s(?:another\s|about\s|the\snext\s|the\scoming\s|next\s|"
                  r"around\s|roughly\s|approximately\s|just\s|~\s?|only\s)*"
                  rf"(?P<d>{DURATION})(?:'s?)?(?:\s(?:time|from\snow|from\stoday))?(?![\w])")
 _FROM_NOW_WORDS = (r"(?:from\snow|from\stoday|later|hence|after\stoday|after\snow|after\sthat|"
                    r"out)(?![\w])")
-_FROM_NOW = re.compile(rf"(?<![\w])(?<!\bat\s)(?P<d>{DURATION})\s{_FROM_NOW_WORDS}")
+_FROM_NOW = lazy(rf"(?<![\w])(?<!\bat\s)(?P<d>{DURATION})\s{_FROM_NOW_WORDS}")
 # _FROM_NOW's closing words alone: a quick search (it opens with letters) that rules most text out.
-_FROM_NOW_END = re.compile(_FROM_NOW_WORDS)
+_FROM_NOW_END = lazy(_FROM_NOW_WORDS)
 # "+15min", "now + 40 minutes", "another 10 minutes", "set a timer for 5 minutes", "give it 2 months"
-_OTHER = re.compile(rf"(?:(?<![\w+])(?:now\s?)?\+\s?|\b(?:another|(?:set\s)?(?:a\s|the\s)?timer\s"
+_OTHER = lazy(rf"(?:(?<![\w+])(?:now\s?)?\+\s?|\b(?:another|(?:set\s)?(?:a\s|the\s)?timer\s"
                     rf"(?:for\s)?|wait\s(?:for\s)?|give\sit\s))(?P<d>{DURATION})(?![\w])")
 # "15 minutes from 1pm", "2 hours after 9am": the clock time itself is a time recognizer's; what
 # it consumed is blank, so the offset is what stands right before the gap.
 # The time recognizer may have taken "from" with the time, as it takes "at".
-_FROM_TIME = re.compile(rf"(?<![\w])(?P<d>{DURATION})\s(?:(?:from|after|past|before)\s)?(?=\x1f)")
+_FROM_TIME = lazy(rf"(?<![\w])(?P<d>{DURATION})\s(?:(?:from|after|past|before)\s)?(?=\x1f)")
 _TIME_WAYS = ("from", "after", "past", "before")
-_NEXT_UNIT = re.compile(r"(?<![\w])(?<!in\s)(?<!within\s)(?<!in\sthe\s)(?<!within\sthe\s)"
+_NEXT_UNIT = lazy(r"(?<![\w])(?<!in\s)(?<!within\s)(?<!in\sthe\s)(?<!within\sthe\s)"
                         r"(?:the\s)?next\s(?P<u>hour|minute|day)\b(?!\s(?:after|of)\b)")
 # "within the hour", "in the next hour", "within the next minute": by the end of one unit, as
 # "within 2 hours" is two hours from now.
 # ("within the day", "within the week" end with the day or week: not read here)
-_WITHIN_UNIT = re.compile(r"\bwithin\sthe\s(?P<u>hour|minute)\b|"
+_WITHIN_UNIT = lazy(r"\bwithin\sthe\s(?P<u>hour|minute)\b|"
                           r"\b(?:in|within)\sthe\s(?:next|coming)\s(?P<u2>hour|minute|day|week|month|year)\b")
 _WITHIN_UNITS = frozenset({"hour", "minute", "day", "week", "month", "year"})
-_NOW = re.compile(r"\b(?:right\snow|right\saway|straight\saway|immediately|asap|now|"
+_NOW = lazy(r"\b(?:right\snow|right\saway|straight\saway|immediately|asap|now|"
                   r"at\sthe\s(?:present\s)?moment|at\spresent|at\sthe\spresent\stime|"
                   r"at\sthis\stime|at\sthe\sminute)\b")
 
@@ -140,7 +141,7 @@ def _take_offset(scan: Scan, found: Found, pattern: re.Pattern[str]) -> bool:
 
 # A duration alone: "1 hour", "tea 10 minutes". Not after "for" ("meditate for 10 minutes" says
 # how long), and only when nothing else in the text says when.
-_BARE = re.compile(rf"(?<![\w])(?<!\bat\s)(?<!for\s)(?<!every\s)(?<!each\s)(?P<d>{DURATION})(?![\w])"
+_BARE = lazy(rf"(?<![\w])(?<!\bat\s)(?<!for\s)(?<!every\s)(?<!each\s)(?P<d>{DURATION})(?![\w])"
                    r"(?!\s(?:after|before|from|ago|since)\b)")
 
 

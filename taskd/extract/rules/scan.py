@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from taskd.extract.lazy_pattern import lazy
 from taskd.extract.rules.lexicon import NUM_WORD
 
 BLANK = "\x1f"
@@ -44,51 +45,51 @@ def _meridiem_may_change(text: str) -> bool:
 # ordinary sentence costs a few set look-ups here; some of these patterns are slow to run.
 _SUBSTITUTIONS: list[tuple[re.Pattern[str], str, frozenset[str], str] |
                      tuple[re.Pattern[str], str, frozenset[str], str, Callable[[str], bool]]] = [
-    (re.compile(r"[\u2018\u2019\u02bc`]"), "'", frozenset(), "\u2018\u2019\u02bc`"),
-    (re.compile(r"[\u201c\u201d]"), '"', frozenset(), "\u201c\u201d"),
-    (re.compile(r"[\u2013\u2014]"), "-", frozenset(), "\u2013\u2014"),
+    (lazy(r"[\u2018\u2019\u02bc`]"), "'", frozenset(), "\u2018\u2019\u02bc`"),
+    (lazy(r"[\u201c\u201d]"), '"', frozenset(), "\u201c\u201d"),
+    (lazy(r"[\u2013\u2014]"), "-", frozenset(), "\u2013\u2014"),
     # "p . m .", "a.m.", "p m" after a number -> "pm"
-    (re.compile(rf"(\d|\b{NUM_WORD})\s*\.?\s*([ap])\s?\.\s?m\b\.?"), r"\1 \2m", frozenset({"m"}),
+    (lazy(rf"(\d|\b{NUM_WORD})\s*\.?\s*([ap])\s?\.\s?m\b\.?"), r"\1 \2m", frozenset({"m"}),
      "."),
-    (re.compile(rf"(\d|\b{NUM_WORD})\s+([ap])\s?m\b\.?"), r"\1 \2m", frozenset({"am", "pm", "m"}),
+    (lazy(rf"(\d|\b{NUM_WORD})\s+([ap])\s?m\b\.?"), r"\1 \2m", frozenset({"am", "pm", "m"}),
      "", _meridiem_may_change),
-    (re.compile(r"\b(?:tmrw|tmr|tmrow|tmw|tomorow|tommorow|tommorrow|2morrow|2moro|2morow|2mrw|"
+    (lazy(r"\b(?:tmrw|tmr|tmrow|tmw|tomorow|tommorow|tommorrow|2morrow|2moro|2morow|2mrw|"
                 r"tomm)\b"),
      "tomorrow", frozenset({"tmrw", "tmr", "tmrow", "tmw", "tomorow", "tommorow", "tommorrow",
                             "morrow", "moro", "morow", "mrw", "tomm"}), ""),
-    (re.compile(r"\b(?:tonite|2nite|tonigh)\b"), "tonight", frozenset({"tonite", "nite", "tonigh"}),
+    (lazy(r"\b(?:tonite|2nite|tonigh)\b"), "tonight", frozenset({"tonite", "nite", "tonigh"}),
      ""),
-    (re.compile(r"\bmid[ -]night\b"), "midnight", frozenset({"mid"}), ""),
-    (re.compile(r"\bmid[ -]day\b"), "midday", frozenset({"mid"}), ""),
-    (re.compile(r"\beveryday\b"), "every day", frozenset({"everyday"}), ""),
-    (re.compile(r"\bo'?\s?clock\b"), "o'clock", frozenset({"clock", "oclock"}), ""),
+    (lazy(r"\bmid[ -]night\b"), "midnight", frozenset({"mid"}), ""),
+    (lazy(r"\bmid[ -]day\b"), "midday", frozenset({"mid"}), ""),
+    (lazy(r"\beveryday\b"), "every day", frozenset({"everyday"}), ""),
+    (lazy(r"\bo'?\s?clock\b"), "o'clock", frozenset({"clock", "oclock"}), ""),
     # "sharp" and "on the dot" say a time is exact, which every time here is
-    (re.compile(r"\b(\d{1,2}(?:[:.]\d\d)?(?:\s?[ap]m)?|noon|midnight|o'clock)\s(?:sharp|on the dot)\b"),
+    (lazy(r"\b(\d{1,2}(?:[:.]\d\d)?(?:\s?[ap]m)?|noon|midnight|o'clock)\s(?:sharp|on the dot)\b"),
      r"\1", frozenset({"sharp", "dot"}), ""),
     # "at 8:00 hrs", "at 14:30 hours": a 24-hour clock time, said the military way
-    (re.compile(r"(?<=\bat\s)(\d{1,2}:\d\d)\s?(?:hrs|hours)\b"), r"\1", frozenset({"hrs", "hours"}), ":"),
+    (lazy(r"(?<=\bat\s)(\d{1,2}:\d\d)\s?(?:hrs|hours)\b"), r"\1", frozenset({"hrs", "hours"}), ":"),
     # "7ish", "at 7ish", "around 7ish": around 7 (one preposition, as the hour readers expect)
-    (re.compile(r"(?:\b(?:at|around|about)\s)?\b(\d{1,2}(?::\d\d)?(?:\s?[ap]m)?)ish\b"),
+    (lazy(r"(?:\b(?:at|around|about)\s)?\b(\d{1,2}(?::\d\d)?(?:\s?[ap]m)?)ish\b"),
      r"around \1", frozenset({"ish", "amish", "pmish"}), ""),
-    (re.compile(r"\bnoonish\b"), "around noon", frozenset({"noonish"}), ""),
-    (re.compile(r"(\d)\.([ap]m)\b\.?"), r"\1\2", frozenset({"am", "pm"}), "."),
-    (re.compile(r"\b(?:week-?ends)\b"), "weekends", frozenset({"week"}), _DASHES),
-    (re.compile(r"\bweek-end\b"), "weekend", frozenset({"week"}), _DASHES),
-    (re.compile(r"\bweek-?days\b"), "weekdays", frozenset({"week"}), _DASHES),
-    (re.compile(rf"\b({NUM_WORD})-(?=[a-z])"), r"\1 ", frozenset(), _DASHES),
-    (re.compile(r"\bsemi-annual"), "semiannual", frozenset({"semi"}), _DASHES),
-    (re.compile(r"\bbi-weekly\b"), "biweekly", frozenset({"bi"}), _DASHES),
-    (re.compile(r"\bst\.? patrick'?s?\b|\bsaint patrick'?s?\b"), "saint patrick",
+    (lazy(r"\bnoonish\b"), "around noon", frozenset({"noonish"}), ""),
+    (lazy(r"(\d)\.([ap]m)\b\.?"), r"\1\2", frozenset({"am", "pm"}), "."),
+    (lazy(r"\b(?:week-?ends)\b"), "weekends", frozenset({"week"}), _DASHES),
+    (lazy(r"\bweek-end\b"), "weekend", frozenset({"week"}), _DASHES),
+    (lazy(r"\bweek-?days\b"), "weekdays", frozenset({"week"}), _DASHES),
+    (lazy(rf"\b({NUM_WORD})-(?=[a-z])"), r"\1 ", frozenset(), _DASHES),
+    (lazy(r"\bsemi-annual"), "semiannual", frozenset({"semi"}), _DASHES),
+    (lazy(r"\bbi-weekly\b"), "biweekly", frozenset({"bi"}), _DASHES),
+    (lazy(r"\bst\.? patrick'?s?\b|\bsaint patrick'?s?\b"), "saint patrick",
      frozenset({"patrick", "patricks"}), ""),
-    (re.compile(r"(?<=\w)'s\b(?= time\b)"), "", frozenset({"s"}), "'\u2018\u2019\u02bc`",
+    (lazy(r"(?<=\w)'s\b(?= time\b)"), "", frozenset({"s"}), "'\u2018\u2019\u02bc`",
      lambda text: "'s time" in text),  # "it's" and "mom's" are common, "it's time" is not
-    (re.compile(r"\s*@\s*"), " at ", frozenset(), "@"),
-    (re.compile(r"\s+&\s+"), " and ", frozenset(), "&"),
-    (re.compile(r"\bthru\b"), "through", frozenset({"thru"}), ""),
-    (re.compile(r"\btil+\b"), "till", frozenset({"til", "till", "tilll", "tillll"}), ""),
+    (lazy(r"\s*@\s*"), " at ", frozenset(), "@"),
+    (lazy(r"\s+&\s+"), " and ", frozenset(), "&"),
+    (lazy(r"\bthru\b"), "through", frozenset({"thru"}), ""),
+    (lazy(r"\btil+\b"), "till", frozenset({"til", "till", "tilll", "tillll"}), ""),
 ]
-_WORD = re.compile(r"[a-z]+")
-_NUMBER = re.compile(r"\d+")
+_WORD = lazy(r"[a-z]+")
+_NUMBER = lazy(r"\d+")
 
 
 def normalize(text: str) -> str:
@@ -119,13 +120,13 @@ _ODD_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u2
 
 
 def _any_char(chars: str) -> re.Pattern[str]:
-    return re.compile("[" + re.escape(chars) + "]")
+    return lazy("[" + re.escape(chars) + "]")
 
 
 _LONE_CHARS = "".join(entry[3] for entry in _SUBSTITUTIONS if not entry[2]) + _ODD_SPACES
 # Runs of digits and of lone trigger characters: in a sentence without the latter, as nearly all
 # are, one pass finds its numbers too.
-_DIGITS_OR_LONE_CHARS = re.compile(r"[\d" + re.escape(_LONE_CHARS) + "]+")
+_DIGITS_OR_LONE_CHARS = lazy(r"[\d" + re.escape(_LONE_CHARS) + "]+")
 _LONE_WORDS = frozenset(word for entry in _SUBSTITUTIONS if not entry[3]
                         for word in entry[2] if word not in ("am", "pm"))
 _PAIRED_WORDS = frozenset(word for entry in _SUBSTITUTIONS if entry[3] for word in entry[2])

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from taskd.extract.lazy_pattern import lazy
 from taskd.extract.rules.clock_forms import find_clock_forms, find_glued_clock, no_such_time
 from taskd.extract.rules.lexicon import (
     NOUN_AFTER,
@@ -34,29 +35,29 @@ _WORD_MIN = r"(?:o'?\s?(?:one|two|three|four|five|six|seven|eight|nine)|" + NUM_
 # The atoms that open with a run of digits test the character before it with a lookbehind placed
 # after the first digit, `\d(?<![...]\d)`: a pattern that opens with a plain `\d` lets `re` skip to
 # the digits of the text instead of trying the lookbehind at every position.
-_WORDS = re.compile(  # mins, dir, h, ap, ap1
+_WORDS = lazy(  # mins, dir, h, ap, ap1
     rf"(?P<mins>(?:a\s)?quarter|three\squarters|half|{QTY})(?:\s(?:minutes?|mins?))?\s"
     rf"(?P<dir>past|after|to|before|till)\s(?P<h>12\snoon|\d{{1,2}}|{NUM_WORD}|noon|midday|midnight)"
     rf"(?![\d:]|\.\d|\s(?:thirty|fifteen|forty|twenty|o'\s?[a-z]+)\b)(?:\so'clock)?{_AP}?")
 MINUTES_PAST_OR_TO = _WORDS  # "ten to five", which ranges.py tells from "from 10 to 5"
-_CLOCK = re.compile(  # h, m, s, ap, ap1
+_CLOCK = lazy(  # h, m, s, ap, ap1
     rf"(?P<h>\d(?<![\d:/.\-]\d)\d?):(?P<m>\d{{2}})(?::(?P<s>\d{{2}}))?(?![\d:]){_AP}?")
-_MERIDIEM_ATOM = re.compile(rf"(?P<h>\d(?<![\d:/.\-]\d)\d?)(?:\.(?P<m>\d{{2}}))?{_AP}")  # h, m, ap, ap1
-_COMPACT = re.compile(r"(?P<hm>\d(?<![\d:/.\-]\d)\d{2,3})\s?(?P<ap>am|pm)\b")  # hm, ap
-_OCLOCK = re.compile(r"(?P<h>\d(?<![\d:/.\-$]\d)\d?)\so'clock(?:\s(?P<ap>am|pm)\b)?")  # h, ap
-_SPOKEN = re.compile(  # h, m, oc, ap
+_MERIDIEM_ATOM = lazy(rf"(?P<h>\d(?<![\d:/.\-]\d)\d?)(?:\.(?P<m>\d{{2}}))?{_AP}")  # h, m, ap, ap1
+_COMPACT = lazy(r"(?P<hm>\d(?<![\d:/.\-]\d)\d{2,3})\s?(?P<ap>am|pm)\b")  # hm, ap
+_OCLOCK = lazy(r"(?P<h>\d(?<![\d:/.\-$]\d)\d?)\so'clock(?:\s(?P<ap>am|pm)\b)?")  # h, ap
+_SPOKEN = lazy(  # h, m, oc, ap
     rf"\b(?P<h>{NUM_WORD})(?:\s(?P<m>{_WORD_MIN}))?\s?(?:(?P<oc>o'clock)\s?)?"
     rf"(?:(?P<ap>am|pm)\b|(?<=o'clock))")
-_NAMED = re.compile(r"\b(?:12\s)?(?P<noon>noon|midday)\b|\b(?P<midnight>midnight)\b")  # noon, midnight
-_NAMED_WORD = re.compile(r"noon|midday|midnight")
-BARE = re.compile(
+_NAMED = lazy(r"\b(?:12\s)?(?P<noon>noon|midday)\b|\b(?P<midnight>midnight)\b")  # noon, midnight
+_NAMED_WORD = lazy(r"noon|midday|midnight")
+BARE = lazy(
     rf"(?P<h>\d{{1,2}}|{NUM_WORD})(?:[.:](?P<m>\d{{2}})|\s(?P<wm>thirty|fifteen|forty[ -]five|"
     rf"forty|twenty|ten|five|o'?\s?five))?(?:\so'clock)?(?![\w:/%\-]|\.\w|\s?(?:st|nd|rd|th)\b|"
     r"\s(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|times|people|of)\b)")
-PREP_RE = re.compile(PREP)
+PREP_RE = lazy(PREP)
 PREP_LEADS = frozenset({"at", "around", "about", "by", "circa", "from", "before", "after",
                          "until", "till", "to", "approximately", "approx"})
-_SEPARATOR = re.compile(r"\s?(?:,\s?and|,|and|&|or)\s")
+_SEPARATOR = lazy(r"\s?(?:,\s?and|,|and|&|or)\s")
 
 
 _RANGE_OPENERS = ("from ", "between ")
@@ -292,16 +293,16 @@ def _take_match(scan: Scan, found: Found, match: re.Match[str], read: _Reader, d
 
 
 _DIRECTIONS = frozenset({"past", "after", "to", "before", "till"})
-_GLUE = re.compile(r"\d[.:\-t]\d{1,2}:")  # a date and a clock time written together
+_GLUE = lazy(r"\d[.:\-t]\d{1,2}:")  # a date and a clock time written together
 _NUMBERS_OR_HALVES = NUMBER_WORDS | {"quarter", "half"}
 _NUMBER_LEADS = tuple(sorted(NUMBER_WORDS))  # the "spoken" atom opens with a number word
 # Without a digit, an atom needs one of these words.
 _DIGITLESS_ATOM_WORDS = _NUMBERS_OR_HALVES | {"noon", "midday", "midnight"}
-_DIGIT_AP = re.compile(r"\d[ap]\b")  # "8a", "9p"
+_DIGIT_AP = lazy(r"\d[ap]\b")  # "8a", "9p"
 _MINUTES_REACH = len("seventy-seven minutes ")  # a _WORDS match's start to its direction word
 # \b(?:past|after|to|before|till)\s(?:\d|NUM_WORD), with each word's \b a lookbehind after it: a
 # pattern that opens with plain letters lets `re` skip to where they are.
-_DIR_HOUR = re.compile("(?:" + "|".join(rf"{word}(?<!\w{word})" for word in sorted(_DIRECTIONS))
+_DIR_HOUR = lazy("(?:" + "|".join(rf"{word}(?<!\w{word})" for word in sorted(_DIRECTIONS))
                        + rf")\s(?:\d|{NUM_WORD}|noon|midday|midnight)")
 
 

@@ -3,26 +3,26 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from taskd.extract.lazy_pattern import lazy
 from taskd.extract.rules import calendar as cal
 from taskd.extract.rules.day_hits import _add, _matches
 from taskd.extract.rules.lexicon import MONTH, ORD, month_number, ordinal
 from taskd.extract.rules.scan import Found, Scan
 
-_WEEK_WORDS = re.compile(
+_WEEK_WORDS = lazy(
     r"\b(?:(?P<shift>next|this|the\sfollowing|following|the\scoming|coming)\s(?P<unit>week|"
     r"weekend|month|year)|(?:(?:at|by|around|on|for|towards?)\s)?(?:the\s)?(?P<end>end|beginning|"
     r"start)\sof\s(?:the\s|this\s|next\s)?(?P<eunit>week|month|year)|(?:on\s|at\s|over\s)?"
     r"the\sweekend)\b")
 # "the last day of this month" is one date; "the last day of the month" recurs (recurring.py).
-_LAST_DAY_OF = re.compile(
+_LAST_DAY_OF = lazy(
     r"\b(?:(?:on|by|for|around)\s)?(?:the\s)?last\sday\sof\s(?:the\s)?(?P<w>this|next|coming|"
     r"following)\smonth\b")
-_NTH_WEEK = re.compile(rf"\b(?:the\s)?(?P<n>{ORD}|last)\sweek\sof\s(?P<m>{MONTH})(?!\w)")
+_NTH_WEEK = lazy(rf"\b(?:the\s)?(?P<n>{ORD}|last)\sweek\sof\s(?P<m>{MONTH})(?!\w)")
 _WEEK_WORDS_FIRSTS = frozenset({"next", "this", "the", "following", "coming", "at", "by", "around",
                                 "on", "for", "toward", "towards", "end", "beginning", "start", "over"})
 

@@ -10,12 +10,11 @@ the weather"); otherwise "reminder". "remind me to look up X" stays a reminder.
 
 from __future__ import annotations
 
-import re
-
+from taskd.extract.lazy_pattern import lazy
 from taskd.extract.rules.scan import BLANK
 
 MAX_TITLE = 120
-_LEADING = [re.compile(p) for p in (
+_LEADING = [lazy(p) for p in (
     r"^(?:hey|hi|hello|ok|okay|yo|so|um|uh|please|pls|plz|kindly|cortana|siri|alexa|google|"
     r"assistant|taskd)\b[,!.:]?\s*",
     r"^(?:can|could|would|will|wo)\s(?:you|u|ya)\s(?:please\s)?",
@@ -33,14 +32,14 @@ _LEADING = [re.compile(p) for p in (
     r"^(?:to|and|then|that|about|also|,|-|:)(?:\s|$)",
     r"^(?:sometime|some\stime|someday|some\sday|at\ssome\spoint|eventually|whenever)\b\s*",
 )]
-_VAGUE = re.compile(r"\s?\b(?:sometime|some\stime|someday|some\sday|at\ssome\spoint|eventually|"
+_VAGUE = lazy(r"\s?\b(?:sometime|some\stime|someday|some\sday|at\ssome\spoint|eventually|"
                     r"whenever(?:\si\s(?:can|get\sa\schance))?|when\si\s(?:have|get)\s(?:the\s)?"
                     r"(?:time|a\schance)|later|soon|one\sday)\b")
-_REMINDER_WORDS = re.compile(r"^(?:.*\b)?(?:remind|ping|nudge|buzz|alert)\s(?:me|us)\b|"
+_REMINDER_WORDS = lazy(r"^(?:.*\b)?(?:remind|ping|nudge|buzz|alert)\s(?:me|us)\b|"
                              r"\b(?:don'?t|do\snot)\s(?:let\sme\s)?forget\b|^remember\b|"
                              r"\bnote\sto\sself\b|\b(?:set|create|add)\s(?:me\s)?an?\sreminder\b|"
                              r"\btell\s(?:me|us)\sto\b")
-_AGENT_START = re.compile(
+_AGENT_START = lazy(
     r"^(?:give|send|get|show|fetch|bring)\s(?:me|us)\b|^tell\s(?:me|us)\b(?!\sto\b)|"
     r"^brief\s(?:me|us)\b|^(?:find|look\sup|lookup|search|research|summari[sz]e|translate|"
     r"compile|generate|analy[sz]e|calculate|recommend|suggest|explain|monitor|investigate|"
@@ -58,14 +57,14 @@ _AGENT_STARTS = frozenset({
     "collect", "list", "report", "forecast", "check", "write", "draft", "compose", "prepare",
     "create", "make", "build", "produce", "put", "let", "keep", "notify", "what", "whats", "how",
     "hows", "is", "are", "will", "do", "should"})
-_AGENT_ANYWHERE = re.compile(
+_AGENT_ANYWHERE = lazy(
     r"\band\s(?:tell|send|give|show|brief|notify)\s(?:me|us)\b|\band\slet\s(?:me|us)\sknow\b|"
     r"\bsummari[sz]e\b|\bsummary\b|\band\sreport\b|\bfor\sme$|\bdigest\b|\bbriefing\b")
 
 
 # One alternation, tried at the start only: stripping "hey, could you please remind me to" takes
 # one match per filler instead of a pass over every pattern.
-_LEADING_ANY = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in _LEADING))
+_LEADING_ANY = lazy("|".join(f"(?:{pattern.pattern})" for pattern in _LEADING))
 
 
 # The first words the patterns above can start with: any other first word skips the regex.
@@ -103,7 +102,7 @@ _END_PUNCTUATION = " \t\n\r\f\v,.;:!?-"
 # gaps, stripped, are those a split at every BLANK leaves once whitespace-only pieces are dropped,
 # in one C call instead of a Python step for every consumed character. (Opening with BLANK lets
 # the regex skip to it; `\s*` first would be tried at every character.)
-_GAPS = re.compile(BLANK + r"\s*")
+_GAPS = lazy(BLANK + r"\s*")
 
 
 def _drop_dangling(text: str) -> str:

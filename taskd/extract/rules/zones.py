@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from taskd.extract.lazy_pattern import lazy
 from taskd.extract.rules.scan import BLANK, Found, Scan
 
 ABBREVIATIONS = {
@@ -72,17 +73,17 @@ def _alt(words: dict[str, str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-_ABBR_RE = re.compile(rf"(?<![\w'])({_alt(ABBREVIATIONS)})(?![\w'])")
+_ABBR_RE = lazy(rf"(?<![\w'])({_alt(ABBREVIATIONS)})(?![\w'])")
 _ABBR_LOWER = {k.lower(): v for k, v in ABBREVIATIONS.items()}
-_NAMED_RE = re.compile(
+_NAMED_RE = lazy(
     rf"\b(?:in )?({_alt(CITIES)}|{_alt(REGIONS)})(?:'s)? (?:standard |daylight )?time\b"
     rf"(?: zone)?|\b(?:in|at) ({_alt(CITIES)})(?= time\b)")
-_UTC_RE = re.compile(r"\b(?:utc|gmt)\b")
+_UTC_RE = lazy(r"\b(?:utc|gmt)\b")
 # Every abbreviation that counts has two capitals in a row. ("[A-Z]{2}" would not let `re` skip
 # to the capitals: a pattern must open with a plain class for that.)
-_CAPITALS = re.compile(r"[A-Z][A-Z]")
+_CAPITALS = lazy(r"[A-Z][A-Z]")
 # Where an abbreviation written in capitals stands in the (lower-cased) working text.
-_ABBR_LOCAL = {abbr: re.compile(rf"(?<![\w'])(?:in )?{abbr}(?![\w'])") for abbr in _ABBR_LOWER}
+_ABBR_LOCAL = {abbr: lazy(rf"(?<![\w'])(?:in )?{abbr}(?![\w'])") for abbr in _ABBR_LOWER}
 # An abbreviation is only taken where it stands alone in the working text, so (while nothing of
 # it is consumed) a word of the text: most text holds none and needs no search of its capitals.
 _ABBR_WORDS = frozenset(_ABBR_LOWER) - {"z"}  # ("Z" is never taken)

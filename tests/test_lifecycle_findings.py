@@ -111,6 +111,18 @@ def test_5_an_open_pause_shows_no_next_fire(world: World) -> None:
     assert world.ok("status")["next_fire"] is None
 
 
+@pytest.mark.parametrize("rule", ["stand up every day at 9am", "drink every hour",
+                                  "drink every 2 hours"])
+def test_a_pause_until_the_last_day_of_the_calendar_pauses_and_resumes(world: World,
+                                                                        rule: str) -> None:
+    # The fuzz found it: the next fire after 31 Dec 9999 overflowed into "internal error".
+    world.ok("add", rule)
+    paused = world.ok("pause", "1", "--until", "on 31 dec 9999 at 23:30")
+    assert paused["status"] == "paused" and paused["next"] == []
+    assert world.ok("list")[0]["status"] == "paused"
+    assert world.ok("resume", "1")["next"][0].startswith("2026-11-2")
+
+
 def test_8_pause_until_yesterday_says_that_time_has_passed(world: World) -> None:
     world.ok("add", "stand up every day at 9am")
     said = world.taskd("pause", "1", "--until", "yesterday")

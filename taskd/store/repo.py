@@ -112,7 +112,10 @@ def next_occurrence(db: Session, task: Task, after: datetime) -> datetime | None
     dtstart = datetime.fromisoformat(task.dtstart) if task.dtstart else None
     cursor = after
     for _ in range(1000):
-        fires = upcoming(task.rrule, dtstart, task.tz, task.first_at, cursor, 1)
+        try:
+            fires = upcoming(task.rrule, dtstart, task.tz, task.first_at, cursor, 1)
+        except OverflowError:  # after 31 Dec 9999 (a pause until then): the calendar has ended
+            return None
         if not fires:
             return None
         found = _handled(db, task, fires[0])

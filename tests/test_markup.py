@@ -7,7 +7,7 @@ import io
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from rich.console import Console
 
@@ -26,11 +26,12 @@ def _rich_plain(markup: str) -> str:
 
 
 @given(TEXT, TEXT)
+@example("", "\\\\")  # CI found it: two backslashes before a closing tag
 def test_escaped_text_prints_as_typed_and_as_rich_prints_it(title: str, words: str) -> None:
     markup = f"[green]✓[/green] [bold]{escape(title)}[/bold] — [dim]{escape(words)}[/dim]"
     plain = render(markup, ansi=False)
     assert plain == f"✓ {title} — {words}"
-    if "\\[" not in title + words:  # rich prints a typed "\[" as "[": taskd prints what was typed
+    if "\\" not in title + words:  # rich drops some typed backslashes: taskd prints them
         assert plain == _rich_plain(markup)
     assert SGR.sub("", render(markup, ansi=True)) == plain
 

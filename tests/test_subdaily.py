@@ -31,13 +31,16 @@ def _expected(day: date, start: tuple[int, int], end: tuple[int, int], step: int
     return fires
 
 
+# A window over the hour the clocks change (0:00-4:00 on a DST night) has no one wall-clock answer
+# to compare with (the steps skip or repeat an hour): only the ordinary day has it.
+CASES = [(day, start, end) for day in DAYS for start, end in WINDOWS
+         if start != (0, 0) or day == DAYS[0]]
+
+
 @pytest.mark.parametrize("freq,interval", STEPS)
-@pytest.mark.parametrize("start,end", WINDOWS)
-@pytest.mark.parametrize("day", DAYS)
+@pytest.mark.parametrize("day,start,end", CASES)
 def test_a_window_fires_at_each_step_and_nowhere_else(freq: str, interval: int, start: tuple[int, int],
                                                        end: tuple[int, int], day: date) -> None:
-    if start == (0, 0) and day != DAYS[0]:
-        pytest.skip("a window over the DST change's hour: elapsed and wall-clock readings differ")
     step = interval * (60 if freq == "HOURLY" else 1)
     parts = window_parts({"FREQ": freq, **({"INTERVAL": str(interval)} if interval > 1 else {})},
                          start, end)

@@ -23,9 +23,11 @@ _ESCAPE = re.compile(r"(\\*)(\[[a-z#/@][^\[]*?])")
 
 
 def escape(text: str) -> str:
-    """Text that prints as written inside markup (rich.markup.escape's rule)."""
+    """Text that prints as written inside markup: rich.markup.escape's rule, and backslashes at
+    the end doubled (a tag may follow, and would read them as escapes; rich doubles only one)."""
     text = _ESCAPE.sub(lambda m: f"{m.group(1)}{m.group(1)}\\{m.group(2)}", text)
-    return text + "\\" if text.endswith("\\") and not text.endswith("\\\\") else text
+    trailing = len(text) - len(text.rstrip("\\"))
+    return text + "\\" * trailing
 
 
 def _codes(tag: str, colour: bool) -> list[str] | None:

@@ -57,13 +57,6 @@ class Task(SQLModel, table=True):
 LIVE_INSTANT = "state NOT IN ('cancelled', 'superseded')"
 
 
-def postgres_options() -> None:
-    """Give the partial unique index its WHERE on PostgreSQL too (before any DDL there)."""
-    for index in Run.__table__.indexes:  # type: ignore[attr-defined]
-        if index.name == "ux_runs_task_instant_live":
-            index.dialect_options["postgresql"]["where"] = text(LIVE_INSTANT)
-
-
 class Run(SQLModel, table=True):
     """One planned or past firing of a task; at most one live row per (task_id, scheduled_for)."""
 
@@ -100,6 +93,14 @@ class Run(SQLModel, table=True):
     completion_tokens: int | None = None
     latency_ms: int | None = None
     model: str | None = None
+
+
+
+def postgres_options() -> None:
+    """Give the partial unique index its WHERE on PostgreSQL too (before any DDL there)."""
+    for index in Run.__table__.indexes:  # type: ignore[attr-defined]
+        if index.name == "ux_runs_task_instant_live":
+            index.dialect_options["postgresql"]["where"] = text(LIVE_INSTANT)
 
 
 class Event(SQLModel, table=True):

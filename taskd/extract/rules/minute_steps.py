@@ -21,11 +21,15 @@ _STEP_MINUTES = {"HOURLY": 60, "MINUTELY": 1}
 _MAX_SETPOS = 366  # dateutil's (and RFC 5545's) bound on one BYSETPOS value
 
 
+def _step(rule: dict[str, str]) -> int:
+    return _STEP_MINUTES[rule["FREQ"]] * int(rule.get("INTERVAL", "1"))
+
+
 def window_parts(rule: dict[str, str], start: tuple[int, int],
                  end: tuple[int, int]) -> dict[str, str] | None:
     """The rule's parts for fires from `start` to `end` (hour, minute) each day, or None when
     no rule can say exactly that (the window holds no fire, or too many for BYSETPOS)."""
-    step = _STEP_MINUTES[rule["FREQ"]] * int(rule.get("INTERVAL", "1"))
+    step = _step(rule)
     first, last = start[0] * 60 + start[1], end[0] * 60 + end[1]
     fires = list(range(first, min(last, _DAY - 1) + 1, step))
     if not fires:
@@ -63,8 +67,7 @@ def set_window(found: Found, rule: dict[str, str], start: tuple[int, int],
         start = (start[0] + (minute < start[1]), minute)
     parts = window_parts(rule, start, end) if start <= end else None
     if parts is None:
-        step = _STEP_MINUTES[rule["FREQ"]] * int(rule.get("INTERVAL", "1"))
-        found.question = (f"I cannot make one rule that fires every {step} minutes from "
+        found.question = (f"I cannot make one rule that fires every {_step(rule)} minutes from "
                           f"{start[0] % 24:02d}:{start[1]:02d} to {end[0]:02d}:{end[1]:02d}: "
                           "which times should it be?")
         return

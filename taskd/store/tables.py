@@ -95,7 +95,6 @@ class Run(SQLModel, table=True):
     model: str | None = None
 
 
-
 def postgres_options() -> None:
     """Give the partial unique index its WHERE on PostgreSQL too (before any DDL there)."""
     for index in Run.__table__.indexes:  # type: ignore[attr-defined]
